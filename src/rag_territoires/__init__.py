@@ -1,0 +1,3 @@
+"""rag-territoires: cited answers from the rural-territories seminar notes."""
+
+__version__ = "0.1.0"

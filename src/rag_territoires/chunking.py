@@ -1,0 +1,80 @@
+"""Branch chunks: a node with its descendants, split per sub-branch when too large.
+
+A chunk is what a search returns and what a citation points to, so it must be
+small enough to check by eye. ``max_chars`` sets the budget: a branch whose
+texts fit is one chunk; a larger one becomes a chunk for its own node plus the
+chunks of each of its children. The budget was chosen by measuring retrieval
+(see eval/); ``0`` gives one chunk per node, a huge value one per section.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rag_territoires.notes.outline import Node, Outline
+
+DEFAULT_MAX_CHARS = 400
+BREADCRUMB_SEPARATOR = " > "
+
+
+@dataclass(frozen=True)
+class NodeSpan:
+    """One node inside a chunk, with its own lines: what a precise quote cites."""
+
+    id: str
+    text: str
+    line_start: int
+    line_end: int
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str  # the id of the chunk's top node: stable while that node's path is
+    branch: tuple[str, ...]  # titles from the root down to the chunk's top node
+    nodes: tuple[NodeSpan, ...]  # the chunk's nodes, in outline order
+    document: str
+
+    @property
+    def text(self) -> str:
+        return "\n".join(node.text for node in self.nodes)
+
+    @property
+    def line_start(self) -> int:
+        return min(node.line_start for node in self.nodes)
+
+    @property
+    def line_end(self) -> int:
+        return max(node.line_end for node in self.nodes)
+
+    @property
+    def breadcrumb(self) -> str:
+        return BREADCRUMB_SEPARATOR.join(self.branch[:-1])
+
+    @property
+    def embedding_text(self) -> str:
+        """What the encoders and BM25 see: the ancestors give a short node its context."""
+        return f"{self.breadcrumb}\n{self.text}" if self.breadcrumb else self.text
+
+
+def _span(node: Node) -> NodeSpan:
+    return NodeSpan(node.id, node.text, node.line_start, node.line_end)
+
+
+def _subtree_chars(node: Node) -> int:
+    return sum(len(n.text) for n in node.walk())
+
+
+def _chunks_of(node: Node, document: str, max_chars: int) -> list[Chunk]:
+    if not node.children or _subtree_chars(node) <= max_chars:
+        return [Chunk(node.id, node.path, tuple(_span(n) for n in node.walk()), document)]
+    chunks = [Chunk(node.id, node.path, (_span(node),), document)]
+    for child in node.children:
+        chunks.extend(_chunks_of(child, document, max_chars))
+    return chunks
+
+
+def chunk_outline(outline: Outline, max_chars: int = DEFAULT_MAX_CHARS) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    for root in outline.roots:
+        chunks.extend(_chunks_of(root, outline.document, max_chars))
+    return chunks

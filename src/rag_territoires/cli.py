@@ -1,0 +1,137 @@
+"""The ``rag-territoires`` command. Heavy modules are imported inside each
+subcommand so that ``--help`` answers at once."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+
+EXIT_USAGE = 2
+EXIT_ERROR = 1
+
+
+def _settings():
+    from rag_territoires.config import Settings
+
+    return Settings()
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from rag_territoires.chunking import chunk_outline
+    from rag_territoires.notes.outline import load_outline
+
+    settings = _settings()
+    outline = load_outline(settings.document, settings.outline)
+    nodes = list(outline.nodes())
+    chunks = chunk_outline(outline, settings.chunk_max_chars)
+    print(f"{settings.outline}: {len(nodes)} nodes, all found once in {settings.document}")
+    for root in outline.roots:
+        print(f"  {root.text}  ({sum(1 for _ in root.walk())} nodes)")
+    sizes = sorted(len(c.text) for c in chunks)
+    print(
+        f"{len(chunks)} chunks (max {settings.chunk_max_chars} characters per branch): "
+        f"text length min {sizes[0]}, median {sizes[len(sizes) // 2]}, max {sizes[-1]}"
+    )
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from rag_territoires.retriever import Retriever
+
+    retriever = Retriever(_settings(), show_progress=not args.quiet)
+    retriever.warm_up(rebuild=True)
+    print(f"index built in {retriever.settings.index_dir}: {len(retriever.chunks)} chunks")
+    return 0
+
+
+def _print_result(result) -> None:
+    if result.abstained:
+        print("Les notes ne traitent pas de cette question. Branches les plus proches :\n")
+    for rank, passage in enumerate(result.passages, start=1):
+        source = passage.source
+        print(f"[{rank}] {' > '.join(passage.branch)}")
+        print(
+            f"    {source.document}, lignes {source.line_start}-{source.line_end}"
+            f" · score {passage.score:.4f}"
+        )
+        for line in passage.text.splitlines():
+            print(f"    | {line}")
+        print()
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from rag_territoires.retrieval.search import validate_query
+    from rag_territoires.retriever import Retriever
+
+    validate_query(args.question)  # fail fast, before loading anything
+    retriever = Retriever(_settings(), auto_build=not args.no_build)
+    result = retriever.search(args.question, top_k=args.top_k, history=args.history)
+    if args.json:
+        print(json.dumps(result.model_dump(), ensure_ascii=False))
+    else:
+        _print_result(result)
+    return 0
+
+
+def _top_k(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if not 1 <= number <= 50:
+        raise argparse.ArgumentTypeError("must be between 1 and 50")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rag-territoires",
+        description="Cited answers from the rural-territories seminar notes.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="verify the outline against the raw export")
+    check.set_defaults(func=cmd_check)
+
+    build = sub.add_parser("build", help="embed the chunks and write the index")
+    build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.set_defaults(func=cmd_build)
+
+    search = sub.add_parser("search", help="find the branches that answer a question")
+    search.add_argument("question")
+    search.add_argument("--top-k", type=_top_k, default=5, metavar="N", help="passages (1-50)")
+    search.add_argument(
+        "--history",
+        action="append",
+        default=[],
+        metavar="QUESTION",
+        help="an earlier question of the conversation (repeat, oldest first)",
+    )
+    search.add_argument("--json", action="store_true", help="print the result as JSON")
+    search.add_argument(
+        "--no-build", action="store_true", help="fail instead of building a missing index"
+    )
+    search.set_defaults(func=cmd_search)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    from rag_territoires.errors import RagError
+
+    try:
+        return func(args)
+    except RagError as error:
+        print(f"rag-territoires: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("rag-territoires: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""Settings, read from ``RAG_TERRITOIRES_*`` environment variables (or a ``.env`` file).
+
+The retrieval defaults are the configuration that measured best on the
+evaluation set (see eval/); each can be overridden for an experiment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from rag_territoires.chunking import DEFAULT_MAX_CHARS
+
+MAX_QUERY_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    """Everything that changes which passages come back. The evaluation varies it."""
+
+    encoders: tuple[str, ...] = ("use",)
+    chunk_max_chars: int = DEFAULT_MAX_CHARS
+    use_bm25: bool = True
+    fusion: Literal["rrf", "weighted"] = "rrf"
+    rrf_k: int = 60
+    bm25_weight: float = 1.0
+    dense_weight: float = 1.0
+    history_weight: float = 0.5  # weight of the question read with its conversation
+    abstain_below: float = 0.0  # confidence under which the search abstains
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="RAG_TERRITOIRES_", env_file=".env", extra="ignore"
+    )
+
+    document: Path = Path("corpus/seminaire-territoires-ruraux-carte-mentale.txt")
+    outline: Path = Path("corpus/seminaire-territoires-ruraux-plan.md")
+    index_dir: Path = Path("index")
+    encoders: tuple[str, ...] = RetrievalConfig.encoders
+    chunk_max_chars: int = RetrievalConfig.chunk_max_chars
+    abstain_below: float = RetrievalConfig.abstain_below
+
+    def retrieval(self) -> RetrievalConfig:
+        return RetrievalConfig(
+            encoders=self.encoders,
+            chunk_max_chars=self.chunk_max_chars,
+            abstain_below=self.abstain_below,
+        )

@@ -1,0 +1,27 @@
+"""The library's exceptions. They carry a message meant for a person; the edges
+(CLI, HTTP) turn them into an exit code or a JSON error, never a traceback."""
+
+
+class RagError(Exception):
+    """Base class: anything the user can fix by changing input, files or settings."""
+
+
+class CorpusError(RagError):
+    """The notes or their outline cannot be read or do not match each other."""
+
+
+class OutlineError(CorpusError):
+    """The outline file is malformed; the message names the file and the line."""
+
+    def __init__(self, path: object, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}")
+        self.path = path
+        self.line = line
+
+
+class IndexStateError(RagError):
+    """The index is missing, stale or corrupt."""
+
+
+class QueryError(RagError):
+    """The question cannot be searched (empty, too long, bad characters)."""

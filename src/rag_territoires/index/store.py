@@ -1,0 +1,137 @@
+"""The index on disk: one folder per build, and a ``CURRENT`` file naming the live one.
+
+A build writes a new folder, then replaces ``CURRENT`` atomically
+(``os.replace``), then removes older builds. A build interrupted at any point
+leaves ``CURRENT`` naming the previous, complete build.
+
+Loading checks the manifest against the corpus, the chunking and the
+encoders, and the files against their checksums: a stale or damaged index is
+never used silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import faiss
+from tqdm import tqdm
+
+from rag_territoires import __version__
+from rag_territoires.chunking import Chunk
+from rag_territoires.errors import IndexStateError
+from rag_territoires.index.memory import SearchIndex, embed_chunks, flat_index
+from rag_territoires.retrieval.encoders import Encoder
+
+FORMAT_VERSION = 1
+CURRENT = "CURRENT"
+REBUILD_HINT = "run `rag-territoires build` to rebuild it"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _expected(fingerprint: str, max_chars: int, chunks: list[Chunk], encoders: Sequence[Encoder]):
+    return {
+        "corpus_fingerprint": fingerprint,
+        "chunk_max_chars": max_chars,
+        "chunk_count": len(chunks),
+        "chunk_ids": hashlib.sha256("\n".join(c.id for c in chunks).encode()).hexdigest()[:16],
+        "encoders": sorted(e.name for e in encoders),
+    }
+
+
+def build_index(
+    index_dir: Path,
+    chunks: list[Chunk],
+    encoders: Sequence[Encoder],
+    fingerprint: str,
+    max_chars: int,
+    show_progress: bool = True,
+) -> SearchIndex:
+    started = time.perf_counter()
+    index_dir.mkdir(parents=True, exist_ok=True)
+    build_dir = index_dir / f"build-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+    partial = build_dir.with_name(build_dir.name + ".partial")
+    partial.mkdir()
+    dense = {}
+    files = {}
+    with tqdm(
+        total=len(chunks) * len(encoders), unit="chunk", desc="embedding", disable=not show_progress
+    ) as bar:
+        for encoder in encoders:
+            encoder.warm_up()
+            vectors = embed_chunks(chunks, encoder, progress=bar.update)
+            dense[encoder.name] = flat_index(vectors)
+            file_name = f"dense-{hashlib.sha1(encoder.name.encode()).hexdigest()[:10]}.faiss"
+            faiss.write_index(dense[encoder.name], str(partial / file_name))
+            files[encoder.name] = {
+                "file": file_name,
+                "dimension": int(vectors.shape[1]),
+                "sha256": _sha256(partial / file_name),
+            }
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "package_version": __version__,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "build_seconds": round(time.perf_counter() - started, 3),
+        **_expected(fingerprint, max_chars, chunks, encoders),
+        "dense": files,
+    }
+    (partial / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    partial.rename(build_dir)
+    pointer = index_dir / f".{CURRENT}.{uuid.uuid4().hex[:6]}"
+    pointer.write_text(build_dir.name + "\n", encoding="utf-8")
+    os.replace(pointer, index_dir / CURRENT)  # the switch: atomic on POSIX
+    for old in index_dir.glob("build-*"):
+        if old != build_dir:
+            shutil.rmtree(old, ignore_errors=True)
+    return SearchIndex(chunks, dense)
+
+
+def load_index(
+    index_dir: Path,
+    chunks: list[Chunk],
+    encoders: Sequence[Encoder],
+    fingerprint: str,
+    max_chars: int,
+) -> SearchIndex:
+    """Load the live build, or raise ``IndexStateError`` saying why it cannot be used."""
+    pointer = index_dir / CURRENT
+    if not pointer.is_file():
+        raise IndexStateError(f"no index in {index_dir}: {REBUILD_HINT}")
+    build_dir = index_dir / pointer.read_text(encoding="utf-8").strip()
+    try:
+        manifest = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexStateError(
+            f"index manifest in {build_dir} is unreadable ({exc}): {REBUILD_HINT}"
+        )
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexStateError(f"index in {build_dir} has an older format: {REBUILD_HINT}")
+    expected = _expected(fingerprint, max_chars, chunks, encoders)
+    for key, value in expected.items():
+        if manifest.get(key) != value:
+            raise IndexStateError(
+                f"index in {build_dir} is stale ({key} is {manifest.get(key)!r}, "
+                f"expected {value!r}): {REBUILD_HINT}"
+            )
+    dense = {}
+    for encoder in encoders:
+        entry = manifest["dense"][encoder.name]
+        path = build_dir / entry["file"]
+        if not path.is_file() or _sha256(path) != entry["sha256"]:
+            raise IndexStateError(f"index file {path} is missing or corrupt: {REBUILD_HINT}")
+        index = faiss.read_index(str(path))
+        if index.ntotal != len(chunks) or index.d != entry["dimension"]:
+            raise IndexStateError(f"index file {path} does not match the manifest: {REBUILD_HINT}")
+        dense[encoder.name] = index
+    return SearchIndex(chunks, dense)
