@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rag_territoires.notes.outline import Node, Outline
 
-DEFAULT_MAX_CHARS = 400
+DEFAULT_MAX_CHARS = 250
 BREADCRUMB_SEPARATOR = " > "
 
 
@@ -25,6 +25,12 @@ class NodeSpan:
     text: str
     line_start: int
     line_end: int
+    parents: tuple[str, ...]  # titles of the node's ancestors, root first
+
+    @property
+    def embedding_text(self) -> str:
+        breadcrumb = BREADCRUMB_SEPARATOR.join(self.parents)
+        return f"{breadcrumb}\n{self.text}" if breadcrumb else self.text
 
 
 @dataclass(frozen=True)
@@ -50,14 +56,21 @@ class Chunk:
     def breadcrumb(self) -> str:
         return BREADCRUMB_SEPARATOR.join(self.branch[:-1])
 
+    def embedding_units(self, node_vectors: bool = True) -> list[str]:
+        """Texts embedded for this chunk: the whole chunk, and each node when there are
+        several (a question may match one node precisely; the chunk scores its best)."""
+        if len(self.nodes) == 1 or not node_vectors:
+            return [self.embedding_text]
+        return [self.embedding_text, *(node.embedding_text for node in self.nodes)]
+
     @property
     def embedding_text(self) -> str:
-        """What the encoders and BM25 see: the ancestors give a short node its context."""
+        """What BM25 and the encoders see: the ancestors give a short node its context."""
         return f"{self.breadcrumb}\n{self.text}" if self.breadcrumb else self.text
 
 
 def _span(node: Node) -> NodeSpan:
-    return NodeSpan(node.id, node.text, node.line_start, node.line_end)
+    return NodeSpan(node.id, node.text, node.line_start, node.line_end, node.path[:-1])
 
 
 def _subtree_chars(node: Node) -> int:

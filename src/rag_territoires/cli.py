@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 EXIT_USAGE = 2
 EXIT_ERROR = 1
@@ -75,6 +76,34 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from rag_territoires.errors import RagError
+    from rag_territoires.evaluation.questions import load_questions, problems
+    from rag_territoires.evaluation.runner import Evaluator, load_heldout, table
+    from rag_territoires.evaluation.variants import variants
+    from rag_territoires.notes.outline import load_outline
+
+    settings = _settings()
+    outline = load_outline(settings.document, settings.outline)
+    questions = load_questions(args.questions)
+    wrong = problems(questions, outline)
+    if wrong:
+        raise RagError(f"{args.questions} needs updating:\n  " + "\n  ".join(wrong))
+    chosen = variants(settings.retrieval())
+    if not args.all:
+        chosen = chosen[:1]
+    evaluator = Evaluator(outline, questions, load_heldout(args.split))
+    results = [evaluator.run(variant) for variant in chosen]
+    print(table(results, "tuning"))
+    print(table(results, "heldout"))
+    for result in results:
+        print(
+            f"abstention threshold calibrated on tuning: {result.threshold:.3f}"
+            f"  ({result.variant.name})"
+        )
+    return 0
+
+
 def _top_k(value: str) -> int:
     try:
         number = int(value)
@@ -114,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-build", action="store_true", help="fail instead of building a missing index"
     )
     search.set_defaults(func=cmd_search)
+
+    evaluate = sub.add_parser("eval", help="measure retrieval on the evaluation questions")
+    evaluate.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
+    evaluate.add_argument("--split", type=Path, default=Path("eval/split.json"))
+    evaluate.add_argument("--all", action="store_true", help="compare every configuration")
+    evaluate.set_defaults(func=cmd_eval)
 
     return parser
 

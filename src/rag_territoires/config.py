@@ -23,13 +23,16 @@ class RetrievalConfig:
 
     encoders: tuple[str, ...] = ("use",)
     chunk_max_chars: int = DEFAULT_MAX_CHARS
+    node_vectors: bool = True  # embed each node of a chunk too; the chunk scores its best
     use_bm25: bool = True
-    fusion: Literal["rrf", "weighted"] = "rrf"
+    fusion: Literal["rrf", "weighted"] = "weighted"
     rrf_k: int = 60
     bm25_weight: float = 1.0
     dense_weight: float = 1.0
-    history_weight: float = 0.5  # weight of the question read with its conversation
-    abstain_below: float = 0.0  # confidence under which the search abstains
+    history_weight: float = 1.0  # weight of the question read with its conversation
+    # Best cosine under which the search abstains, calibrated by `rag-territoires eval`
+    # on the tuning split for the default configuration.
+    abstain_below: float = 0.149
 
 
 class Settings(BaseSettings):

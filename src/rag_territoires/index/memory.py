@@ -19,10 +19,13 @@ EMBED_BATCH = 32
 @dataclass
 class SearchIndex:
     chunks: list[Chunk]
-    dense: dict[str, faiss.Index]  # encoder name -> IndexFlatIP over normalised vectors
+    dense: dict[str, faiss.Index]  # encoder name -> IndexFlatIP over the embedding units
+    node_vectors: bool = True
     bm25: bm25s.BM25 = field(init=False)
+    unit_owner: np.ndarray = field(init=False)  # unit row -> its chunk's position
 
     def __post_init__(self) -> None:
+        self.unit_owner = unit_owners(self.chunks, self.node_vectors)
         # BM25 over ~150 short chunks builds in milliseconds: rebuilt, not stored.
         self.bm25 = bm25s.BM25()
         self.bm25.index(
@@ -36,18 +39,28 @@ class SearchIndex:
         return np.asarray(self.bm25.get_scores(terms), dtype=np.float32)
 
     def dense_scores(self, encoder: str, query_vector: np.ndarray) -> np.ndarray:
-        """Cosine similarity of the query with every chunk, in chunk order."""
+        """Per chunk, the best cosine similarity of the query with one of its units."""
         index = self.dense[encoder]
         scores, ids = index.search(query_vector.reshape(1, -1).astype(np.float32), index.ntotal)
-        out = np.empty(index.ntotal, dtype=np.float32)
-        out[ids[0]] = scores[0]
+        out = np.full(len(self.chunks), -1.0, dtype=np.float32)
+        np.maximum.at(out, self.unit_owner[ids[0]], scores[0])
         return out
 
 
+def unit_owners(chunks: Sequence[Chunk], node_vectors: bool = True) -> np.ndarray:
+    return np.array(
+        [i for i, chunk in enumerate(chunks) for _ in chunk.embedding_units(node_vectors)],
+        dtype=np.int64,
+    )
+
+
 def embed_chunks(
-    chunks: Sequence[Chunk], encoder: Encoder, progress: Callable[[int], None] | None = None
+    chunks: Sequence[Chunk],
+    encoder: Encoder,
+    node_vectors: bool = True,
+    progress: Callable[[int], None] | None = None,
 ) -> np.ndarray:
-    texts = [c.embedding_text for c in chunks]
+    texts = [unit for chunk in chunks for unit in chunk.embedding_units(node_vectors)]
     parts = []
     for start in range(0, len(texts), EMBED_BATCH):
         parts.append(encoder.encode(texts[start : start + EMBED_BATCH]))
@@ -62,5 +75,8 @@ def flat_index(vectors: np.ndarray) -> faiss.Index:
     return index
 
 
-def build_in_memory(chunks: list[Chunk], encoders: Sequence[Encoder]) -> SearchIndex:
-    return SearchIndex(chunks, {e.name: flat_index(embed_chunks(chunks, e)) for e in encoders})
+def build_in_memory(
+    chunks: list[Chunk], encoders: Sequence[Encoder], node_vectors: bool = True
+) -> SearchIndex:
+    dense = {e.name: flat_index(embed_chunks(chunks, e, node_vectors)) for e in encoders}
+    return SearchIndex(chunks, dense, node_vectors)

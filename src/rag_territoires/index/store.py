@@ -27,7 +27,7 @@ from tqdm import tqdm
 from rag_territoires import __version__
 from rag_territoires.chunking import Chunk
 from rag_territoires.errors import IndexStateError
-from rag_territoires.index.memory import SearchIndex, embed_chunks, flat_index
+from rag_territoires.index.memory import SearchIndex, embed_chunks, flat_index, unit_owners
 from rag_territoires.retrieval.encoders import Encoder
 
 FORMAT_VERSION = 1
@@ -65,7 +65,10 @@ def build_index(
     dense = {}
     files = {}
     with tqdm(
-        total=len(chunks) * len(encoders), unit="chunk", desc="embedding", disable=not show_progress
+        total=len(unit_owners(chunks)) * len(encoders),
+        unit="text",
+        desc="embedding",
+        disable=not show_progress,
     ) as bar:
         for encoder in encoders:
             encoder.warm_up()
@@ -131,7 +134,7 @@ def load_index(
         if not path.is_file() or _sha256(path) != entry["sha256"]:
             raise IndexStateError(f"index file {path} is missing or corrupt: {REBUILD_HINT}")
         index = faiss.read_index(str(path))
-        if index.ntotal != len(chunks) or index.d != entry["dimension"]:
+        if index.ntotal != len(unit_owners(chunks)) or index.d != entry["dimension"]:
             raise IndexStateError(f"index file {path} does not match the manifest: {REBUILD_HINT}")
         dense[encoder.name] = index
     return SearchIndex(chunks, dense)

@@ -13,6 +13,7 @@ from rag_territoires.config import MAX_QUERY_CHARS, RetrievalConfig
 from rag_territoires.errors import QueryError
 from rag_territoires.index.memory import SearchIndex
 from rag_territoires.notes.outline import Node
+from rag_territoires.retrieval.abstention import lacks_answer_type
 from rag_territoires.retrieval.encoders import Encoder
 from rag_territoires.retrieval.followup import contextual_query, ordinal_child, ordinal_in
 from rag_territoires.retrieval.fusion import BM25, fuse
@@ -42,7 +43,10 @@ class Hit:
 class Ranking:
     hits: list[Hit]  # every chunk, best first
     confidence: float  # how well the best chunk matches; compared with abstain_below
-    abstained: bool
+    lacks_answer_type: bool  # asks for a figure, date, contact... the passages lack
+
+    def abstains(self, threshold: float) -> bool:
+        return self.lacks_answer_type or self.confidence < threshold
 
 
 class Searcher:
@@ -95,7 +99,8 @@ class Searcher:
                     fused[self._chunk_of_node[child.id]] = fused.max() + 1.0
         order = np.argsort(-fused, kind="stable")
         hits = [Hit(self.index.chunks[i], float(fused[i])) for i in order]
-        return Ranking(hits, confidence, confidence < self.config.abstain_below)
+        lacking = lacks_answer_type(query, [hit.chunk.text for hit in hits])
+        return Ranking(hits, confidence, lacking)
 
     def _top_chunk(self, signals: dict[str, np.ndarray]) -> Chunk:
         return self.index.chunks[int(np.argmax(fuse(signals, self.config)))]
@@ -108,7 +113,7 @@ class Searcher:
         ranking = self.rank(query, history)
         return SearchResult(
             query=query,
-            abstained=ranking.abstained,
+            abstained=ranking.abstains(self.config.abstain_below),
             passages=[to_passage(hit) for hit in ranking.hits[:top_k]],
         )
 

@@ -1,0 +1,111 @@
+"""Retrieval measures over the question set.
+
+Standard measures come from ir-measures (hit@k is its ``Success@k``, MRR its
+``RR``); written here are only those it lacks: hit@800c (do the ranked texts,
+best first and cut at 800 characters, contain a gold node's text? It rewards
+passages precise enough to check) and the precision/recall of abstention.
+A chunk counts as relevant when it contains a gold node.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import ir_measures
+from ir_measures import RR, R, Success, nDCG
+
+from rag_territoires.evaluation.questions import Question
+from rag_territoires.retrieval.search import Ranking
+
+PINPOINT_CHARS = 800
+STANDARD = {
+    "hit@1": Success @ 1,
+    "hit@5": Success @ 5,
+    "mrr@10": RR @ 10,
+    "ndcg@10": nDCG @ 10,
+    "recall@10": R @ 10,
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One question's result, kept for the report's list of failures."""
+
+    question: Question
+    ranking: Ranking
+    abstained: bool
+    scores: dict[str, float]  # per-item measures (answerable items only)
+
+
+def hit_at_chars(ranking: Ranking, question: Question, budget: int = PINPOINT_CHARS) -> float:
+    gold_texts = {
+        span.text
+        for hit in ranking.hits
+        for span in hit.chunk.nodes
+        if span.id in {g.node for g in question.gold}
+    }
+    window = "\n".join(hit.chunk.text for hit in ranking.hits)[:budget]
+    return float(any(text in window for text in gold_texts))
+
+
+def score_items(
+    questions: Sequence[Question], rankings: dict[str, Ranking], threshold: float
+) -> list[Outcome]:
+    answerable = [q for q in questions if q.answerable]
+    qrels, run = [], []
+    for q in answerable:
+        gold = {g.node for g in q.gold}
+        for position, hit in enumerate(rankings[q.id].hits[:10]):
+            run.append(ir_measures.ScoredDoc(q.id, hit.chunk.id, float(10 - position)))
+            if gold & {span.id for span in hit.chunk.nodes}:
+                qrels.append(ir_measures.Qrel(q.id, hit.chunk.id, 1))
+        # relevant chunks outside the top 10 still count for recall
+        for hit in rankings[q.id].hits[10:]:
+            if gold & {span.id for span in hit.chunk.nodes}:
+                qrels.append(ir_measures.Qrel(q.id, hit.chunk.id, 1))
+    per_item: dict[str, dict[str, float]] = {q.id: dict.fromkeys(STANDARD, 0.0) for q in answerable}
+    names = {measure: name for name, measure in STANDARD.items()}
+    for metric in ir_measures.iter_calc(list(STANDARD.values()), qrels, run):
+        per_item[metric.query_id][names[metric.measure]] = float(metric.value)
+    outcomes = []
+    for q in questions:
+        scores = per_item.get(q.id, {})
+        if q.answerable:
+            scores["hit@800c"] = hit_at_chars(rankings[q.id], q)
+        ranking = rankings[q.id]
+        outcomes.append(Outcome(q, ranking, ranking.abstains(threshold), scores))
+    return outcomes
+
+
+def summarise(outcomes: Sequence[Outcome]) -> dict[str, float]:
+    """Mean of each measure over answerable items, plus abstention precision/recall/accuracy."""
+    answered = [o for o in outcomes if o.question.answerable]
+    summary: dict[str, float] = {"n": float(len(outcomes))}
+    for name in [*STANDARD, "hit@800c"]:
+        values = [o.scores[name] for o in answered]
+        summary[name] = sum(values) / len(values) if values else float("nan")
+    abstained = [o for o in outcomes if o.abstained]
+    unanswerable = [o for o in outcomes if not o.question.answerable]
+    right = [o for o in abstained if not o.question.answerable]
+    summary["abstain_precision"] = len(right) / len(abstained) if abstained else float("nan")
+    summary["abstain_recall"] = len(right) / len(unanswerable) if unanswerable else float("nan")
+    correct = sum(o.abstained != o.question.answerable for o in outcomes)
+    summary["abstain_accuracy"] = correct / len(outcomes) if outcomes else float("nan")
+    return summary
+
+
+def calibrate_threshold(confidences: Sequence[tuple[float, bool]]) -> float:
+    """The abstention threshold that classifies the most items right.
+
+    ``confidences`` pairs each item's confidence with whether it is answerable.
+    Candidates are midpoints between neighbouring confidences; ties go to the
+    lower threshold (abstaining less often).
+    """
+    values = sorted({c for c, _ in confidences})
+    candidates = [values[0] - 1e-6] + [(a + b) / 2 for a, b in zip(values, values[1:])]
+
+    def correct(t: float) -> int:
+        return sum((c < t) != answerable for c, answerable in confidences)
+
+    return max(candidates, key=lambda t: (correct(t), -t))

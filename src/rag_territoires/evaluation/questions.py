@@ -1,0 +1,88 @@
+"""The evaluation questions (eval/questions.jsonl) and their check against the outline."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from rag_territoires.errors import RagError
+from rag_territoires.notes.outline import Outline
+
+KINDS = {"lookup", "paraphrase", "synthesis", "crosslingual", "unanswerable", "followup"}
+LANGS = {"fr", "en"}
+
+
+@dataclass(frozen=True)
+class Gold:
+    node: str  # node id in the outline
+    snippet: str  # exact text from that node, to re-find it if the outline changes
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    lang: str
+    kind: str
+    question: str
+    history: tuple[str, ...]
+    gold: tuple[Gold, ...]
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.gold)
+
+
+def load_questions(path: Path) -> list[Question]:
+    questions = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            questions.append(
+                Question(
+                    id=item["id"],
+                    lang=item["lang"],
+                    kind=item["kind"],
+                    question=item["question"],
+                    history=tuple(item.get("history", [])),
+                    gold=tuple(Gold(g["node"], g["snippet"]) for g in item.get("gold", [])),
+                )
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise RagError(f"{path}:{number}: not a valid question item ({exc})") from exc
+    return questions
+
+
+def problems(questions: list[Question], outline: Outline) -> list[str]:
+    """Everything wrong with the set, one message per item: empty when it is valid."""
+    nodes = outline.by_id()
+    found: list[str] = []
+    seen: set[str] = set()
+    for q in questions:
+        where = f"{q.id} ({q.question!r})"
+        if q.id in seen:
+            found.append(f"{where}: duplicate id")
+        seen.add(q.id)
+        if q.kind not in KINDS:
+            found.append(f"{where}: unknown kind {q.kind!r}")
+        if q.lang not in LANGS:
+            found.append(f"{where}: unknown lang {q.lang!r}")
+        if bool(q.history) != (q.kind == "followup"):
+            found.append(f"{where}: history must be given exactly for follow-ups")
+        if q.kind == "unanswerable" and q.gold:
+            found.append(f"{where}: an unanswerable item has no gold")
+        if q.kind not in {"unanswerable", "followup"} and not q.gold:
+            found.append(f"{where}: gold is empty (only unanswerable items and follow-ups may be)")
+        for gold in q.gold:
+            node = nodes.get(gold.node)
+            if node is None:
+                hint = [n.id for n in nodes.values() if gold.snippet in n.text]
+                found.append(
+                    f"{where}: gold node {gold.node!r} is not in the outline"
+                    + (f" (its snippet is now in {hint[0]!r})" if hint else "")
+                )
+            elif gold.snippet not in node.text:
+                found.append(f"{where}: snippet {gold.snippet!r} not in node {gold.node!r}")
+    return found
