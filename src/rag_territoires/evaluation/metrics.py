@@ -9,6 +9,7 @@ A chunk counts as relevant when it contains a gold node.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -103,7 +104,7 @@ def calibrate_threshold(confidences: Sequence[tuple[float, bool]]) -> float:
     lower threshold (abstaining less often).
     """
     values = sorted({c for c, _ in confidences})
-    candidates = [values[0] - 1e-6] + [(a + b) / 2 for a, b in zip(values, values[1:])]
+    candidates = [values[0] - 1e-6] + [(a + b) / 2 for a, b in itertools.pairwise(values)]
 
     def correct(t: float) -> int:
         return sum((c < t) != answerable for c, answerable in confidences)

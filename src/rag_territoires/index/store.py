@@ -117,7 +117,7 @@ def load_index(
     except (OSError, ValueError) as exc:
         raise IndexStateError(
             f"index manifest in {build_dir} is unreadable ({exc}): {REBUILD_HINT}"
-        )
+        ) from exc
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexStateError(f"index in {build_dir} has an older format: {REBUILD_HINT}")
     expected = _expected(fingerprint, max_chars, chunks, encoders)
