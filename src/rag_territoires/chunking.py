@@ -56,6 +56,13 @@ class Chunk:
     def breadcrumb(self) -> str:
         return BREADCRUMB_SEPARATOR.join(self.branch[:-1])
 
+    @property
+    def lexical_text(self) -> str:
+        """What BM25 sees: the parent's title and the text. The whole breadcrumb would
+        give every node of a large branch the branch's words and drown the one node
+        that has them itself (measured: hit@5 0.899 with it, 0.924 with the parent only)."""
+        return f"{self.branch[-2]}\n{self.text}" if len(self.branch) > 1 else self.text
+
     def embedding_units(self, node_vectors: bool = True) -> list[str]:
         """Texts embedded for this chunk: the whole chunk, and each node when there are
         several (a question may match one node precisely; the chunk scores its best)."""
@@ -65,7 +72,7 @@ class Chunk:
 
     @property
     def embedding_text(self) -> str:
-        """What BM25 and the encoders see: the ancestors give a short node its context."""
+        """What the encoders see: the ancestors give a short node its context."""
         return f"{self.breadcrumb}\n{self.text}" if self.breadcrumb else self.text
 
 
@@ -77,17 +84,32 @@ def _subtree_chars(node: Node) -> int:
     return sum(len(n.text) for n in node.walk())
 
 
-def _chunks_of(node: Node, document: str, max_chars: int) -> list[Chunk]:
+def _chunks_of(node: Node, document: str, max_chars: int, pack: bool) -> list[Chunk]:
     if not node.children or _subtree_chars(node) <= max_chars:
         return [Chunk(node.id, node.path, tuple(_span(n) for n in node.walk()), document)]
-    chunks = [Chunk(node.id, node.path, (_span(node),), document)]
-    for child in node.children:
-        chunks.extend(_chunks_of(child, document, max_chars))
+    # Too large: the node keeps its first children whose whole branches still fit
+    # (so its chunk says something and its lines stay contiguous); each other
+    # child becomes chunks of its own.
+    spans = [_span(node)]
+    size = len(node.text)
+    kept = 0
+    while pack and kept < len(node.children):
+        child_size = _subtree_chars(node.children[kept])
+        if size + child_size > max_chars:
+            break
+        spans.extend(_span(n) for n in node.children[kept].walk())
+        size += child_size
+        kept += 1
+    chunks = [Chunk(node.id, node.path, tuple(spans), document)]
+    for child in node.children[kept:]:
+        chunks.extend(_chunks_of(child, document, max_chars, pack))
     return chunks
 
 
-def chunk_outline(outline: Outline, max_chars: int = DEFAULT_MAX_CHARS) -> list[Chunk]:
+def chunk_outline(
+    outline: Outline, max_chars: int = DEFAULT_MAX_CHARS, pack: bool = False
+) -> list[Chunk]:
     chunks: list[Chunk] = []
     for root in outline.roots:
-        chunks.extend(_chunks_of(root, outline.document, max_chars))
+        chunks.extend(_chunks_of(root, outline.document, max_chars, pack))
     return chunks

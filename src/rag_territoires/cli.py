@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -156,12 +157,22 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
+    logging.basicConfig(format="rag-territoires: %(message)s", level=logging.WARNING)
+    from pydantic import ValidationError
+
     from rag_territoires.errors import RagError
 
     try:
         return func(args)
     except RagError as error:
         print(f"rag-territoires: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except ValidationError as error:  # a RAG_TERRITOIRES_* variable has a bad value
+        problems = "; ".join(
+            f"RAG_TERRITOIRES_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}"
+            for e in error.errors()
+        )
+        print(f"rag-territoires: error: bad setting: {problems}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("rag-territoires: interrupted", file=sys.stderr)

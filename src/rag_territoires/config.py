@@ -30,9 +30,10 @@ class RetrievalConfig:
     bm25_weight: float = 1.0
     dense_weight: float = 1.0
     history_weight: float = 1.0  # weight of the question read with its conversation
+    coverage_weight: float = 0.15  # share of the question's words found in the notes
     # Best cosine under which the search abstains, calibrated by `rag-territoires eval`
     # on the tuning split for the default configuration.
-    abstain_below: float = 0.149
+    abstain_below: float = 0.297
 
 
 class Settings(BaseSettings):

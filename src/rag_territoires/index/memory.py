@@ -28,15 +28,20 @@ class SearchIndex:
         self.unit_owner = unit_owners(self.chunks, self.node_vectors)
         # BM25 over ~150 short chunks builds in milliseconds: rebuilt, not stored.
         self.bm25 = bm25s.BM25()
-        self.bm25.index(
-            [analyze(c.embedding_text) or [""] for c in self.chunks], show_progress=False
-        )
+        self.bm25.index([analyze(c.lexical_text) or [""] for c in self.chunks], show_progress=False)
 
     def bm25_scores(self, query: str) -> np.ndarray:
         terms = [t for t in analyze(query) if t in self.bm25.vocab_dict]
         if not terms:
             return np.zeros(len(self.chunks), dtype=np.float32)
         return np.asarray(self.bm25.get_scores(terms), dtype=np.float32)
+
+    def vocabulary_coverage(self, text: str) -> float:
+        """Share of the text's distinct BM25 terms that occur somewhere in the notes."""
+        terms = set(analyze(text))
+        if not terms:
+            return 0.0
+        return sum(term in self.bm25.vocab_dict for term in terms) / len(terms)
 
     def dense_scores(self, encoder: str, query_vector: np.ndarray) -> np.ndarray:
         """Per chunk, the best cosine similarity of the query with one of its units."""

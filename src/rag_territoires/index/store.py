@@ -57,6 +57,20 @@ def build_index(
     max_chars: int,
     show_progress: bool = True,
 ) -> SearchIndex:
+    try:
+        return _build(index_dir, chunks, encoders, fingerprint, max_chars, show_progress)
+    except OSError as exc:
+        raise IndexStateError(f"cannot write the index in {index_dir}: {exc}") from exc
+
+
+def _build(
+    index_dir: Path,
+    chunks: list[Chunk],
+    encoders: Sequence[Encoder],
+    fingerprint: str,
+    max_chars: int,
+    show_progress: bool,
+) -> SearchIndex:
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
     build_dir = index_dir / f"build-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"

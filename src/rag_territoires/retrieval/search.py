@@ -75,22 +75,24 @@ class Searcher:
             scores[encoder.name] = self.index.dense_scores(encoder.name, vector)
         return scores
 
-    def _confidence(self, signals: dict[str, np.ndarray]) -> float:
-        """Best cosine of the first encoder (BM25 alone: best score over 10, capped at 1)."""
+    def _confidence(self, text: str, signals: dict[str, np.ndarray]) -> float:
+        """Best cosine of the first encoder, plus a share for the question's words the
+        notes use at all: off-topic questions ("la recette de la tarte tatin") reach a
+        fair cosine with some branch but use words the notes never do.
+        (BM25 alone: its best score over 10, capped at 1, stands in for the cosine.)"""
         dense = [s for name, s in signals.items() if name != BM25]
-        if dense:
-            return float(dense[0].max())
-        return min(float(signals[BM25].max()) / 10.0, 1.0)
+        best = float(dense[0].max()) if dense else min(float(signals[BM25].max()) / 10.0, 1.0)
+        return best + self.config.coverage_weight * self.index.vocabulary_coverage(text)
 
     def rank(self, query: str, history: Sequence[str] = ()) -> Ranking:
         signals = self.signals(query)
         fused = fuse(signals, self.config)
-        confidence = self._confidence(signals)
+        confidence = self._confidence(query, signals)
         context = contextual_query(query, history)
         if context is not None:
             context_signals = self.signals(context)
             fused = fused + self.config.history_weight * fuse(context_signals, self.config)
-            confidence = max(confidence, self._confidence(context_signals))
+            confidence = max(confidence, self._confidence(context, context_signals))
             number = ordinal_in(query)
             if number is not None:  # "et le deuxième ?": that child's chunk comes first
                 found = self.nodes[self._top_chunk(self.signals(history[-1])).id]

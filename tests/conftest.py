@@ -1,0 +1,47 @@
+"""Shared fixtures: data copied to tmp_path, and one real retriever for the session.
+
+The retriever uses the real encoder (USE, numpy) and a real FAISS index built in
+a temporary folder, never the repository's index/.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rag_territoires.config import Settings
+from rag_territoires.retriever import Retriever
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPORT = ROOT / "corpus" / "seminaire-territoires-ruraux-carte-mentale.txt"
+OUTLINE = ROOT / "corpus" / "seminaire-territoires-ruraux-plan.md"
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    """A writable copy of corpus/, for tests that edit or break it."""
+    target = tmp_path / "corpus"
+    target.mkdir()
+    shutil.copy(EXPORT, target / EXPORT.name)
+    shutil.copy(OUTLINE, target / OUTLINE.name)
+    return target
+
+
+@pytest.fixture
+def settings(corpus_dir: Path, tmp_path: Path) -> Settings:
+    return Settings(
+        document=corpus_dir / EXPORT.name,
+        outline=corpus_dir / OUTLINE.name,
+        index_dir=tmp_path / "index",
+    )
+
+
+@pytest.fixture(scope="session")
+def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+    """The real pipeline with the default configuration, loaded once for the session."""
+    index_dir = tmp_path_factory.mktemp("index")
+    ready = Retriever(Settings(document=EXPORT, outline=OUTLINE, index_dir=index_dir))
+    ready.warm_up()
+    return ready

@@ -1,0 +1,51 @@
+from rag_territoires.chunking import DEFAULT_MAX_CHARS, chunk_outline
+from rag_territoires.notes.outline import load_outline
+from tests.conftest import EXPORT, OUTLINE
+from tests.test_outline import edit, load
+
+
+def test_every_node_lies_in_exactly_one_chunk():
+    outline = load_outline(EXPORT, OUTLINE)
+    chunks = chunk_outline(outline)
+    in_chunks = [span.id for chunk in chunks for span in chunk.nodes]
+    assert sorted(in_chunks) == sorted(node.id for node in outline.nodes())
+
+
+def test_chunks_are_branches_within_the_budget():
+    outline = load_outline(EXPORT, OUTLINE)
+    nodes = outline.by_id()
+    for chunk in chunk_outline(outline):
+        top = nodes[chunk.id]
+        assert chunk.branch == top.path
+        assert chunk.nodes[0].id == top.id
+        # a whole branch, or a large branch's own node alone
+        whole = [n.id for n in top.walk()]
+        assert [s.id for s in chunk.nodes] in (whole, [top.id])
+        if len(chunk.nodes) > 1:
+            assert len(chunk.text) - len(chunk.nodes) + 1 <= DEFAULT_MAX_CHARS
+
+
+def test_chunk_text_has_no_breadcrumb_and_its_source_covers_its_nodes():
+    outline = load_outline(EXPORT, OUTLINE)
+    chunk = next(c for c in chunk_outline(outline) if c.branch[-1] == "Tiers-lieux")
+    assert chunk.text.split("\n") == [
+        "Tiers-lieux",
+        "Volonté de contribuer à des logiques de développement territorial et coopération",
+        "Coopérative tiers-lieu(x) (Nvelle Aquitaine)",
+        "Brie'nov living lab",
+        "Ubo open factory (nom ?)",
+    ]
+    assert chunk.branch == ("Pour s'inspirer", "Tiers-lieux")
+    assert (chunk.line_start, chunk.line_end) == (84, 100)
+    assert chunk.embedding_text.startswith("Pour s'inspirer\n")
+
+
+def test_chunk_ids_survive_edits_elsewhere_in_the_outline(corpus_dir):
+    before = {c.branch: c.id for c in chunk_outline(load(corpus_dir))}
+    # move a node of another section, deep in "Enjeux et pistes..."
+    edit(corpus_dir / OUTLINE.name, "\n      - Sortir du cadre", "\n    - Sortir du cadre")
+    after = {c.branch: c.id for c in chunk_outline(load(corpus_dir))}
+    for branch, chunk_id in before.items():
+        if branch[0] != "Enjeux et pistes de travail pour les territoires ruraux":
+            assert after[branch] == chunk_id
+    assert len(set(after.values())) == len(after)

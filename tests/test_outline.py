@@ -1,0 +1,83 @@
+from pathlib import Path
+
+import pytest
+
+from rag_territoires.errors import CorpusError, OutlineError
+from rag_territoires.notes.export import parse_export, read_text
+from rag_territoires.notes.outline import load_outline
+from tests.conftest import EXPORT, OUTLINE
+
+
+def test_every_export_node_appears_once_in_the_outline_with_its_text_and_lines():
+    outline = load_outline(EXPORT, OUTLINE)
+    exported = [(n.text, n.line_start, n.line_end) for n in parse_export(EXPORT)]
+    outlined = [(n.text, n.line_start, n.line_end) for n in outline.nodes()]
+    assert sorted(outlined) == sorted(exported)
+    raw = read_text(EXPORT).split("\n")
+    for node in outline.nodes():  # the span holds the node's own lines, and only them
+        span = "".join(line for line in raw[node.line_start - 1 : node.line_end] if line.strip())
+        assert span.rstrip() == node.text
+
+
+def test_the_outline_has_the_seminar_sections():
+    outline = load_outline(EXPORT, OUTLINE)
+    assert [root.text for root in outline.roots] == [
+        "Ateliers",
+        "Ressources",
+        "Pour s'inspirer",
+        "Livre Atterrir de Bruno Latour",
+        "Quelques questionnements",
+        "Construction du récit",
+        "Contexte",
+        "Enjeux et pistes de travail pour les territoires ruraux",
+    ]
+    principles = next(n for n in outline.nodes() if n.text == "3 principes à appliquer")
+    assert [c.text for c in principles.children][:3] == [
+        "Posture d'anticipation et de construction",
+        "Coopération et construction collective",
+        "Approches systémiques et territorialisation",
+    ]
+    assert principles.path[0] == "Enjeux et pistes de travail pour les territoires ruraux"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def load(corpus_dir: Path):
+    return load_outline(corpus_dir / EXPORT.name, corpus_dir / OUTLINE.name)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("\n  - Ressources financières", "\n   - Ressources financières", "not a multiple of 2"),
+        ("\n  - Ressources financières", "\n\t- Ressources financières", "tabs"),
+        ("\n  - Ressources financières", "\n      - Ressources financières", "more than one level"),
+        ("\n    - Brie'nov living lab", "\n    Brie'nov living lab", "expected a list item"),
+        ("- Brie'nov living lab", "- Brie'nov living-lab", "node not found in"),
+        ("- Essaimage\n", "- Essaimage\n      - Essaimage\n", "duplicate node"),
+    ],
+)
+def test_a_malformed_outline_names_the_file_and_line(corpus_dir, old, new, message):
+    edit(corpus_dir / OUTLINE.name, old, new)
+    with pytest.raises(OutlineError, match=message) as caught:
+        load(corpus_dir)
+    assert f"{OUTLINE.name}:" in str(caught.value)
+    line = caught.value.line
+    edited = (corpus_dir / OUTLINE.name).read_text(encoding="utf-8").split("\n")[line - 1]
+    assert new.strip().split("\n")[-1].strip() in edited
+
+
+def test_an_outline_missing_a_node_says_which(corpus_dir):
+    edit(corpus_dir / OUTLINE.name, "    - Brie'nov living lab\n", "")
+    with pytest.raises(CorpusError, match=r"missing from the outline.*line 98.*Brie'nov"):
+        load(corpus_dir)
+
+
+def test_moving_a_node_by_hand_is_picked_up(corpus_dir):
+    edit(corpus_dir / OUTLINE.name, "\n      - Sortir du cadre", "\n    - Sortir du cadre")
+    node = next(n for n in load(corpus_dir).nodes() if n.text == "Sortir du cadre")
+    assert node.parent.text == "3 principes à appliquer"
