@@ -105,6 +105,39 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ask(args: argparse.Namespace) -> int:
+    """A conversation in the terminal: each question is searched with the earlier ones."""
+    from rag_territoires.errors import QueryError
+    from rag_territoires.retriever import Retriever
+
+    retriever = Retriever(_settings(), show_progress=True)
+    retriever.warm_up()
+    print(
+        "Posez une question sur les notes du séminaire (/nouveau : nouvelle conversation, "
+        "Ctrl-D : quitter)."
+    )
+    history: list[str] = []
+    while True:
+        try:
+            question = input("\n> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if not question:
+            continue
+        if question in {"/nouveau", "/new"}:
+            history = []
+            print("Nouvelle conversation.")
+            continue
+        try:
+            result = retriever.search(question, top_k=args.top_k, history=history)
+        except QueryError as error:
+            print(f"(question refusée : {error})")
+            continue
+        _print_result(result)
+        history.append(question)
+
+
 def _top_k(value: str) -> int:
     try:
         number = int(value)
@@ -144,6 +177,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-build", action="store_true", help="fail instead of building a missing index"
     )
     search.set_defaults(func=cmd_search)
+
+    ask = sub.add_parser("ask", help="ask questions in the terminal, with follow-ups")
+    ask.add_argument("--top-k", type=_top_k, default=5, metavar="N", help="passages (1-50)")
+    ask.set_defaults(func=cmd_ask)
 
     evaluate = sub.add_parser("eval", help="measure retrieval on the evaluation questions")
     evaluate.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))

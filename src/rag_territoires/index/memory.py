@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -14,6 +15,8 @@ from rag_territoires.retrieval.analyzer import analyze
 from rag_territoires.retrieval.encoders import Encoder
 
 EMBED_BATCH = 32
+# bm25s sets its own logger to DEBUG, which prints a line per index build.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 @dataclass
