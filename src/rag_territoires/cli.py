@@ -77,6 +77,22 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from rag_territoires.api.main import create_app
+
+    settings = _settings()
+    host = args.host or settings.host
+    port = args.port or settings.port
+    app = create_app(settings)
+    print(
+        f"rag-territoires API on http://{host}:{port} (docs: http://{host}:{port}/docs)", flush=True
+    )
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from rag_territoires.errors import RagError
     from rag_territoires.evaluation.questions import load_questions, problems
@@ -177,6 +193,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-build", action="store_true", help="fail instead of building a missing index"
     )
     search.set_defaults(func=cmd_search)
+
+    serve = sub.add_parser("serve", help="start the HTTP API (FastAPI on uvicorn)")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default 8000)")
+    serve.set_defaults(func=cmd_serve)
 
     ask = sub.add_parser("ask", help="ask questions in the terminal, with follow-ups")
     ask.add_argument("--top-k", type=_top_k, default=5, metavar="N", help="passages (1-50)")

@@ -48,6 +48,21 @@ class Settings(BaseSettings):
     chunk_max_chars: int = RetrievalConfig.chunk_max_chars
     abstain_below: float = RetrievalConfig.abstain_below
 
+    # HTTP API
+    host: str = "127.0.0.1"
+    port: int = 8000
+    api_keys: list[str] = []  # when set, /v1 routes require one of them in X-API-Key
+    cors_origins: list[str] = []  # browser origins allowed to call the API
+    rate_limit_per_minute: int = 120  # per client (API key, else address); 0: no limit
+    max_body_bytes: int = 64 * 1024
+    data_dir: Path = Path("data")  # feedback and other files the API writes
+
+    # Optional OpenAI-compatible chat-completions server that writes the answer
+    llm_base_url: str = ""  # e.g. http://llm.intranet:8080/v1 ; empty: extractive answers
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_timeout_seconds: float = 20.0
+
     def retrieval(self) -> RetrievalConfig:
         return RetrievalConfig(
             encoders=self.encoders,

@@ -14,6 +14,7 @@ from rag_territoires.chunking import Chunk, chunk_outline
 from rag_territoires.config import RetrievalConfig, Settings
 from rag_territoires.errors import IndexStateError, RagError
 from rag_territoires.index.store import build_index, load_index
+from rag_territoires.notes.export import read_text, split_lines
 from rag_territoires.notes.outline import Outline, load_outline
 from rag_territoires.retrieval.encoders import Encoder, make_encoder
 from rag_territoires.retrieval.search import Searcher
@@ -36,11 +37,14 @@ class Retriever:
         self.show_progress = show_progress
         self.outline: Outline | None = None
         self.chunks: list[Chunk] = []
+        self.document_lines: list[str] = []
         self.encoders: list[Encoder] = [make_encoder(spec) for spec in self.config.encoders]
         self._searcher: Searcher | None = None
 
     def load_notes(self) -> None:
         self.outline = load_outline(self.settings.document, self.settings.outline)
+        # the raw export, for showing the cited lines as they are in the original
+        self.document_lines = split_lines(read_text(self.settings.document))
         self.chunks = chunk_outline(self.outline, self.config.chunk_max_chars)
 
     def warm_up(self, rebuild: bool = False) -> None:

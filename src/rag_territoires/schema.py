@@ -26,3 +26,26 @@ class SearchResult(BaseModel):
     query: str
     abstained: bool = Field(description="True when nothing in the notes answers the question.")
     passages: list[Passage] = Field(description="Best first.")
+
+
+class Citation(BaseModel):
+    n: int = Field(description="The marker [n] in the answer.")
+    passage_id: str = Field(description="The passage (branch chunk) the quote comes from.")
+    quote: str = Field(description="One node of the notes, verbatim.")
+    branch: list[str] = Field(description="Titles from the root down to the quoted node.")
+    source: Source = Field(description="The quoted node's own lines in the export.")
+
+
+class ChatAnswer(BaseModel):
+    answer: str = Field(description="Markdown; every [n] resolves to a citation.")
+    abstained: bool
+    citations: list[Citation]
+    passages: list[Passage]
+    generator: str = Field(default="extractive", description='"extractive" (default) or "llm".')
+    notice: str | None = Field(
+        default=None, description="Why the language model's answer was not used, if it was not."
+    )
+    dropped_citations: list[int] = Field(
+        default_factory=list,
+        description="Markers the language model wrote that matched no passage (removed).",
+    )

@@ -49,6 +49,12 @@ class Ranking:
         return self.lacks_answer_type or self.confidence < threshold
 
 
+@dataclass(frozen=True)
+class Retrieval:
+    result: SearchResult
+    chunks: list[Chunk]  # the passages' chunks, same order
+
+
 class Searcher:
     def __init__(
         self,
@@ -107,17 +113,25 @@ class Searcher:
     def _top_chunk(self, signals: dict[str, np.ndarray]) -> Chunk:
         return self.index.chunks[int(np.argmax(fuse(signals, self.config)))]
 
-    def search(self, query: str, top_k: int = 5, history: Sequence[str] = ()) -> SearchResult:
+    def retrieve(self, query: str, top_k: int = 5, history: Sequence[str] = ()) -> Retrieval:
         query = validate_query(query)
         history = [validate_query(h, "earlier question") for h in history]
         if not 1 <= top_k <= 50:
             raise QueryError("top_k must be between 1 and 50")
         ranking = self.rank(query, history)
-        return SearchResult(
+        hits = ranking.hits[:top_k]
+        result = SearchResult(
             query=query,
             abstained=ranking.abstains(self.config.abstain_below),
-            passages=[to_passage(hit) for hit in ranking.hits[:top_k]],
+            passages=[to_passage(hit) for hit in hits],
         )
+        return Retrieval(result, [hit.chunk for hit in hits])
+
+    def search(self, query: str, top_k: int = 5, history: Sequence[str] = ()) -> SearchResult:
+        return self.retrieve(query, top_k, history).result
+
+    def chunk_of_node(self, node_id: str) -> Chunk:
+        return self.index.chunks[self._chunk_of_node[node_id]]
 
 
 def to_passage(hit: Hit) -> Passage:

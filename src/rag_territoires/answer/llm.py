@@ -1,0 +1,86 @@
+"""Optional: let an OpenAI-compatible chat-completions server write the answer.
+
+The model sees only the numbered quotes the extractive answer would cite, and
+must cite them with [n]. Markers that match no quote are removed and reported;
+an answer that cites nothing, a timeout, an HTTP error or a malformed reply
+raises ``LlmError``, and the caller falls back to the extractive answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import httpx
+
+from rag_territoires.errors import RagError
+from rag_territoires.schema import Citation
+
+MARKER = re.compile(r"\[(\d+)\]")
+LANGUAGE_NAMES = {"fr": "French", "en": "English"}
+
+
+class LlmError(RagError):
+    """The language model could not give a usable answer."""
+
+
+@dataclass(frozen=True)
+class LlmAnswer:
+    text: str
+    cited: set[int]
+    dropped: list[int]
+
+
+def _prompt(question: str, history: Sequence[str], citations: Sequence[Citation], language: str):
+    quotes = "\n".join(f"[{c.n}] ({' > '.join(c.branch[:-1])}) {c.quote}" for c in citations)
+    earlier = "\n".join(f"- {h}" for h in history) or "(none)"
+    system = (
+        "You answer questions about the notes of a seminar on rural territories. Use only the "
+        "numbered quotes given. After each statement, cite the quotes it comes from as [n]. "
+        "If the quotes do not answer the question, say so. Do not invent facts. "
+        f"Answer in {LANGUAGE_NAMES[language]}; keep quoted words in French."
+    )
+    user = f"Quotes:\n{quotes}\n\nEarlier questions:\n{earlier}\n\nQuestion: {question}"
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+class LlmClient:
+    def __init__(self, base_url: str, model: str, api_key: str = "", timeout: float = 20.0):
+        self.url = base_url.rstrip("/") + "/chat/completions"
+        self.model = model
+        self.api_key = api_key
+        self.timeout = timeout
+
+    def _complete(self, messages: list[dict[str, str]]) -> str:
+        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+        body = {"model": self.model, "messages": messages, "temperature": 0}
+        try:
+            response = httpx.post(self.url, json=body, headers=headers, timeout=self.timeout)
+        except httpx.TimeoutException:
+            raise LlmError(f"no answer within {self.timeout:g} s") from None
+        except httpx.HTTPError as exc:
+            raise LlmError(f"cannot reach {self.url}: {exc}") from None
+        if response.status_code != 200:
+            raise LlmError(f"the server answered HTTP {response.status_code}")
+        try:
+            content = response.json()["choices"][0]["message"]["content"]
+        except (ValueError, KeyError, IndexError, TypeError):
+            raise LlmError("the server's reply is not a chat completion") from None
+        if not isinstance(content, str) or not content.strip():
+            raise LlmError("the server's reply is empty")
+        return content.strip()
+
+    def write(
+        self, question: str, history: Sequence[str], citations: Sequence[Citation], language: str
+    ) -> LlmAnswer:
+        text = self._complete(_prompt(question, history, citations, language))
+        known = {c.n for c in citations}
+        found = [int(m) for m in MARKER.findall(text)]
+        dropped = sorted({n for n in found if n not in known})
+        cited = {n for n in found if n in known}
+        if not cited:
+            raise LlmError("the model's answer cites none of the passages")
+        if dropped:
+            text = MARKER.sub(lambda m: m[0] if int(m[1]) in known else "", text)
+        return LlmAnswer(text, cited, dropped)

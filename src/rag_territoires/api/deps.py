@@ -1,0 +1,84 @@
+"""Dependencies of the routes: the loaded state, the API key check, the rate limit."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import APIKeyHeader
+
+from rag_territoires.answer.llm import LlmClient
+from rag_territoires.api.limits import RateLimiter
+from rag_territoires.api.metrics import Metrics
+from rag_territoires.config import Settings
+from rag_territoires.retrieval.search import Searcher
+from rag_territoires.retriever import Retriever
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    retriever: Retriever
+    metrics: Metrics
+    limiter: RateLimiter
+    llm: LlmClient | None
+    ready: bool = False
+
+
+def get_state(request: Request) -> AppState:
+    return request.app.state.rag
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def get_searcher(state: StateDep) -> Searcher:
+    if not state.ready:
+        raise HTTPException(503, "the model and index are still loading")
+    return state.retriever.searcher
+
+
+SearcherDep = Annotated[Searcher, Depends(get_searcher)]
+
+api_key_header = APIKeyHeader(
+    name="X-API-Key",
+    auto_error=False,
+    description="Required when the server has API keys configured (RAG_TERRITOIRES_API_KEYS).",
+)
+
+
+def require_api_key(
+    state: StateDep, key: Annotated[str | None, Depends(api_key_header)]
+) -> str | None:
+    keys = state.settings.api_keys
+    if not keys:
+        return None
+    offered = (key or "").encode()
+    # compare_digest on every key, always: the time taken says nothing about the keys
+    matches = [hmac.compare_digest(offered, k.encode()) for k in keys]
+    if not any(matches):
+        raise HTTPException(
+            401, "missing or invalid X-API-Key", headers={"WWW-Authenticate": "ApiKey"}
+        )
+    return key
+
+
+def rate_limit(
+    request: Request, state: StateDep, key: Annotated[str | None, Depends(require_api_key)]
+) -> None:
+    if key:
+        client = "key:" + hashlib.sha256(key.encode()).hexdigest()[:16]
+    else:
+        client = "ip:" + (request.client.host if request.client else "unknown")
+    wait = state.limiter.acquire(client)
+    if wait:
+        raise HTTPException(
+            429, f"too many requests; retry in {wait:g} s", headers={"Retry-After": f"{wait:g}"}
+        )
+
+
+# Every /v1 route depends on this: key first, then the rate limit.
+V1_GUARDS = [Depends(rate_limit)]

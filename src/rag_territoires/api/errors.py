@@ -1,0 +1,79 @@
+"""Every error the API returns is JSON: {"error": {"type", "message", ...}}. No tracebacks."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from rag_territoires.errors import IndexStateError, QueryError, RagError
+
+log = logging.getLogger(__name__)
+
+
+def error_response(status: int, kind: str, message: str, **extra) -> JSONResponse:
+    headers = extra.pop("headers", None)
+    body = {"error": {"type": kind, "message": message, **extra}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _where(loc: tuple) -> str:
+    return ".".join(str(part) for part in loc if part != "body") or "body"
+
+
+async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    problems = exc.errors()
+    if any(p.get("type") == "json_invalid" for p in problems):
+        return error_response(400, "invalid_json", "the request body is not valid JSON")
+    fields = [
+        {"field": _where(p["loc"]), "message": p["msg"].removeprefix("Value error, ")}
+        for p in problems
+    ]
+    message = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+    return error_response(422, "invalid_request", message, fields=fields)
+
+
+async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+    kinds = {
+        401: "unauthorized",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "body_too_large",
+        422: "invalid_request",
+        429: "rate_limited",
+    }
+    return error_response(
+        exc.status_code,
+        kinds.get(exc.status_code, "http_error"),
+        str(exc.detail),
+        headers=getattr(exc, "headers", None),
+    )
+
+
+async def _query(request: Request, exc: QueryError) -> JSONResponse:
+    return error_response(422, "invalid_request", str(exc))
+
+
+async def _index(request: Request, exc: IndexStateError) -> JSONResponse:
+    return error_response(503, "not_ready", str(exc))
+
+
+async def _rag(request: Request, exc: RagError) -> JSONResponse:
+    return error_response(500, "server_error", str(exc))
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return error_response(500, "internal_error", "internal error; see the server's log")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(QueryError, _query)
+    app.add_exception_handler(IndexStateError, _index)
+    app.add_exception_handler(RagError, _rag)
+    app.add_exception_handler(Exception, _unexpected)

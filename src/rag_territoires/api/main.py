@@ -1,0 +1,75 @@
+"""The FastAPI application: ``create_app()`` wires settings, state, limits and routes.
+
+The model and index load once, in the lifespan, before the first request is
+served; requests then share them (searches are read-only).
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.concurrency import run_in_threadpool
+
+from rag_territoires import __version__
+from rag_territoires.answer.llm import LlmClient
+from rag_territoires.api import errors
+from rag_territoires.api.deps import AppState
+from rag_territoires.api.limits import BodySizeLimit, RateLimiter
+from rag_territoires.api.metrics import Metrics, MetricsMiddleware
+from rag_territoires.api.routes import browse, chat, health, search
+from rag_territoires.config import Settings
+from rag_territoires.retriever import Retriever
+
+DESCRIPTION = """Questions on the notes of the seminar on rural territories, answered with
+quotes of the notes, each cited with its branch of the mind map and its lines in the
+original export (`GET /v1/documents/{name}/lines` shows them). Works offline; a language
+model is optional. When API keys are configured, `/v1` routes need the `X-API-Key` header."""
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    state: AppState = app.state.rag
+    await run_in_threadpool(state.retriever.warm_up)
+    state.ready = True
+    yield
+
+
+def _llm(settings: Settings) -> LlmClient | None:
+    if not settings.llm_base_url:
+        return None
+    return LlmClient(
+        settings.llm_base_url,
+        settings.llm_model,
+        settings.llm_api_key,
+        settings.llm_timeout_seconds,
+    )
+
+
+def create_app(settings: Settings | None = None, retriever: Retriever | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(
+        title="rag-territoires", version=__version__, description=DESCRIPTION, lifespan=lifespan
+    )
+    metrics = Metrics()
+    app.state.rag = AppState(
+        settings=settings,
+        retriever=retriever or Retriever(settings),
+        metrics=metrics,
+        limiter=RateLimiter(settings.rate_limit_per_minute),
+        llm=_llm(settings),
+    )
+    errors.install(app)
+    # Added inner to outer: metrics see every answer, refusals of oversize bodies included.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type", "X-API-Key"],
+    )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    for module in (search, chat, browse, health):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,87 @@
+"""POST /v1/chat: an answer made of cited quotes, as JSON or as Server-Sent Events."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+
+from rag_territoires.answer.chat import Message, answer_chat
+from rag_territoires.api.deps import V1_GUARDS, SearcherDep, StateDep
+from rag_territoires.api.models import ChatRequest
+from rag_territoires.errors import QueryError
+from rag_territoires.schema import ChatAnswer
+
+router = APIRouter(prefix="/v1", tags=["chat"], dependencies=V1_GUARDS)
+
+SSE_DESCRIPTION = """With `"stream": true`, `text/event-stream` events, in order:
+`answer` (data `{"delta": "..."}`, the answer text piece by piece), `citations`
+(data: the list of citations), then `done` (data: the whole JSON answer)."""
+
+EXAMPLE = {
+    "answer": "D'après les notes du séminaire, voici ce qui répond à votre question :\n\n"
+    "**Enjeux et pistes de travail pour les territoires ruraux › 3 principes à appliquer**\n"
+    "- Coopération et construction collective [1]",
+    "abstained": False,
+    "citations": [
+        {
+            "n": 1,
+            "passage_id": "cooperation-et-construction-collective-5d0b8f0e",
+            "quote": "Coopération et construction collective",
+            "branch": [
+                "Enjeux et pistes de travail pour les territoires ruraux",
+                "3 principes à appliquer",
+                "Coopération et construction collective",
+            ],
+            "source": {
+                "document": "seminaire-territoires-ruraux-carte-mentale.txt",
+                "line_start": 931,
+                "line_end": 933,
+            },
+        }
+    ],
+    "passages": [],
+    "generator": "extractive",
+    "notice": None,
+    "dropped_citations": [],
+}
+
+
+def _event(name: str, data: object) -> str:
+    return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def sse_events(answer: ChatAnswer) -> Iterator[str]:
+    for line in answer.answer.splitlines(keepends=True):
+        yield _event("answer", {"delta": line})
+    yield _event("citations", [c.model_dump() for c in answer.citations])
+    yield _event("done", answer.model_dump())
+
+
+@router.post(
+    "/chat",
+    summary="Answer the last question of a conversation with cited quotes",
+    description=SSE_DESCRIPTION,
+    response_model=ChatAnswer,
+    responses={
+        200: {"content": {"application/json": {"example": EXAMPLE}, "text/event-stream": {}}}
+    },
+)
+def chat(body: ChatRequest, searcher: SearcherDep, state: StateDep):
+    try:
+        body.question()
+    except ValueError as error:
+        raise QueryError(f"messages: {error}") from None
+    messages = [Message(m.role, m.content) for m in body.messages]
+    answer = answer_chat(searcher, messages, top_k=body.top_k, llm=state.llm)
+    if answer.abstained:
+        state.metrics.abstentions.labels("chat").inc()
+    if body.stream:
+        return StreamingResponse(
+            sse_events(answer),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+    return answer

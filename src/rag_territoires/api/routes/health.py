@@ -1,0 +1,36 @@
+"""Probes for the orchestrator and metrics for Prometheus; open even when API keys are set."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from rag_territoires.api.deps import StateDep
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz", summary="The process is alive")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="The model and the index are loaded")
+def readyz(state: StateDep) -> JSONResponse:
+    if not state.ready:
+        return JSONResponse({"status": "loading"}, status_code=503)
+    retriever = state.retriever
+    return JSONResponse(
+        {
+            "status": "ready",
+            "chunks": len(retriever.chunks),
+            "encoders": [e.name for e in retriever.encoders],
+            "document": retriever.outline.document,
+        }
+    )
+
+
+@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+def metrics(state: StateDep) -> Response:
+    return Response(state.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
