@@ -6,99 +6,13 @@ import re
 
 from rag_territoires.retrieval.analyzer import fold_accents
 
-_FRENCH = set(
-    [
-        "le",
-        "la",
-        "les",
-        "un",
-        "une",
-        "des",
-        "du",
-        "de",
-        "et",
-        "est",
-        "sont",
-        "que",
-        "qui",
-        "quoi",
-        "quel",
-        "quels",
-        "quelle",
-        "quelles",
-        "comment",
-        "pourquoi",
-        "ou",
-        "dans",
-        "pour",
-        "sur",
-        "avec",
-        "pas",
-        "ne",
-        "ce",
-        "cette",
-        "ces",
-        "il",
-        "elle",
-        "on",
-        "nous",
-        "vous",
-        "au",
-        "aux",
-        "en",
-        "faut",
-        "peut",
-        "dit",
-        "disent",
-        "notes",
-        "territoire",
-        "territoires",
-        "et-le",
-        "c'est",
-        "qu'est-ce",
-    ]
-)
-_ENGLISH = set(
-    [
-        "the",
-        "a",
-        "an",
-        "of",
-        "and",
-        "is",
-        "are",
-        "what",
-        "which",
-        "who",
-        "how",
-        "why",
-        "where",
-        "when",
-        "in",
-        "for",
-        "on",
-        "with",
-        "not",
-        "this",
-        "that",
-        "these",
-        "it",
-        "we",
-        "you",
-        "do",
-        "does",
-        "did",
-        "say",
-        "says",
-        "about",
-        "notes",
-        "there",
-        "was",
-        "were",
-        "can",
-        "should",
-    ]
-)
+_FRENCH_WORDS = """le la les un une des du de et est sont que qui quoi quel quels quelle quelles
+comment pourquoi ou dans pour sur avec pas ne ce cette ces il elle on nous vous au aux en faut
+peut dit disent notes territoire territoires c'est qu'est-ce"""
+_ENGLISH_WORDS = """the a an of and is are what which who how why where when in for on with not
+this that these it we you do does did say says about notes there was were can should"""
+_FRENCH = frozenset(_FRENCH_WORDS.split())
+_ENGLISH = frozenset(_ENGLISH_WORDS.split())
 _WORD = re.compile(r"[a-z'-]+")
 
 

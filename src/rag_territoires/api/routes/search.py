@@ -18,7 +18,8 @@ EXAMPLE = {
     "passages": [
         {
             "id": "tiers-lieux-e3e8dd1f",
-            "text": "Tiers-lieux\nVolonté de contribuer à des logiques de développement territorial "
+            "text": "Tiers-lieux\nVolonté de contribuer à des logiques de développement "
+            "territorial "
             "et coopération\nCoopérative tiers-lieu(x) (Nvelle Aquitaine)\nBrie'nov living lab\n"
             "Ubo open factory (nom ?)",
             "branch": ["Pour s'inspirer", "Tiers-lieux"],
