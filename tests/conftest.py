@@ -45,3 +45,29 @@ def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
     ready = Retriever(Settings(document=EXPORT, outline=OUTLINE, index_dir=index_dir))
     ready.warm_up()
     return ready
+
+
+@pytest.fixture(scope="session")
+def api_settings(retriever: Retriever) -> Settings:
+    return retriever.settings.model_copy(update={"rate_limit_per_minute": 0})
+
+
+@pytest.fixture(scope="session")
+def client(retriever: Retriever, api_settings: Settings):
+    """The API with its lifespan, on the session's retriever (loaded once)."""
+    from fastapi.testclient import TestClient
+
+    from rag_territoires.api.main import create_app
+
+    with TestClient(create_app(api_settings, retriever)) as test_client:
+        yield test_client
+
+
+def make_client(retriever: Retriever, **settings):
+    """A client for an app with other settings (keys, CORS, limits, LLM)."""
+    from fastapi.testclient import TestClient
+
+    from rag_territoires.api.main import create_app
+
+    merged = retriever.settings.model_copy(update=settings)
+    return TestClient(create_app(merged, retriever))

@@ -154,6 +154,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
         history.append(question)
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from rag_territoires.evaluation.benchmark import run
+
+    print(run(repeats=args.repeats))
+    return 0
+
+
 def _top_k(value: str) -> int:
     try:
         number = int(value)
@@ -208,6 +215,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--split", type=Path, default=Path("eval/split.json"))
     evaluate.add_argument("--all", action="store_true", help="compare every configuration")
     evaluate.set_defaults(func=cmd_eval)
+
+    bench = sub.add_parser("bench", help="measure search latency and throughput over HTTP")
+    bench.add_argument("--repeats", type=int, default=300, help="requests per measurement")
+    bench.set_defaults(func=cmd_bench)
 
     return parser
 

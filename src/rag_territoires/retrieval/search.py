@@ -13,7 +13,7 @@ from rag_territoires.config import MAX_QUERY_CHARS, RetrievalConfig
 from rag_territoires.errors import QueryError
 from rag_territoires.index.memory import SearchIndex
 from rag_territoires.notes.outline import Node
-from rag_territoires.retrieval.abstention import lacks_answer_type
+from rag_territoires.retrieval.abstention import PASSAGES_CHECKED, lacks_answer_type
 from rag_territoires.retrieval.encoders import Encoder
 from rag_territoires.retrieval.followup import contextual_query, ordinal_child, ordinal_in
 from rag_territoires.retrieval.fusion import BM25, fuse
@@ -90,7 +90,9 @@ class Searcher:
         best = float(dense[0].max()) if dense else min(float(signals[BM25].max()) / 10.0, 1.0)
         return best + self.config.coverage_weight * self.index.vocabulary_coverage(text)
 
-    def rank(self, query: str, history: Sequence[str] = ()) -> Ranking:
+    def rank(self, query: str, history: Sequence[str] = (), limit: int | None = None) -> Ranking:
+        """Chunks best first: all of them, or the first ``limit`` (a search needs only top_k;
+        the evaluation needs all for recall)."""
         signals = self.signals(query)
         fused = fuse(signals, self.config)
         confidence = self._confidence(query, signals)
@@ -105,9 +107,9 @@ class Searcher:
                 child = ordinal_child(number, found)
                 if child is not None:
                     fused[self._chunk_of_node[child.id]] = fused.max() + 1.0
-        order = np.argsort(-fused, kind="stable")
+        order = np.argsort(-fused, kind="stable")[: max(limit or len(fused), PASSAGES_CHECKED)]
         hits = [Hit(self.index.chunks[i], float(fused[i])) for i in order]
-        lacking = lacks_answer_type(query, [hit.chunk.text for hit in hits])
+        lacking = lacks_answer_type(query, [hit.chunk.text for hit in hits[:PASSAGES_CHECKED]])
         return Ranking(hits, confidence, lacking)
 
     def _top_chunk(self, signals: dict[str, np.ndarray]) -> Chunk:
@@ -118,7 +120,7 @@ class Searcher:
         history = [validate_query(h, "earlier question") for h in history]
         if not 1 <= top_k <= 50:
             raise QueryError("top_k must be between 1 and 50")
-        ranking = self.rank(query, history)
+        ranking = self.rank(query, history, limit=top_k)
         hits = ranking.hits[:top_k]
         result = SearchResult(
             query=query,

@@ -1,0 +1,165 @@
+"""Speed, measured in one run: the bare encoder forward pass for one query, then
+``POST /v1/search`` over HTTP on loopback (a real ``rag-territoires serve``),
+latency p50/p95 with one client and throughput with 1 and 8 concurrent clients.
+
+A measurement, not a test: it asserts nothing. Every request loop is bounded.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import httpx
+
+from rag_territoires.config import Settings
+from rag_territoires.retrieval.encoders import make_encoder
+
+QUESTIONS = [
+    "Comment renforcer l'ingénierie territoriale ?",
+    "tiers-lieux ?",
+    "What is the Anthropocene about?",
+    "Quels sont les 3 principes à appliquer ?",
+    "ingenierie territoriale renforcer comment",
+    "Quelles sont les conséquences de la crise sanitaire ?",
+    "Que dit Bruno Latour dans Atterrir ?",
+    "Les métropoles repensent-elles leur modèle ?",
+]
+
+
+@dataclass
+class Timing:
+    p50_ms: float
+    p95_ms: float
+    n: int
+
+
+def _timing(samples: list[float]) -> Timing:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return Timing(statistics.median(ordered) * 1000, p95 * 1000, len(ordered))
+
+
+def forward_pass(encoder_spec: str, repeats: int) -> Timing:
+    encoder = make_encoder(encoder_spec)
+    encoder.warm_up()
+    samples = []
+    for i in range(repeats):
+        question = QUESTIONS[i % len(QUESTIONS)]
+        started = time.perf_counter()
+        encoder.encode([question])
+        samples.append(time.perf_counter() - started)
+    return _timing(samples)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(wait_seconds: float = 120) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    env = {**os.environ, "RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE": "0"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rag_territoires.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + wait_seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited: {process.stderr.read()}")
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"the server was not ready within {wait_seconds:g} s")
+
+
+class SearchClient:
+    """A keep-alive HTTP/1.1 client from the standard library: lean, so that the
+    figures are mostly the server's, not the client's (httpx adds ~0.5 ms here)."""
+
+    def __init__(self, base: str) -> None:
+        host, port = base.removeprefix("http://").split(":")
+        self.connection = http.client.HTTPConnection(host, int(port), timeout=10)
+
+    def search(self, question: str) -> int:
+        body = json.dumps({"query": question, "top_k": 5}).encode()
+        self.connection.request("POST", "/v1/search", body, {"Content-Type": "application/json"})
+        response = self.connection.getresponse()
+        response.read()
+        return response.status
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def http_latency(base: str, repeats: int) -> tuple[Timing, int]:
+    samples, errors = [], 0
+    client = SearchClient(base)
+    for i in range(repeats):
+        started = time.perf_counter()
+        status = client.search(QUESTIONS[i % len(QUESTIONS)])
+        samples.append(time.perf_counter() - started)
+        errors += status != 200
+    client.close()
+    return _timing(samples), errors
+
+
+def throughput(base: str, clients: int, requests_per_client: int) -> tuple[float, int]:
+    def worker(offset: int) -> int:
+        client = SearchClient(base)
+        errors = sum(
+            client.search(QUESTIONS[(offset + i) % len(QUESTIONS)]) != 200
+            for i in range(requests_per_client)
+        )
+        client.close()
+        return errors
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        errors = sum(pool.map(worker, range(clients)))
+    elapsed = time.perf_counter() - started
+    return clients * requests_per_client / elapsed, errors
+
+
+def run(repeats: int = 300) -> str:
+    encoder = Settings().encoders[0]
+    forward = forward_pass(encoder, repeats)
+    process, base = start_server()
+    try:
+        http_latency(base, 20)  # warm the connection and the server
+        latency, errors = http_latency(base, repeats)
+        rps_1, errors_1 = throughput(base, 1, repeats)
+        rps_8, errors_8 = throughput(base, 8, max(1, repeats // 8) * 2)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    ratio = latency.p50_ms / forward.p50_ms
+    return "\n".join(
+        [
+            f"encoder forward pass ({encoder}, 1 query):  p50 {forward.p50_ms:.2f} ms"
+            f"  p95 {forward.p95_ms:.2f} ms  (n={forward.n})",
+            f"POST /v1/search over HTTP, 1 client:      p50 {latency.p50_ms:.2f} ms"
+            f"  p95 {latency.p95_ms:.2f} ms  (n={latency.n}, errors {errors})",
+            f"p50 ratio HTTP search / forward pass:     {ratio:.2f}x (goal <= 1.5x)",
+            f"throughput, 1 client:                     {rps_1:.0f} requests/s (errors {errors_1})",
+            f"throughput, 8 concurrent clients:         {rps_8:.0f} requests/s (errors {errors_8})",
+        ]
+    )

@@ -1,0 +1,77 @@
+"""A small OpenAI-compatible chat-completions server on loopback, for the tests.
+
+The requested model name picks its behaviour: ``good`` (cites [1] and a bogus
+[99]), ``slow`` (answers after 3 s), ``garbage`` (200 with a body that is not
+JSON), ``error`` (HTTP 500), ``uncited`` (an answer with no marker).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
+
+
+class Handler(BaseHTTPRequestHandler):
+    requests: ClassVar[list[dict]] = []
+
+    def log_message(self, *args) -> None:  # keep the test output clean
+        pass
+
+    def _send(self, status: int, body: bytes, content_type: str = "application/json") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", 0))
+        request = json.loads(self.rfile.read(length))
+        Handler.requests.append(
+            {"path": self.path, "auth": self.headers.get("Authorization"), **request}
+        )
+        mode = request["model"]
+        if mode == "slow":
+            time.sleep(3)
+        if mode == "garbage":
+            self._send(200, b"<html>oops</html>", "text/html")
+            return
+        if mode == "error":
+            self._send(500, b'{"error": "overloaded"}')
+            return
+        content = {
+            "good": "Selon les notes, il faut coopérer [1], et aussi autre chose [99].",
+            "slow": "Trop tard [1].",
+            "uncited": "Je pense que oui.",
+        }[mode]
+        reply = {
+            "id": "x",
+            "object": "chat.completion",
+            "model": mode,
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": content},
+                    "finish_reason": "stop",
+                }
+            ],
+        }
+        self._send(200, json.dumps(reply).encode())
+
+
+@contextmanager
+def fake_llm_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()

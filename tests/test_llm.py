@@ -1,0 +1,73 @@
+"""The optional language model, against a real OpenAI-compatible server on loopback."""
+
+import pytest
+
+from tests.conftest import make_client
+from tests.fake_llm import Handler, fake_llm_server
+
+QUESTION = {"messages": [{"role": "user", "content": "Quels sont les 3 principes à appliquer ?"}]}
+
+
+@pytest.fixture(scope="module")
+def llm_url():
+    with fake_llm_server() as url:
+        yield url
+
+
+def chat_with(retriever, url, model, body=QUESTION):
+    settings = {
+        "llm_base_url": url,
+        "llm_model": model,
+        "llm_api_key": "k",
+        "llm_timeout_seconds": 1.0,
+        "rate_limit_per_minute": 0,
+    }
+    with make_client(retriever, **settings) as client:
+        response = client.post("/v1/chat", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_the_models_answer_is_used_and_unknown_markers_are_dropped(retriever, llm_url):
+    Handler.requests.clear()
+    data = chat_with(retriever, llm_url, "good")
+    assert data["generator"] == "llm" and data["notice"] is None
+    assert data["answer"] == "Selon les notes, il faut coopérer [1], et aussi autre chose ."
+    assert data["dropped_citations"] == [99]
+    assert [c["n"] for c in data["citations"]] == [1]
+    sent = Handler.requests[-1]
+    assert sent["path"] == "/v1/chat/completions" and sent["auth"] == "Bearer k"
+    assert (
+        "[1] (Enjeux et pistes de travail pour les territoires ruraux) 3 principes"
+        in (sent["messages"][1]["content"])
+    )
+
+
+@pytest.mark.parametrize(
+    ("model", "reason"),
+    [
+        ("slow", "no answer within 1 s"),
+        ("garbage", "not a chat completion"),
+        ("error", "HTTP 500"),
+        ("uncited", "cites none of the passages"),
+    ],
+)
+def test_a_failing_model_falls_back_to_the_extractive_answer(retriever, llm_url, model, reason):
+    data = chat_with(retriever, llm_url, model)
+    assert data["generator"] == "extractive"
+    assert reason in data["notice"]
+    assert data["answer"].startswith("D'après les notes du séminaire")
+    assert data["citations"]
+
+
+def test_an_unreachable_model_falls_back_too(retriever):
+    data = chat_with(retriever, "http://127.0.0.1:9/v1", "good")
+    assert data["generator"] == "extractive" and "cannot reach" in data["notice"]
+
+
+def test_abstention_does_not_ask_the_model(retriever, llm_url):
+    Handler.requests.clear()
+    body = {"messages": [{"role": "user", "content": "Quelle est la recette de la tarte tatin ?"}]}
+    data = chat_with(retriever, llm_url, "good", body)
+    assert data["abstained"] and data["generator"] == "extractive"
+    assert Handler.requests == []
