@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint eval build clean
+.PHONY: run test browser eval build clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,13 +15,19 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/rag-territoires ask
+	$(BIN)/rag-territoires start
 
 build: $(STAMP)
 	$(BIN)/rag-territoires build
 
-test: $(STAMP)
-	$(BIN)/ruff check src tests
+# The browser test drives Debian's Chromium through Debian's chromedriver (no test tool
+# may download a browser here). Installing them needs root, as CI has.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		apt-get update -q && apt-get install -y -q chromium chromium-driver; fi
+
+test: $(STAMP) browser
+	$(BIN)/ruff check src tests ui
 	$(BIN)/python -m pytest
 
 eval: $(STAMP)

@@ -71,3 +71,70 @@ def make_client(retriever: Retriever, **settings):
 
     merged = retriever.settings.model_copy(update=settings)
     return TestClient(create_app(merged, retriever))
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_ready(url: str, process, timeout: float = 120) -> None:
+    """Poll ``url`` until it answers 200; bounded, and fails if the process died."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"process exited: {process.stderr.read() if process.stderr else ''}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    pytest.fail(f"{url} not ready within {timeout:g} s")
+
+
+def stop(process) -> None:
+    import signal
+    import subprocess
+
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def start_api(retriever: Retriever, **env: str):
+    """`rag-territoires serve` on a free loopback port, on the session's index."""
+    import os
+    import subprocess
+    import sys
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rag_territoires.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "RAG_TERRITOIRES_INDEX_DIR": str(retriever.settings.index_dir), **env},
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_until_ready(f"{url}/readyz", process)
+    return process, url
+
+
+@pytest.fixture(scope="session")
+def api_server(retriever: Retriever):
+    """A real API server for the chat page's tests (no key, no rate limit)."""
+    process, url = start_api(retriever, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0")
+    yield url
+    stop(process)

@@ -263,3 +263,26 @@ def test_openapi_documents_every_route_with_examples(client):
         assert path in paths
     assert "example" in json.dumps(paths["/v1/search"]["post"]["responses"]["200"])
     assert "examples" in json.dumps(spec["components"]["schemas"]["SearchRequest"])
+
+
+def test_feedback_is_appended_to_the_data_folder(retriever, tmp_path):
+    with make_client(retriever, data_dir=tmp_path / "data", rate_limit_per_minute=0) as c:
+        answer = ask(c, "tiers-lieux ?").json()
+        body = {
+            "question": "tiers-lieux ?",
+            "answer": answer["answer"],
+            "citations": answer["citations"],
+            "rating": "down",
+            "comment": "trop long",
+        }
+        first = c.post("/v1/feedback", json=body)
+        second = c.post("/v1/feedback", json={**body, "rating": "up", "comment": None})
+        assert first.status_code == 201 and first.json()["status"] == "recorded"
+        lines = (tmp_path / "data" / "feedback.jsonl").read_text(encoding="utf-8").splitlines()
+        records = [json.loads(line) for line in lines]
+        assert [r["rating"] for r in records] == ["down", "up"]
+        assert records[0]["id"] == first.json()["id"] and records[1]["id"] == second.json()["id"]
+        assert records[0]["citations"] == answer["citations"]
+        assert records[0]["comment"] == "trop long"
+        bad = c.post("/v1/feedback", json={**body, "rating": "meh"})
+        assert bad.status_code == 422 and "rating" in bad.json()["error"]["message"]

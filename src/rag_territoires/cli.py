@@ -93,6 +93,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_start(args: argparse.Namespace) -> int:
+    from rag_territoires.launcher import start
+
+    settings = _settings()
+    return start(settings.host, args.api_port or settings.port, args.ui_port)
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from rag_territoires.errors import RagError
     from rag_territoires.evaluation.questions import load_questions, problems
@@ -205,6 +212,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default 8000)")
     serve.set_defaults(func=cmd_serve)
+
+    start = sub.add_parser("start", help="start the API and the chat page together")
+    start.add_argument("--api-port", type=int, help="API port (default 8000)")
+    start.add_argument("--ui-port", type=int, default=8501, help="chat page port")
+    start.set_defaults(func=cmd_start)
 
     ask = sub.add_parser("ask", help="ask questions in the terminal, with follow-ups")
     ask.add_argument("--top-k", type=_top_k, default=5, metavar="N", help="passages (1-50)")

@@ -18,7 +18,7 @@ from rag_territoires.api import errors
 from rag_territoires.api.deps import AppState
 from rag_territoires.api.limits import BodySizeLimit, RateLimiter
 from rag_territoires.api.metrics import Metrics, MetricsMiddleware
-from rag_territoires.api.routes import browse, chat, health, search
+from rag_territoires.api.routes import browse, chat, feedback, health, search
 from rag_territoires.config import Settings
 from rag_territoires.retriever import Retriever
 
@@ -70,6 +70,6 @@ def create_app(settings: Settings | None = None, retriever: Retriever | None = N
     )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
-    for module in (search, chat, browse, health):
+    for module in (search, chat, browse, feedback, health):
         app.include_router(module.router)
     return app

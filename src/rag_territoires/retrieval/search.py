@@ -103,8 +103,10 @@ class Searcher:
             confidence = max(confidence, self._confidence(context, context_signals))
             number = ordinal_in(query)
             if number is not None:  # "et le deuxième ?": that child's chunk comes first
-                found = self.nodes[self._top_chunk(self.signals(history[-1])).id]
-                child = ordinal_child(number, found)
+                # A chunk's id is its top node's, except for the evaluation's fixed-size
+                # windows, which have no branch whose children an ordinal could pick.
+                found = self.nodes.get(self._top_chunk(self.signals(history[-1])).id)
+                child = ordinal_child(number, found) if found is not None else None
                 if child is not None:
                     fused[self._chunk_of_node[child.id]] = fused.max() + 1.0
         order = np.argsort(-fused, kind="stable")[: max(limit or len(fused), PASSAGES_CHECKED)]

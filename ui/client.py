@@ -1,0 +1,119 @@
+"""The chat page's only way to the notes: the HTTP API, as an intranet integration uses it.
+
+Every failure becomes an ``ApiError`` whose ``kind`` lets the page say what went
+wrong in one line (API down, too slow, key refused, question refused...).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+DEFAULT_URL = "http://127.0.0.1:8000"
+
+
+class ApiError(Exception):
+    def __init__(self, kind: str, detail: str = "") -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind  # down, slow, key, limited, refused, server
+        self.detail = detail
+
+
+@dataclass
+class ChatStream:
+    """Filled while the answer streams: the text pieces go to the page, the rest lands here."""
+
+    citations: list[dict[str, Any]] = field(default_factory=list)
+    answer: dict[str, Any] | None = None
+    error: ApiError | None = None
+
+
+def _error_for(response: httpx.Response) -> ApiError:
+    try:
+        message = response.json()["error"]["message"]
+    except (ValueError, KeyError, TypeError):
+        message = response.text[:200]
+    if response.status_code == 401:
+        return ApiError("key", message)
+    if response.status_code == 429:
+        return ApiError("limited", response.headers.get("Retry-After", "?"))
+    if response.status_code < 500:
+        return ApiError("refused", message)
+    return ApiError("server", message)
+
+
+class ApiClient:
+    def __init__(self, url: str | None = None, key: str | None = None, timeout: float = 30.0):
+        self.url = (url or os.environ.get("RAG_TERRITOIRES_UI_API_URL") or DEFAULT_URL).rstrip("/")
+        self.key = key if key is not None else os.environ.get("RAG_TERRITOIRES_UI_API_KEY", "")
+        self.timeout = timeout
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"X-API-Key": self.key} if self.key else {}
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = httpx.request(
+                method, self.url + path, headers=self.headers, timeout=self.timeout, **kwargs
+            )
+        except httpx.TimeoutException:
+            raise ApiError("slow", self.url) from None
+        except httpx.HTTPError:
+            raise ApiError("down", self.url) from None
+        if response.status_code >= 400:
+            raise _error_for(response)
+        return response.json()
+
+    def tree(self) -> dict[str, Any]:
+        return self._request("GET", "/v1/tree")
+
+    def lines(self, document: str, start: int, end: int) -> dict[str, Any]:
+        return self._request(
+            "GET", f"/v1/documents/{document}/lines", params={"start": start, "end": end}
+        )
+
+    def feedback(self, record: dict[str, Any]) -> dict[str, Any]:
+        return self._request("POST", "/v1/feedback", json=record)
+
+    def chat_stream(self, messages: list[dict[str, str]], state: ChatStream) -> Iterator[str]:
+        """Yield the answer text as it comes; citations, the whole answer or an error
+        end up in ``state`` (a generator cannot raise into st.write_stream cleanly)."""
+        body = {"messages": messages, "stream": True}
+        try:
+            with httpx.stream(
+                "POST",
+                self.url + "/v1/chat",
+                json=body,
+                headers=self.headers,
+                timeout=self.timeout,
+            ) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    state.error = _error_for(response)
+                    return
+                event = None
+                for line in response.iter_lines():
+                    if line.startswith("event: "):
+                        event = line[7:]
+                    elif line.startswith("data: "):
+                        data = json.loads(line[6:])
+                        if event == "answer":
+                            yield data["delta"]
+                        elif event == "citations":
+                            state.citations = data
+                        elif event == "done":
+                            state.answer = data
+        except httpx.TimeoutException:
+            state.error = ApiError("slow", self.url)
+        except httpx.HTTPError:
+            state.error = ApiError("down", self.url)
+        except ValueError:
+            state.error = ApiError("server", "malformed event stream")
+        if state.answer is None and state.error is None:
+            state.error = ApiError("server", "the answer stream ended early")

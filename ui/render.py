@@ -1,0 +1,96 @@
+"""Turning API data into safe page content: escaped Markdown, the branch map in DOT.
+
+Text from the notes or from a user is always shown as text: every Markdown or
+Streamlit directive character is escaped, and Streamlit never renders HTML here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=:$&])")
+_HEADING = re.compile(r"^\*\*(.+)\*\*$")
+_QUOTE = re.compile(r"^- (.*) \[(\d+)\]$")
+LABEL_CHARS = 42
+
+
+def escape(text: str) -> str:
+    """Backslash-escape Markdown and Streamlit directive characters (CommonMark allows
+    escaping any ASCII punctuation), so notes like "==> AAP" or "*" show as written."""
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def safe_answer_line(line: str) -> str:
+    """One line of the API's answer as safe Markdown, keeping its own structure
+    (bold branch headings, bullets ending with [n]) and escaping the notes' text."""
+    body = line.rstrip("\n")
+    ending = line[len(body) :]
+    if match := _HEADING.match(body):
+        return f"**{escape(match[1])}**{ending}"
+    if match := _QUOTE.match(body):
+        return f"- {escape(match[1])} \\[{match[2]}\\]{ending}"
+    return escape(body) + ending
+
+
+def safe_stream(pieces: Iterator[str]) -> Iterator[str]:
+    for piece in pieces:
+        yield safe_answer_line(piece)
+
+
+def tree_index(tree: dict[str, Any]) -> tuple[dict[tuple[str, ...], dict], dict[str, dict]]:
+    """Nodes by their path of titles, and each node's parent by node id."""
+    by_path: dict[tuple[str, ...], dict] = {}
+    parent: dict[str, dict] = {}
+
+    def walk(node: dict, path: tuple[str, ...]) -> None:
+        here = (*path, node["text"])
+        by_path[here] = node
+        for child in node["children"]:
+            parent[child["id"]] = node
+            walk(child, here)
+
+    for root in tree["roots"]:
+        walk(root, ())
+    return by_path, parent
+
+
+def _label(text: str) -> str:
+    short = text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+    return short.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def branch_map(citations: list[dict[str, Any]], tree: dict[str, Any]) -> str | None:
+    """DOT for the part of the mind map an answer comes from: the cited nodes, their
+    ancestors and their siblings, cited nodes highlighted."""
+    by_path, parent = tree_index(tree)
+    cited = {by_path[p]["id"] for c in citations if (p := tuple(c["branch"])) in by_path}
+    if not cited:
+        return None
+    shown: dict[str, dict] = {}
+    edges: set[tuple[str, str]] = set()
+    for node_id in cited:
+        node = next(n for n in by_path.values() if n["id"] == node_id)
+        up = parent.get(node_id)
+        for sibling in up["children"] if up else [node]:
+            shown[sibling["id"]] = sibling
+            if up:
+                edges.add((up["id"], sibling["id"]))
+        while up is not None:  # the ancestors, up to the section
+            shown[up["id"]] = up
+            above = parent.get(up["id"])
+            if above:
+                edges.add((above["id"], up["id"]))
+            up = above
+    lines = [
+        "digraph branches {",
+        "  rankdir=LR;",
+        '  node [shape=box, style="rounded,filled", fillcolor="#f4f4f4", fontsize=10];',
+    ]
+    for node_id, node in shown.items():
+        fill = ', fillcolor="#ffd54f", penwidth=2' if node_id in cited else ""
+        lines.append(f'  "{node_id}" [label="{_label(node["text"])}"{fill}];')
+    lines += [f'  "{a}" -> "{b}";' for a, b in sorted(edges)]
+    lines.append("}")
+    return "\n".join(lines)
