@@ -261,8 +261,12 @@ def test_openapi_documents_every_route_with_examples(client):
         "/metrics",
     ]:
         assert path in paths
-    assert "example" in json.dumps(paths["/v1/search"]["post"]["responses"]["200"])
-    assert "examples" in json.dumps(spec["components"]["schemas"]["SearchRequest"])
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            ok = operation["responses"].get("200") or operation["responses"]["201"]
+            assert "example" in json.dumps(ok), (method, path)
+    for body in ("SearchRequest", "ChatRequest", "FeedbackRequest"):
+        assert "examples" in json.dumps(spec["components"]["schemas"][body])
 
 
 def test_feedback_is_appended_to_the_data_folder(retriever, tmp_path):

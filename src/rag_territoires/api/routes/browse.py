@@ -13,6 +13,44 @@ from rag_territoires.schema import Source
 
 router = APIRouter(prefix="/v1", tags=["browse"], dependencies=V1_GUARDS)
 MAX_LINES = 1000
+DOC = "seminaire-territoires-ruraux-carte-mentale.txt"
+PASSAGE_EXAMPLE = {
+    "id": "tiers-lieux-e3e8dd1f",
+    "text": "Tiers-lieux\nBrie'nov living lab",
+    "branch": ["Pour s'inspirer", "Tiers-lieux"],
+    "source": {"document": DOC, "line_start": 84, "line_end": 100},
+    "nodes": [
+        {"id": "tiers-lieux-e3e8dd1f", "text": "Tiers-lieux", "line_start": 84, "line_end": 84}
+    ],
+}
+TREE_EXAMPLE = {
+    "document": DOC,
+    "roots": [
+        {
+            "id": "ateliers-ab9033bf",
+            "text": "Ateliers",
+            "line_start": 2,
+            "line_end": 2,
+            "passage_id": "ateliers-ab9033bf",
+            "children": [],
+        }
+    ],
+}
+LINES_EXAMPLE = {
+    "document": DOC,
+    "start": 84,
+    "end": 86,
+    "total_lines": 1022,
+    "lines": [
+        {"number": 84, "text": "Tiers-lieux"},
+        {"number": 85, "text": ""},
+        {"number": 86, "text": "Volonté de contribuer à "},
+    ],
+}
+
+
+def _example(example: dict) -> dict:
+    return {200: {"content": {"application/json": {"example": example}}}}
 
 
 class NodeLines(BaseModel):
@@ -57,7 +95,11 @@ class DocumentLines(BaseModel):
     lines: list[Line]
 
 
-@router.get("/passages/{passage_id}", summary="One passage (branch chunk) by id")
+@router.get(
+    "/passages/{passage_id}",
+    summary="One passage (branch chunk) by id",
+    responses=_example(PASSAGE_EXAMPLE),
+)
 def passage(passage_id: str, searcher: SearcherDep) -> PassageDetail:
     chunk = next((c for c in searcher.index.chunks if c.id == passage_id), None)
     if chunk is None:
@@ -76,7 +118,11 @@ def passage(passage_id: str, searcher: SearcherDep) -> PassageDetail:
     )
 
 
-@router.get("/tree", summary="The whole mind map, with node ids and their passages")
+@router.get(
+    "/tree",
+    summary="The whole mind map, with node ids and their passages",
+    responses=_example(TREE_EXAMPLE),
+)
 def tree(searcher: SearcherDep, state: StateDep) -> Tree:
     def convert(node: Node) -> TreeNode:
         return TreeNode(
@@ -95,6 +141,7 @@ def tree(searcher: SearcherDep, state: StateDep) -> Tree:
 @router.get(
     "/documents/{name}/lines",
     summary="Raw lines of the export, to check a citation against the original",
+    responses=_example(LINES_EXAMPLE),
 )
 def document_lines(
     name: str,

@@ -24,13 +24,17 @@ _write_lock = threading.Lock()  # one line at a time, whole
 class FeedbackRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{
-            "question": "Comment renforcer l'ingénierie territoriale ?",
-            "answer": "D'après les notes du séminaire, …",
-            "citations": [],
-            "rating": "down",
-            "comment": "Il manque la branche sur l'animation des territoires.",
-        }]},
+        json_schema_extra={
+            "examples": [
+                {
+                    "question": "Comment renforcer l'ingénierie territoriale ?",
+                    "answer": "D'après les notes du séminaire, …",
+                    "citations": [],
+                    "rating": "down",
+                    "comment": "Il manque la branche sur l'animation des territoires.",
+                }
+            ]
+        },
     )
     question: Question
     answer: Annotated[StrictStr, AfterValidator(_text)]
@@ -44,11 +48,25 @@ class FeedbackReceipt(BaseModel):
     status: Literal["recorded"] = "recorded"
 
 
-@router.post("/feedback", status_code=201, summary="Rate an answer (thumbs up or down)")
+@router.post(
+    "/feedback",
+    status_code=201,
+    summary="Rate an answer (thumbs up or down)",
+    responses={
+        201: {
+            "content": {
+                "application/json": {"example": {"id": "3f2a9c81d04e", "status": "recorded"}}
+            }
+        }
+    },
+)
 def feedback(body: FeedbackRequest, state: StateDep) -> FeedbackReceipt:
     receipt = FeedbackReceipt(id=uuid.uuid4().hex[:12])
-    record = {"id": receipt.id, "at": datetime.now(UTC).isoformat(timespec="seconds"),
-              **body.model_dump()}
+    record = {
+        "id": receipt.id,
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        **body.model_dump(),
+    }
     path = state.settings.data_dir / "feedback.jsonl"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

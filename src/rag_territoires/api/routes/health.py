@@ -11,12 +11,34 @@ from rag_territoires.api.deps import StateDep
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", summary="The process is alive")
+@router.get(
+    "/healthz",
+    summary="The process is alive",
+    responses={200: {"content": {"application/json": {"example": {"status": "ok"}}}}},
+)
 def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="The model and the index are loaded")
+@router.get(
+    "/readyz",
+    summary="The model and the index are loaded",
+    responses={
+        200: {
+            "content": {
+                "application/json": {
+                    "example": {
+                        "status": "ready",
+                        "chunks": 110,
+                        "encoders": ["use"],
+                        "document": "seminaire-territoires-ruraux-carte-mentale.txt",
+                    }
+                }
+            }
+        },
+        503: {"content": {"application/json": {"example": {"status": "loading"}}}},
+    },
+)
 def readyz(state: StateDep) -> JSONResponse:
     if not state.ready:
         return JSONResponse({"status": "loading"}, status_code=503)
@@ -31,6 +53,23 @@ def readyz(state: StateDep) -> JSONResponse:
     )
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {
+                "text/plain": {
+                    "example": (
+                        'rag_http_requests_total{method="POST",route="/v1/search",'
+                        'status="200"} 12.0\n'
+                        'rag_abstentions_total{endpoint="search"} 1.0\n'
+                    )
+                }
+            }
+        }
+    },
+)
 def metrics(state: StateDep) -> Response:
     return Response(state.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
