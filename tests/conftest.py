@@ -73,32 +73,14 @@ def make_client(retriever: Retriever, **settings):
     return TestClient(create_app(merged, retriever))
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_until_ready(url: str, process, timeout: float = 120) -> None:
-    """Poll ``url`` until it answers 200; bounded, and fails if the process died."""
-    import time
+    from rag_territoires.errors import RagError
+    from rag_territoires.launcher import wait_ready
 
-    import httpx
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"process exited: {process.stderr.read() if process.stderr else ''}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    pytest.fail(f"{url} not ready within {timeout:g} s")
+    try:
+        wait_ready(url, process, timeout)
+    except RagError as error:
+        pytest.fail(str(error))
 
 
 def stop(process) -> None:
@@ -116,11 +98,12 @@ def start_api(retriever: Retriever, **env: str):
     """`rag-territoires serve` on a free loopback port, on the session's index."""
     import os
     import subprocess
-    import sys
+
+    from rag_territoires.launcher import api_command, free_port
 
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "rag_territoires.cli", "serve", "--port", str(port)],
+        api_command("127.0.0.1", port),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

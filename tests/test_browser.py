@@ -2,7 +2,6 @@
 
 import os
 import subprocess
-import sys
 
 import pytest
 from selenium import webdriver
@@ -12,7 +11,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.conftest import ROOT, free_port, stop, wait_until_ready
+from rag_territoires.launcher import free_port, ui_command
+from tests.conftest import stop, wait_until_ready
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"  # Debian's chromium-driver; nothing is downloaded
@@ -22,23 +22,7 @@ CHROMEDRIVER = "/usr/bin/chromedriver"  # Debian's chromium-driver; nothing is d
 def chat_page(api_server):
     port = free_port()
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "ui" / "app.py"),
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
+        ui_command("127.0.0.1", port),
         env={**os.environ, "RAG_TERRITOIRES_UI_API_URL": api_server},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -3,7 +3,8 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT, free_port, start_api, stop
+from rag_territoires.launcher import free_port
+from tests.conftest import ROOT, start_api, stop
 
 APP = str(ROOT / "ui" / "app.py")
 

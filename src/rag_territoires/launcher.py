@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -22,18 +23,63 @@ UI_APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
 READY_TIMEOUT = 300.0  # a first start builds the index
 
 
-def _wait_ready(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT
+def api_command(host: str, port: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "rag_territoires.cli",
+        "serve",
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
+
+
+def ui_command(host: str, port: int) -> list[str]:
+    """Streamlit, headless, sending nothing anywhere (no usage statistics)."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(UI_APP),
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+        "--client.toolbarMode",
+        "viewer",
+    ]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_ready(url: str, process: subprocess.Popen, timeout: float = READY_TIMEOUT) -> None:
+    """Poll ``url`` until it answers 200: bounded, and stops early if the process died."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RagError("the API stopped while starting; see the messages above")
+            details = process.stderr.read() if process.stderr else ""
+            raise RagError(f"the process serving {url} stopped while starting {details}")
         try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+            if httpx.get(url, timeout=2).status_code == 200:
                 return
         except httpx.TransportError:
             pass
-        time.sleep(0.3)
-    raise RagError(f"the API was not ready within {READY_TIMEOUT:g} s")
+        time.sleep(0.2)
+    process.kill()
+    raise RagError(f"{url} was not ready within {timeout:g} s")
 
 
 def _stop(processes: list[subprocess.Popen]) -> None:
@@ -53,23 +99,16 @@ def start(host: str, api_port: int, ui_port: int) -> int:
     api_url = f"http://{host}:{api_port}"
     processes: list[subprocess.Popen] = []
     try:
-        api = subprocess.Popen(
-            [sys.executable, "-m", "rag_territoires.cli", "serve", "--host", host,
-             "--port", str(api_port)]
-        )
+        api = subprocess.Popen(api_command(host, api_port))
         processes.append(api)
-        _wait_ready(api_url, api)
+        wait_ready(f"{api_url}/readyz", api)
         env = {**os.environ, "RAG_TERRITOIRES_UI_API_URL": api_url}
-        ui = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(UI_APP),
-             "--server.address", host, "--server.port", str(ui_port),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer"],
-            env=env, stdout=subprocess.DEVNULL,
-        )
+        ui = subprocess.Popen(ui_command(host, ui_port), env=env, stdout=subprocess.DEVNULL)
         processes.append(ui)
-        print(f"\nChat page: http://{host}:{ui_port}   (API: {api_url}/docs)   Ctrl-C stops both.",
-              flush=True)
+        print(
+            f"\nChat page: http://{host}:{ui_port}   (API: {api_url}/docs)   Ctrl-C stops both.",
+            flush=True,
+        )
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)
         return 1  # one of them stopped by itself

@@ -10,17 +10,14 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
 import statistics
 import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import httpx
-
 from rag_territoires.config import Settings
+from rag_territoires.launcher import api_command, free_port, wait_ready
 from rag_territoires.retrieval.encoders import make_encoder
 
 QUESTIONS = [
@@ -60,35 +57,19 @@ def forward_pass(encoder_spec: str, repeats: int) -> Timing:
     return _timing(samples)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(wait_seconds: float = 120) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+def start_server() -> tuple[subprocess.Popen, str]:
+    port = free_port()
     env = {**os.environ, "RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE": "0"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "rag_territoires.cli", "serve", "--port", str(port)],
+        api_command("127.0.0.1", port),
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + wait_seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited: {process.stderr.read()}")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"the server was not ready within {wait_seconds:g} s")
+    wait_ready(f"{base}/readyz", process)
+    return process, base
 
 
 class SearchClient:
