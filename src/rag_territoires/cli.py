@@ -125,6 +125,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
             f"abstention threshold calibrated on tuning: {result.threshold:.3f}"
             f"  ({result.variant.name})"
         )
+    # The committed eval/report.md compares every configuration: a default-only run
+    # writes a report only where asked, so that it cannot overwrite that one.
+    report_dir = args.report_dir or (Path("eval") if args.all else None)
+    if report_dir is not None:
+        from rag_territoires.evaluation.report import write_report
+
+        print(f"report written: {write_report(results, report_dir)}")
     return 0
 
 
@@ -226,6 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
     evaluate.add_argument("--split", type=Path, default=Path("eval/split.json"))
     evaluate.add_argument("--all", action="store_true", help="compare every configuration")
+    evaluate.add_argument(
+        "--report-dir",
+        type=Path,
+        metavar="DIR",
+        help="write report.md and report.png there (default with --all: eval/)",
+    )
     evaluate.set_defaults(func=cmd_eval)
 
     bench = sub.add_parser("bench", help="measure search latency and throughput over HTTP")

@@ -13,9 +13,11 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
-from rag_territoires.chunking import chunk_outline
+from rag_territoires.chunking import Chunk, chunk_outline
 from rag_territoires.config import RetrievalConfig
+from rag_territoires.evaluation.fixed_chunks import fixed_chunks
 from rag_territoires.evaluation.metrics import Outcome, calibrate_threshold, score_items, summarise
 from rag_territoires.evaluation.questions import Question
 from rag_territoires.index.memory import SearchIndex, build_in_memory
@@ -28,6 +30,10 @@ from rag_territoires.retrieval.search import Ranking, Searcher
 class Variant:
     name: str
     config: RetrievalConfig
+    # How the notes are cut. "fixed" (windows of config.chunk_max_chars characters) is the
+    # quick-start baseline; it lives here, not in RetrievalConfig, because the product and
+    # its stored index only ever cut branches.
+    chunking: Literal["branch", "fixed"] = "branch"
 
 
 @dataclass
@@ -37,6 +43,7 @@ class VariantResult:
     tuning: list[Outcome]
     heldout: list[Outcome]
     latencies_ms: list[float]
+    chunk_sizes: list[int]  # characters of each chunk's text, for the report
 
 
 def load_heldout(path: Path) -> set[str]:
@@ -57,16 +64,21 @@ class Evaluator:
             self._encoders[spec].warm_up()
         return self._encoders[spec]
 
-    def searcher(self, config: RetrievalConfig) -> Searcher:
+    def searcher(self, variant: Variant) -> Searcher:
+        config = variant.config
         encoders = [self.encoder(spec) for spec in config.encoders]
-        key = (config.chunk_max_chars, config.encoders, config.node_vectors)
+        key = (variant.chunking, config.chunk_max_chars, config.encoders, config.node_vectors)
         if key not in self._indexes:
-            chunks = chunk_outline(self.outline, config.chunk_max_chars)
+            chunks: list[Chunk]
+            if variant.chunking == "fixed":
+                chunks = list(fixed_chunks(self.outline, config.chunk_max_chars))
+            else:
+                chunks = chunk_outline(self.outline, config.chunk_max_chars)
             self._indexes[key] = build_in_memory(chunks, encoders, config.node_vectors)
         return Searcher(self._indexes[key], encoders, config, self.outline.by_id())
 
     def run(self, variant: Variant) -> VariantResult:
-        searcher = self.searcher(variant.config)
+        searcher = self.searcher(variant)
         rankings: dict[str, Ranking] = {}
         latencies = []
         for q in self.questions:
@@ -89,7 +101,14 @@ class Evaluator:
             score_items(tuning, rankings, threshold),
             score_items(heldout, rankings, threshold),
             latencies,
+            [len(chunk.text) for chunk in searcher.index.chunks],
         )
+
+
+def percentile(samples: Sequence[float], share: float) -> float:
+    """The nearest-rank percentile (``share`` 0.5: the median)."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def groups(outcomes: Sequence[Outcome]) -> Iterable[tuple[str, list[Outcome]]]:
@@ -110,7 +129,7 @@ def table(results: Sequence[VariantResult], split: str) -> str:
         summary = summarise(outcomes)
         by = dict(groups(outcomes))
         lang = {k: summarise(v)["hit@5"] for k, v in by.items()}
-        lat = sorted(result.latencies_ms)[len(result.latencies_ms) // 2]
+        lat = percentile(result.latencies_ms, 0.5)
         lines.append(
             f"{result.variant.name:<34}"
             + "".join(f"{summary[c]:>12.3f}" for c in columns)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from rag_territoires.config import RetrievalConfig
+from rag_territoires.evaluation.fixed_chunks import FIXED_CHARS
 from rag_territoires.evaluation.runner import Variant
 
 
@@ -23,4 +24,9 @@ def variants(default: RetrievalConfig) -> list[Variant]:
         Variant("bm25+use, chunks <= 600 chars", replace(d, chunk_max_chars=600)),
         Variant("bm25+use, one chunk per section", replace(d, chunk_max_chars=10**6)),
         Variant("bm25+use, no history", replace(d, history_weight=0.0)),
+        Variant(
+            f"bm25+use, fixed {FIXED_CHARS}-char chunks",
+            replace(d, chunk_max_chars=FIXED_CHARS),
+            chunking="fixed",
+        ),
     ]

@@ -1,0 +1,227 @@
+"""eval/report.md: every configuration's measures, overall and by language and kind, on
+both splits; the default configuration's failures; a chart; latency last.
+
+Everything above the latency section is deterministic, so the committed report can
+be compared with what the code produces (tests/test_eval_report.py); latency
+varies from run to run and is left out of that comparison.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from rag_territoires.chunking import Chunk
+from rag_territoires.evaluation.chart import CHART_NAME, draw_chart
+from rag_territoires.evaluation.metrics import PINPOINT_CHARS, Outcome, summarise
+from rag_territoires.evaluation.runner import VariantResult, groups, percentile
+from rag_territoires.retrieval.abstention import expected_answer_type
+
+REPORT_NAME = "report.md"
+LATENCY_HEADING = "## Latency"
+SPLITS = {"tuning": "Tuning split", "heldout": "Held-out split"}
+COLUMNS = {
+    "hit@1": "hit@1",
+    "hit@5": "hit@5",
+    "mrr@10": "MRR@10",
+    "ndcg@10": "nDCG@10",
+    "recall@10": "recall@10",
+    "hit@800c": "hit@800c",
+    "abstain_precision": "abst. P",
+    "abstain_recall": "abst. R",
+    "abstain_accuracy": "abst. acc",
+}
+SHOWN_INSTEAD = 3  # passages listed for each failure
+EXCERPT_CHARS = 90
+
+INTRO = f"""\
+# Retrieval evaluation
+
+Written by `make eval` (`rag-territoires eval --all`) from `eval/questions.jsonl` and
+`eval/split.json`. Do not edit it by hand: `tests/test_eval_report.py` fails when
+everything above "Latency" differs from what the code produces.
+
+- **hit@k**: a passage among the first k contains a gold node. **MRR@10**, **nDCG@10**,
+  **recall@10** (share of the relevant passages in the first 10): ir-measures. A passage
+  is relevant when it contains a gold node.
+- **hit@800c**: the passages' texts, best first, joined and cut at {PINPOINT_CHARS}
+  characters, contain a gold node's whole text: are the citations precise enough to
+  check? hit@5 alone rewards returning large chunks.
+- **abst. P / R / acc**: precision and recall of abstaining, with unanswerable items
+  as the positive class; accuracy over all items (abstained on unanswerable ones,
+  answered the others). Each configuration's threshold is calibrated on the tuning
+  split only. Retrieval measures are means over answerable items; "–": no such items.
+- The **held-out split** (a third of the items, drawn once at random) is reported,
+  never tuned on: it is the honest figure. The CI gate (`eval/thresholds.json`,
+  `tests/test_quality_gate.py`) checks the default configuration on it.
+- **fixed {{size}}-char chunks**: the notes joined in export order and cut every ~{{size}}
+  characters on word boundaries, as a framework quick-start would, with the same
+  encoder and BM25. A window contains a node when it holds the largest share (at
+  least half) of the node's text; a node cut in two is never whole in one passage.
+  Its windows are larger than branch chunks, so its hit@5 covers more text: compare
+  hit@800c.
+"""
+
+
+def fmt(value: float) -> str:
+    return "–" if math.isnan(value) else f"{value:.3f}"
+
+
+def _row(cells: Sequence[object]) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
+    align = ["---"] + ["--:"] * (len(header) - 1)
+    return [_row(header), _row(align), *(_row(r) for r in rows), ""]
+
+
+def _split_sizes(results: Sequence[VariantResult]) -> list[str]:
+    first = results[0]
+    counts = {split: Counter(o.question.kind for o in getattr(first, split)) for split in SPLITS}
+    kinds = sorted(set(counts["tuning"]) | set(counts["heldout"]))
+    rows = [[kind, counts["tuning"][kind], counts["heldout"][kind]] for kind in kinds]
+    rows.append(["**all**", len(first.tuning), len(first.heldout)])
+    return ["## Question set", "", *_table(["kind", "tuning", "held-out"], rows)]
+
+
+def _configurations(results: Sequence[VariantResult]) -> list[str]:
+    rows = [
+        [
+            r.variant.name,
+            r.variant.chunking,
+            len(r.chunk_sizes),
+            round(statistics.median(r.chunk_sizes)),
+            f"{r.threshold:.3f}",
+        ]
+        for r in results
+    ]
+    header = ["configuration", "chunking", "chunks", "median chars", "abstention threshold"]
+    return ["## Configurations", "", *_table(header, rows)]
+
+
+def _measures(results: Sequence[VariantResult], split: str) -> list[str]:
+    lines = [f"## {SPLITS[split]}", ""]
+    names = [name for name, _ in groups(getattr(results[0], split))]
+    for name in names:
+        rows = []
+        for result in results:
+            outcomes = dict(groups(getattr(result, split)))[name]
+            summary = summarise(outcomes)
+            answerable = sum(o.question.answerable for o in outcomes)
+            rows.append(
+                [result.variant.name, f"{len(outcomes)} ({answerable})"]
+                + [fmt(summary[key]) for key in COLUMNS]
+            )
+        title = "All items" if name == "all" else name.replace("=", ": ")
+        header = ["configuration", "items (answerable)", *COLUMNS.values()]
+        lines += [f"### {title}", "", *_table(header, rows)]
+    return lines
+
+
+def _excerpt(chunk: Chunk) -> str:
+    return _shorten(" / ".join(line.strip() for line in chunk.text.splitlines()), EXCERPT_CHARS)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _under(chunk: Chunk) -> str:
+    """The chunk's parents (its own title starts the excerpt), the last two shortened."""
+    parents = [_shorten(title, 40) for title in chunk.branch[:-1]]
+    if not parents:
+        return ""
+    shown = parents if len(parents) <= 2 else ["…", *parents[-2:]]
+    return f" under {' > '.join(shown)}"
+
+
+def _what_failed(outcome: Outcome, threshold: float) -> list[str]:
+    q, ranking = outcome.question, outcome.ranking
+    if not q.answerable:
+        if outcome.abstained:
+            return []
+        return [f"answered an unanswerable question (confidence {ranking.confidence:.3f})"]
+    missed = []
+    if outcome.scores["hit@5"] < 1:
+        gold = {g.node for g in q.gold}
+        rank = next(
+            (i for i, hit in enumerate(ranking.hits, 1) if gold & {s.id for s in hit.chunk.nodes}),
+            None,
+        )
+        missed.append(f"hit@5 (first relevant passage: rank {rank})")
+    if outcome.scores["hit@800c"] < 1:
+        missed.append("hit@800c")
+    if outcome.abstained:
+        if ranking.lacks_answer_type:
+            kind = expected_answer_type(q.question)
+            missed.append(f"abstained: asks for a {kind} the first passages lack")
+        else:
+            missed.append(f"abstained: confidence {ranking.confidence:.3f} < {threshold:.3f}")
+    return missed
+
+
+def _failures(result: VariantResult) -> list[str]:
+    lines = [f"## Failures of the default configuration ({result.variant.name})", ""]
+    for split, title in SPLITS.items():
+        failed = [
+            (o, what) for o in getattr(result, split) if (what := _what_failed(o, result.threshold))
+        ]
+        lines += [f"### {title}: {len(failed)} of {len(getattr(result, split))} items", ""]
+        for outcome, what in failed:
+            q = outcome.question
+            after = f" (after: {' / '.join(map(repr, q.history))})" if q.history else ""
+            lines.append(f"- **{q.id}** · {q.lang} · {q.kind} · {q.question!r}{after}")
+            lines.append(f"  - failed: {'; '.join(what)}")
+            for gold in q.gold:
+                lines.append(f"  - gold: `{gold.node}` {gold.snippet!r}")
+            lines.append("  - retrieved instead:")
+            for rank, hit in enumerate(outcome.ranking.hits[:SHOWN_INSTEAD], 1):
+                chunk = hit.chunk
+                lines.append(f"    {rank}. `{chunk.id}`{_under(chunk)}: {_excerpt(chunk)!r}")
+        lines.append("")
+    return lines
+
+
+def _latency(results: Sequence[VariantResult]) -> list[str]:
+    rows = [
+        [
+            r.variant.name,
+            f"{percentile(r.latencies_ms, 0.5):.1f}",
+            f"{percentile(r.latencies_ms, 0.95):.1f}",
+        ]
+        for r in results
+    ]
+    note = (
+        "Per query (ranking all chunks, follow-ups included), in process, on the machine "
+        "that ran `make eval`; varies from run to run."
+    )
+    return [LATENCY_HEADING, "", note, "", *_table(["configuration", "p50 ms", "p95 ms"], rows)]
+
+
+def render(results: Sequence[VariantResult]) -> str:
+    """The report's Markdown; ``results[0]`` is the default configuration."""
+    fixed = next((r for r in results if r.variant.chunking == "fixed"), None)
+    size = fixed.variant.config.chunk_max_chars if fixed else 500
+    lines = [INTRO.replace("{size}", str(size)), f"![hit@5 and hit@800c by kind]({CHART_NAME})", ""]
+    lines += _split_sizes(results) + _configurations(results)
+    for split in SPLITS:
+        lines += _measures(results, split)
+    lines += _failures(results[0]) + _latency(results)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def quality_part(report: str) -> str:
+    """What must match the code: everything above the latency section."""
+    return report.split(f"\n{LATENCY_HEADING}\n", 1)[0]
+
+
+def write_report(results: Sequence[VariantResult], directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / REPORT_NAME
+    path.write_text(render(results), encoding="utf-8")
+    draw_chart(results, directory / CHART_NAME)
+    return path
