@@ -233,6 +233,10 @@ def test_cors_allows_only_configured_origins(retriever):
             headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
         )
         assert "access-control-allow-origin" not in other.headers
+    with make_client(retriever) as c:  # none configured: no site may call from a browser
+        refused = c.options("/v1/search", headers={
+            "Origin": "https://intranet.example", "Access-Control-Request-Method": "POST"})
+        assert "access-control-allow-origin" not in refused.headers
 
 
 def test_rate_limit_answers_429_with_retry_after(retriever):

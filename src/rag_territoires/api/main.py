@@ -62,12 +62,13 @@ def create_app(settings: Settings | None = None, retriever: Retriever | None = N
     )
     errors.install(app)
     # Added inner to outer: metrics see every answer, refusals of oversize bodies included.
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_origins,
-        allow_methods=["GET", "POST"],
-        allow_headers=["Content-Type", "X-API-Key"],
-    )
+    if settings.cors_origins:  # none configured: no CORS headers, browsers refuse other sites
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "X-API-Key"],
+        )
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     for module in (search, chat, browse, feedback, health):
