@@ -84,32 +84,19 @@ def _subtree_chars(node: Node) -> int:
     return sum(len(n.text) for n in node.walk())
 
 
-def _chunks_of(node: Node, document: str, max_chars: int, pack: bool) -> list[Chunk]:
+def _chunks_of(node: Node, document: str, max_chars: int) -> list[Chunk]:
     if not node.children or _subtree_chars(node) <= max_chars:
         return [Chunk(node.id, node.path, tuple(_span(n) for n in node.walk()), document)]
-    # Too large: the node keeps its first children whose whole branches still fit
-    # (so its chunk says something and its lines stay contiguous); each other
-    # child becomes chunks of its own.
-    spans = [_span(node)]
-    size = len(node.text)
-    kept = 0
-    while pack and kept < len(node.children):
-        child_size = _subtree_chars(node.children[kept])
-        if size + child_size > max_chars:
-            break
-        spans.extend(_span(n) for n in node.children[kept].walk())
-        size += child_size
-        kept += 1
-    chunks = [Chunk(node.id, node.path, tuple(spans), document)]
-    for child in node.children[kept:]:
-        chunks.extend(_chunks_of(child, document, max_chars, pack))
+    # Too large: the node alone, then each child's branch. (Keeping the first children
+    # that fit with the node was measured too: hit@800c 0.886 against 0.924 on tuning.)
+    chunks = [Chunk(node.id, node.path, (_span(node),), document)]
+    for child in node.children:
+        chunks.extend(_chunks_of(child, document, max_chars))
     return chunks
 
 
-def chunk_outline(
-    outline: Outline, max_chars: int = DEFAULT_MAX_CHARS, pack: bool = False
-) -> list[Chunk]:
+def chunk_outline(outline: Outline, max_chars: int = DEFAULT_MAX_CHARS) -> list[Chunk]:
     chunks: list[Chunk] = []
     for root in outline.roots:
-        chunks.extend(_chunks_of(root, outline.document, max_chars, pack))
+        chunks.extend(_chunks_of(root, outline.document, max_chars))
     return chunks
