@@ -133,3 +133,13 @@ def test_check_reports_the_outline():
     out = run("check")
     assert out.returncode == 0
     assert "149 nodes, all found once" in out.stdout
+
+
+def test_eval_runs_one_named_configuration_or_names_the_known_ones():
+    out = run("eval", "--config", "bm25 alone")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.count("bm25 alone ") == 2  # tuning and held-out rows
+    assert "default" not in out.stdout
+    unknown = run("eval", "--config", "nope")
+    assert unknown.returncode == 1
+    assert "no configuration matches 'nope' (known: default: bm25+use weighted;" in unknown.stderr

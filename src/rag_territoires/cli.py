@@ -114,7 +114,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if wrong:
         raise RagError(f"{args.questions} needs updating:\n  " + "\n  ".join(wrong))
     chosen = variants(settings.retrieval())
-    if not args.all:
+    if args.config:
+        chosen = [v for v in chosen if args.config.lower() in v.name.lower()]
+        if not chosen:
+            names = "; ".join(v.name for v in variants(settings.retrieval()))
+            raise RagError(f"no configuration matches {args.config!r} (known: {names})")
+    elif not args.all:
         chosen = chosen[:1]
     evaluator = Evaluator(outline, questions, load_heldout(args.split))
     results = [evaluator.run(variant) for variant in chosen]
@@ -127,7 +132,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         )
     # The committed eval/report.md compares every configuration: a default-only run
     # writes a report only where asked, so that it cannot overwrite that one.
-    report_dir = args.report_dir or (Path("eval") if args.all else None)
+    report_dir = args.report_dir or (Path("eval") if args.all and not args.config else None)
     if report_dir is not None:
         from rag_territoires.evaluation.report import write_report
 
@@ -233,6 +238,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
     evaluate.add_argument("--split", type=Path, default=Path("eval/split.json"))
     evaluate.add_argument("--all", action="store_true", help="compare every configuration")
+    evaluate.add_argument(
+        "--config",
+        metavar="TEXT",
+        help='only the configurations whose name contains TEXT (e.g. "bm25 alone")',
+    )
     evaluate.add_argument(
         "--report-dir",
         type=Path,
