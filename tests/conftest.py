@@ -96,23 +96,15 @@ def stop(process) -> None:
 
 def start_api(retriever: Retriever, **env: str):
     """`rag-territoires serve` on a free loopback port, on the session's index."""
-    import os
-    import subprocess
+    from rag_territoires.errors import RagError
+    from rag_territoires.launcher import spawn_api
 
-    from rag_territoires.launcher import api_command, free_port
-
-    port = free_port()
-    process = subprocess.Popen(
-        api_command("127.0.0.1", port),
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "RAG_TERRITOIRES_INDEX_DIR": str(retriever.settings.index_dir), **env},
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_until_ready(f"{url}/readyz", process)
-    return process, url
+    try:
+        return spawn_api(
+            {"RAG_TERRITOIRES_INDEX_DIR": str(retriever.settings.index_dir), **env}, timeout=120
+        )
+    except RagError as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="session")

@@ -234,8 +234,10 @@ def test_cors_allows_only_configured_origins(retriever):
         )
         assert "access-control-allow-origin" not in other.headers
     with make_client(retriever) as c:  # none configured: no site may call from a browser
-        refused = c.options("/v1/search", headers={
-            "Origin": "https://intranet.example", "Access-Control-Request-Method": "POST"})
+        refused = c.options(
+            "/v1/search",
+            headers={"Origin": "https://intranet.example", "Access-Control-Request-Method": "POST"},
+        )
         assert "access-control-allow-origin" not in refused.headers
 
 

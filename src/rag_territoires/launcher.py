@@ -82,6 +82,21 @@ def wait_ready(url: str, process: subprocess.Popen, timeout: float = READY_TIMEO
     raise RagError(f"{url} was not ready within {timeout:g} s")
 
 
+def spawn_api(env: dict[str, str], timeout: float = READY_TIMEOUT) -> tuple[subprocess.Popen, str]:
+    """A quiet API server on a free loopback port, once ready (for benchmarks and tests)."""
+    port = free_port()
+    process = subprocess.Popen(
+        api_command("127.0.0.1", port),
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_ready(f"{url}/readyz", process, timeout)
+    return process, url
+
+
 def _stop(processes: list[subprocess.Popen]) -> None:
     for process in processes:
         if process.poll() is None:

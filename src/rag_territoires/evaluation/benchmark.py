@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import statistics
-import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from rag_territoires.config import Settings
-from rag_territoires.launcher import api_command, free_port, wait_ready
+from rag_territoires.launcher import spawn_api
 from rag_territoires.retrieval.encoders import make_encoder
 
 QUESTIONS = [
@@ -55,21 +53,6 @@ def forward_pass(encoder_spec: str, repeats: int) -> Timing:
         encoder.encode([question])
         samples.append(time.perf_counter() - started)
     return _timing(samples)
-
-
-def start_server() -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE": "0"}
-    process = subprocess.Popen(
-        api_command("127.0.0.1", port),
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    wait_ready(f"{base}/readyz", process)
-    return process, base
 
 
 class SearchClient:
@@ -123,7 +106,7 @@ def throughput(base: str, clients: int, requests_per_client: int) -> tuple[float
 def run(repeats: int = 300) -> str:
     encoder = Settings().encoders[0]
     forward = forward_pass(encoder, repeats)
-    process, base = start_server()
+    process, base = spawn_api({"RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE": "0"})
     try:
         http_latency(base, 20)  # warm the connection and the server
         latency, errors = http_latency(base, repeats)
