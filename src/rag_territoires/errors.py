@@ -20,7 +20,13 @@ class OutlineError(CorpusError):
 
 
 class IndexStateError(RagError):
-    """The index is missing, stale or corrupt."""
+    """The index is missing, stale or corrupt (or cannot be written).
+
+    ``reason`` says what is wrong; the message adds how to fix it, when there is a fix."""
+
+    def __init__(self, reason: str, hint: str = "") -> None:
+        super().__init__(f"{reason}: {hint}" if hint else reason)
+        self.reason = reason
 
 
 class QueryError(RagError):

@@ -62,7 +62,7 @@ class Retriever:
             except IndexStateError as problem:
                 if not self.auto_build:
                     raise
-                log.warning("%s; building it now", problem)
+                log.warning("%s: building it now", problem.reason)
                 index = build_index(
                     self.settings.index_dir, *args, show_progress=self.show_progress
                 )

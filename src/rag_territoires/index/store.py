@@ -124,31 +124,32 @@ def load_index(
     """Load the live build, or raise ``IndexStateError`` saying why it cannot be used."""
     pointer = index_dir / CURRENT
     if not pointer.is_file():
-        raise IndexStateError(f"no index in {index_dir}: {REBUILD_HINT}")
+        raise IndexStateError(f"no index in {index_dir}", REBUILD_HINT)
     build_dir = index_dir / pointer.read_text(encoding="utf-8").strip()
     try:
         manifest = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise IndexStateError(
-            f"index manifest in {build_dir} is unreadable ({exc}): {REBUILD_HINT}"
+            f"index manifest in {build_dir} is unreadable ({exc})", REBUILD_HINT
         ) from exc
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexStateError(f"index in {build_dir} has an older format: {REBUILD_HINT}")
+        raise IndexStateError(f"index in {build_dir} has an older format", REBUILD_HINT)
     expected = _expected(fingerprint, max_chars, chunks, encoders)
     for key, value in expected.items():
         if manifest.get(key) != value:
             raise IndexStateError(
                 f"index in {build_dir} is stale ({key} is {manifest.get(key)!r}, "
-                f"expected {value!r}): {REBUILD_HINT}"
+                f"expected {value!r})",
+                REBUILD_HINT,
             )
     dense = {}
     for encoder in encoders:
         entry = manifest["dense"][encoder.name]
         path = build_dir / entry["file"]
         if not path.is_file() or _sha256(path) != entry["sha256"]:
-            raise IndexStateError(f"index file {path} is missing or corrupt: {REBUILD_HINT}")
+            raise IndexStateError(f"index file {path} is missing or corrupt", REBUILD_HINT)
         index = faiss.read_index(str(path))
         if index.ntotal != len(unit_owners(chunks)) or index.d != entry["dimension"]:
-            raise IndexStateError(f"index file {path} does not match the manifest: {REBUILD_HINT}")
+            raise IndexStateError(f"index file {path} does not match the manifest", REBUILD_HINT)
         dense[encoder.name] = index
     return SearchIndex(chunks, dense)
