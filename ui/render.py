@@ -65,13 +65,14 @@ def branch_map(citations: list[dict[str, Any]], tree: dict[str, Any]) -> str | N
     """DOT for the part of the mind map an answer comes from: the cited nodes, their
     ancestors and their siblings, cited nodes highlighted."""
     by_path, parent = tree_index(tree)
-    cited = {by_path[p]["id"] for c in citations if (p := tuple(c["branch"])) in by_path}
+    cited = {
+        by_path[p]["id"]: by_path[p] for c in citations if (p := tuple(c["branch"])) in by_path
+    }
     if not cited:
         return None
     shown: dict[str, dict] = {}
     edges: set[tuple[str, str]] = set()
-    for node_id in cited:
-        node = next(n for n in by_path.values() if n["id"] == node_id)
+    for node_id, node in cited.items():
         up = parent.get(node_id)
         for sibling in up["children"] if up else [node]:
             shown[sibling["id"]] = sibling

@@ -10,10 +10,6 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
-def _error(status: int, kind: str, message: str) -> bytes:
-    return json.dumps({"error": {"type": kind, "message": message}}).encode()
-
-
 class BodySizeLimit:
     """Refuse bodies over ``max_bytes`` with 413, whether announced or streamed."""
 
@@ -55,7 +51,8 @@ class BodySizeLimit:
             await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = _error(413, "body_too_large", f"the request body is over {self.max_bytes} bytes")
+        message = f"the request body is over {self.max_bytes} bytes"
+        body = json.dumps({"error": {"type": "body_too_large", "message": message}}).encode()
         await send(
             {
                 "type": "http.response.start",
