@@ -34,7 +34,8 @@ def test_search_json_prints_exactly_the_result_object(index_env):
     out = run("search", "tiers-lieux ?", "--top-k", "2", "--json", env=index_env)
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    assert list(data) == ["query", "abstained", "passages"]
+    assert list(data) == ["query", "abstained", "confidence", "passages"]
+    assert 0.0 <= data["confidence"] <= 1.0
     assert len(data["passages"]) == 2
     assert list(data["passages"][0]) == ["id", "text", "branch", "score", "source"]
     assert data["passages"][0]["branch"] == ["Pour s'inspirer", "Tiers-lieux"]
@@ -138,8 +139,8 @@ def test_check_reports_the_outline():
 def test_eval_runs_one_named_configuration_or_names_the_known_ones():
     out = run("eval", "--config", "bm25 alone")
     assert out.returncode == 0, out.stderr
-    assert out.stdout.count("bm25 alone ") == 2  # tuning and held-out rows
+    assert out.stdout.count("bm25 alone ") == 2  # tuning and blind rows
     assert "default" not in out.stdout
     unknown = run("eval", "--config", "nope")
     assert unknown.returncode == 1
-    assert "no configuration matches 'nope' (known: default: bm25+use weighted;" in unknown.stderr
+    assert "no configuration matches 'nope' (known: default: bm25+use, all levers;" in unknown.stderr

@@ -5,8 +5,17 @@ import math
 import pytest
 
 from rag_territoires.chunking import Chunk, NodeSpan
-from rag_territoires.evaluation.metrics import hit_at_chars, score_items, summarise
+import numpy as np
+
+from rag_territoires.evaluation.metrics import (
+    calibrate_threshold,
+    hit_at_chars,
+    reciprocal_rank,
+    score_items,
+    summarise,
+)
 from rag_territoires.evaluation.questions import Gold, Question
+from rag_territoires.retrieval.abstention import FEATURES, AbstentionModel
 from rag_territoires.retrieval.search import Hit, Ranking
 
 
@@ -17,9 +26,9 @@ def chunk(node_id: str, *texts: str) -> Chunk:
     return Chunk(node_id, (texts[0],), spans, "notes.txt")
 
 
-def ranking(*chunks: Chunk, confidence: float = 1.0, lacking: bool = False) -> Ranking:
+def ranking(*chunks: Chunk, probability: float = 1.0) -> Ranking:
     hits = [Hit(c, float(len(chunks) - i)) for i, c in enumerate(chunks)]
-    return Ranking(hits, confidence, lacking)
+    return Ranking(hits, np.zeros(len(FEATURES)), probability, False)
 
 
 def question(qid: str, *gold: str, kind: str = "lookup") -> Question:
@@ -64,25 +73,28 @@ def test_score_items_ranks_and_abstains():
         question("q1", "a"),  # found first
         question("q2", "c"),  # found third
         question("q3", "b", "c"),  # two gold nodes, found second
-        question("q4", kind="unanswerable"),  # low confidence: abstains, rightly
+        question("q4", kind="unanswerable"),  # low probability: abstains, rightly
         question("q5", kind="unanswerable"),  # confident: answers, wrongly
-        question("q6", "a"),  # found but lacks the answer type: abstains, wrongly
+        question("q6", "a"),  # found but judged unanswered: abstains, wrongly
     ]
     rankings = {
         "q1": ranking(a, b, c),
         "q2": ranking(a, b, c),
         "q3": ranking(a, b, c),
-        "q4": ranking(a, b, c, confidence=0.1),
-        "q5": ranking(a, b, c, confidence=0.9),
-        "q6": ranking(a, b, c, lacking=True),
+        "q4": ranking(a, b, c, probability=0.1),
+        "q5": ranking(a, b, c, probability=0.9),
+        "q6": ranking(a, b, c, probability=0.2),
     }
-    outcomes = score_items(questions, rankings, threshold=0.5)
+    abstained = {q: r.abstains(0.5) for q, r in rankings.items()}
+    outcomes = score_items(questions, rankings, abstained)
     by_id = {o.question.id: o for o in outcomes}
     assert by_id["q1"].scores["hit@1"] == 1.0
     assert by_id["q2"].scores["hit@1"] == 0.0
     assert by_id["q2"].scores["hit@5"] == 1.0
     assert by_id["q2"].scores["mrr@10"] == pytest.approx(1 / 3)
     assert by_id["q3"].scores["mrr@10"] == pytest.approx(1 / 2)
+    for q in questions[:3]:  # the cross-validation's fast RR@10 agrees with ir-measures
+        assert reciprocal_rank(rankings[q.id], q) == pytest.approx(by_id[q.id].scores["mrr@10"])
     assert by_id["q3"].scores["recall@10"] == 1.0
     assert by_id["q4"].scores == {}  # no retrieval measure on unanswerable items
     assert [o.abstained for o in outcomes] == [False, False, False, True, False, True]
@@ -92,12 +104,32 @@ def test_score_items_ranks_and_abstains():
     assert summary["abstain_precision"] == pytest.approx(1 / 2)  # q4 right, q6 wrong
     assert summary["abstain_recall"] == pytest.approx(1 / 2)  # q4 of q4, q5
     assert summary["abstain_accuracy"] == pytest.approx(4 / 6)  # q1, q2, q3, q4
+    assert summary["false_abstention"] == pytest.approx(1 / 4)  # q6 of the 4 answerable
 
 
 def test_abstention_measures_without_abstentions_or_unanswerable_items():
     q = question("q", "a")
-    outcomes = score_items([q], {"q": ranking(chunk("a", "Alpha"))}, threshold=0.5)
+    outcomes = score_items([q], {"q": ranking(chunk("a", "Alpha"))}, {"q": False})
     summary = summarise(outcomes)
     assert math.isnan(summary["abstain_precision"])  # never abstained
     assert math.isnan(summary["abstain_recall"])  # nothing to abstain on
     assert summary["abstain_accuracy"] == 1.0
+
+
+def test_the_threshold_classifies_the_most_items_right_ties_abstaining_less():
+    items = [(0.1, False), (0.2, False), (0.6, True), (0.9, True)]
+    threshold = calibrate_threshold(items)
+    assert 0.2 < threshold <= 0.6
+    assert calibrate_threshold([(0.5, True), (0.5, False)]) < 0.5  # tie: never abstain
+
+
+def test_the_abstention_model_learns_a_separable_signal_and_round_trips():
+    rng = np.random.default_rng(0)
+    answerable = rng.random(200) < 0.7
+    x = rng.normal(size=(200, len(FEATURES)))
+    x[:, 0] += np.where(answerable, 2.0, -2.0)  # the first feature tells them apart
+    model = AbstentionModel.fit(x, answerable, l2=1.0, threshold=0.5)
+    predicted = np.array([model.probability(row) >= 0.5 for row in x])
+    assert (predicted == answerable).mean() > 0.9
+    assert model.weights[0] > 0 and abs(model.weights[0]) == max(map(abs, model.weights))
+    assert AbstentionModel.from_dict(model.to_dict()) == model

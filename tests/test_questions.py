@@ -1,18 +1,29 @@
 from collections import Counter
 from pathlib import Path
 
-from rag_territoires.evaluation.questions import load_questions, problems
-from rag_territoires.evaluation.runner import load_heldout
+import pytest
+
+from rag_territoires.evaluation.questions import BLIND_FILE, TUNING_FILES, load_questions, problems
 from rag_territoires.notes.outline import load_outline
 from tests.conftest import EXPORT, OUTLINE, ROOT
 
 QUESTIONS = ROOT / "eval" / "questions.jsonl"
 
 
-def test_the_evaluation_set_matches_the_outline():
+@pytest.mark.parametrize("path", [*TUNING_FILES, BLIND_FILE], ids=str)
+def test_every_question_file_matches_the_outline(path: Path):
     # When the outline is edited, this lists the items whose gold needs updating.
-    questions = load_questions(QUESTIONS)
-    assert problems(questions, load_outline(EXPORT, OUTLINE)) == []
+    assert problems(load_questions(ROOT / path), load_outline(EXPORT, OUTLINE)) == []
+
+
+def test_the_blind_batch_is_apart_from_the_tuning_questions():
+    blind = load_questions(ROOT / BLIND_FILE)
+    tuning = [q for path in TUNING_FILES for q in load_questions(ROOT / path)]
+    assert len(blind) >= 60
+    assert not {q.id for q in blind} & {q.id for q in tuning}
+    assert not {q.question.lower() for q in blind} & {q.question.lower() for q in tuning}
+    assert {q.lang for q in blind} == {"fr", "en"}
+    assert sum(not q.answerable for q in blind) >= 10
 
 
 def test_the_set_covers_every_kind_and_every_section():
@@ -31,13 +42,6 @@ def test_the_set_covers_every_kind_and_every_section():
     nodes = outline.by_id()
     covered = {nodes[g.node].path[0] for q in questions for g in q.gold}
     assert covered == {root.text for root in outline.roots}
-
-
-def test_the_heldout_split_is_a_third_of_known_items():
-    ids = {q.id for q in load_questions(QUESTIONS)}
-    heldout = load_heldout(ROOT / "eval" / "split.json")
-    assert heldout <= ids
-    assert abs(len(heldout) - len(ids) / 3) <= 1
 
 
 def test_problems_are_reported_per_item(tmp_path: Path):

@@ -64,11 +64,17 @@ class Chunk:
         return f"{self.branch[-2]}\n{self.text}" if len(self.branch) > 1 else self.text
 
     def embedding_units(self, node_vectors: bool = True) -> list[str]:
-        """Texts embedded for this chunk: the whole chunk, and each node when there are
-        several (a question may match one node precisely; the chunk scores its best)."""
-        if len(self.nodes) == 1 or not node_vectors:
-            return [self.embedding_text]
-        return [self.embedding_text, *(node.embedding_text for node in self.nodes)]
+        """Texts embedded for this chunk: the whole chunk with its breadcrumb; with
+        ``node_vectors``, also each node with its breadcrumb (when there are several) and
+        each node's text alone. A question may match one node precisely, and a question in
+        other words matches a statement better without the titles above it (measured:
+        MRR +0.01 over the tuning questions). The chunk scores its best unit."""
+        units = [self.embedding_text]
+        if not node_vectors:
+            return units
+        if len(self.nodes) > 1:
+            units += [node.embedding_text for node in self.nodes]
+        return units + [node.text for node in self.nodes if node.text not in units]
 
     @property
     def embedding_text(self) -> str:

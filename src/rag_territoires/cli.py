@@ -100,19 +100,29 @@ def cmd_start(args: argparse.Namespace) -> int:
     return start(settings.host, args.api_port or settings.port, args.ui_port)
 
 
+def _question_sets(args: argparse.Namespace, outline):
+    from rag_territoires.errors import RagError
+    from rag_territoires.evaluation.questions import BLIND_FILE, TUNING_FILES, load_sets, problems
+
+    args.questions = args.questions or list(TUNING_FILES)
+    args.blind = args.blind or BLIND_FILE
+    tuning, blind = load_sets(args.questions, args.blind)
+    for path, questions in [(", ".join(map(str, args.questions)), tuning), (args.blind, blind)]:
+        wrong = problems(questions, outline)
+        if wrong:
+            raise RagError(f"{path} needs updating:\n  " + "\n  ".join(wrong))
+    return tuning, blind
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from rag_territoires.errors import RagError
-    from rag_territoires.evaluation.questions import load_questions, problems
-    from rag_territoires.evaluation.runner import Evaluator, load_heldout, table
+    from rag_territoires.evaluation.runner import Evaluator, table
     from rag_territoires.evaluation.variants import variants
     from rag_territoires.notes.outline import load_outline
 
     settings = _settings()
     outline = load_outline(settings.document, settings.outline)
-    questions = load_questions(args.questions)
-    wrong = problems(questions, outline)
-    if wrong:
-        raise RagError(f"{args.questions} needs updating:\n  " + "\n  ".join(wrong))
+    tuning, blind = _question_sets(args, outline)
     chosen = variants(settings.retrieval())
     if args.config:
         chosen = [v for v in chosen if args.config.lower() in v.name.lower()]
@@ -121,22 +131,36 @@ def cmd_eval(args: argparse.Namespace) -> int:
             raise RagError(f"no configuration matches {args.config!r} (known: {names})")
     elif not args.all:
         chosen = chosen[:1]
-    evaluator = Evaluator(outline, questions, load_heldout(args.split))
-    results = [evaluator.run(variant) for variant in chosen]
-    print(table(results, "tuning"))
-    print(table(results, "heldout"))
-    for result in results:
-        print(
-            f"abstention threshold calibrated on tuning: {result.threshold:.3f}"
-            f"  ({result.variant.name})"
-        )
+    evaluator = Evaluator(outline, tuning, blind)
+    default = variants(settings.retrieval())[0]
+    results = [evaluator.run(variant, default=variant == default) for variant in chosen]
+    print(table(results, "dev"))
+    print(table(results, "blind"))
     # The committed eval/report.md compares every configuration: a default-only run
     # writes a report only where asked, so that it cannot overwrite that one.
     report_dir = args.report_dir or (Path("eval") if args.all and not args.config else None)
     if report_dir is not None:
         from rag_territoires.evaluation.report import write_report
+        from rag_territoires.retrieval.calibration import shipped_calibration
 
-        print(f"report written: {write_report(results, report_dir)}")
+        path = write_report(results, shipped_calibration().record, report_dir)
+        print(f"report written: {path}")
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from rag_territoires.evaluation.crossval import calibrate
+    from rag_territoires.notes.outline import load_outline
+    from rag_territoires.retrieval.calibration import CALIBRATION_FILE
+
+    settings = _settings()
+    outline = load_outline(settings.document, settings.outline)
+    tuning, _ = _question_sets(args, outline)
+    calibration, lines = calibrate(outline, tuning, settings.retrieval(), args.questions)
+    print("\n".join(lines))
+    target = args.output or CALIBRATION_FILE
+    target.write_text(calibration.to_json(), encoding="utf-8")
+    print(f"calibration written: {target}")
     return 0
 
 
@@ -190,6 +214,22 @@ def _top_k(value: str) -> int:
     return number
 
 
+def _question_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--questions",
+        type=Path,
+        action="append",
+        metavar="FILE",
+        help="tuning questions (repeat; default: eval/questions.jsonl, eval/tuning-staff.jsonl)",
+    )
+    parser.add_argument(
+        "--blind",
+        type=Path,
+        metavar="FILE",
+        help="the blind batch, reported apart, never tuned on (default: eval/blind.jsonl)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rag-territoires",
@@ -235,8 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.set_defaults(func=cmd_ask)
 
     evaluate = sub.add_parser("eval", help="measure retrieval on the evaluation questions")
-    evaluate.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
-    evaluate.add_argument("--split", type=Path, default=Path("eval/split.json"))
+    _question_arguments(evaluate)
     evaluate.add_argument("--all", action="store_true", help="compare every configuration")
     evaluate.add_argument(
         "--config",
@@ -250,6 +289,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="write report.md and report.png there (default with --all: eval/)",
     )
     evaluate.set_defaults(func=cmd_eval)
+
+    calibrate = sub.add_parser(
+        "calibrate",
+        help="choose retrieval parameters and fit abstention by cross-validation",
+    )
+    _question_arguments(calibrate)
+    calibrate.add_argument(
+        "--output", type=Path, metavar="FILE", help="default: the package's calibration.json"
+    )
+    calibrate.set_defaults(func=cmd_calibrate)
 
     bench = sub.add_parser("bench", help="measure search latency and throughput over HTTP")
     bench.add_argument("--repeats", type=int, default=300, help="requests per measurement")

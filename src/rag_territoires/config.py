@@ -19,21 +19,30 @@ MAX_QUERY_CHARS = 2000
 
 @dataclass(frozen=True)
 class RetrievalConfig:
-    """Everything that changes which passages come back. The evaluation varies it."""
+    """Everything that changes which passages come back. The evaluation varies it.
+
+    The query-time parameters (fusion and expansion) are the ones that
+    ``rag-territoires calibrate`` chose by 5-fold cross-validation over the tuning
+    questions (see eval/report.md); calibration.json records them too, and a test
+    checks that both agree."""
 
     encoders: tuple[str, ...] = ("use",)
     chunk_max_chars: int = DEFAULT_MAX_CHARS
     node_vectors: bool = True  # embed each node of a chunk too; the chunk scores its best
+    centring: bool = True  # centre unit and query vectors (index/memory.py, calibration.py)
     use_bm25: bool = True
     fusion: Literal["rrf", "weighted"] = "weighted"
     rrf_k: int = 60
-    bm25_weight: float = 1.0
+    bm25_weight: float = 0.5
     dense_weight: float = 1.0
     history_weight: float = 1.0  # weight of the question read with its conversation
-    coverage_weight: float = 0.15  # share of the question's words found in the notes
-    # Best cosine under which the search abstains, calibrated by `rag-territoires eval`
-    # on the tuning split for the default configuration.
-    abstain_below: float = 0.297
+    # Query expansion through the encoder's space (retrieval/expansion.py)
+    expansion_neighbours: int = 3
+    expansion_min_cosine: float = 0.6
+    expansion_weight: float = 0.5
+    # Abstain when the calibrated probability that the notes answer is under this;
+    # None: the threshold fitted with the abstention model (calibration.json).
+    abstain_below: float | None = None
 
 
 class Settings(BaseSettings):
@@ -46,7 +55,7 @@ class Settings(BaseSettings):
     index_dir: Path = Path("index")
     encoders: tuple[str, ...] = RetrievalConfig.encoders
     chunk_max_chars: int = RetrievalConfig.chunk_max_chars
-    abstain_below: float = RetrievalConfig.abstain_below
+    abstain_below: float | None = RetrievalConfig.abstain_below
 
     # HTTP API
     host: str = "127.0.0.1"

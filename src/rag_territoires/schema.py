@@ -25,6 +25,10 @@ class Passage(BaseModel):
 class SearchResult(BaseModel):
     query: str
     abstained: bool = Field(description="True when nothing in the notes answers the question.")
+    confidence: float = Field(
+        description="Estimated probability that the passages answer the question (a "
+        "calibrated model; the search abstains under its threshold)."
+    )
     passages: list[Passage] = Field(description="Best first.")
 
 

@@ -1,5 +1,6 @@
 """eval/report.png: hit@5 and hit@800c of every configuration, overall and by kind,
-on both splits. matplotlib is a dev dependency, imported only when drawing."""
+on the blind batch and the tuning questions. matplotlib is a dev dependency,
+imported only when drawing."""
 
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ from rag_territoires.evaluation.runner import VariantResult
 
 CHART_NAME = "report.png"
 METRICS = ("hit@5", "hit@800c")
-SPLITS = {"tuning": "tuning split", "heldout": "held-out split"}
+SPLITS = {"blind": "blind batch", "dev": "tuning questions"}
 
 
 def _kinds(results: Sequence[VariantResult]) -> list[str]:
     """The kinds with answerable items: unanswerable ones have no hit to draw."""
-    outcomes = results[0].tuning + results[0].heldout
+    outcomes = results[0].blind + results[0].dev
     return sorted({o.question.kind for o in outcomes if o.question.answerable})
 
 

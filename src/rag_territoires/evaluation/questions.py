@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from rag_territoires.errors import RagError
 from rag_territoires.notes.outline import Outline
 
+TUNING_FILES = (Path("eval/questions.jsonl"), Path("eval/tuning-staff.jsonl"))
+BLIND_FILE = Path("eval/blind.jsonl")  # report only: never tuned on
 KINDS = {"lookup", "paraphrase", "synthesis", "crosslingual", "unanswerable", "followup"}
 LANGS = {"fr", "en"}
 
@@ -53,6 +56,11 @@ def load_questions(path: Path) -> list[Question]:
         except (ValueError, KeyError, TypeError) as exc:
             raise RagError(f"{path}:{number}: not a valid question item ({exc})") from exc
     return questions
+
+
+def load_sets(tuning: Sequence[Path], blind: Path) -> tuple[list[Question], list[Question]]:
+    """The tuning questions (all files, in order) and the blind batch."""
+    return [q for path in tuning for q in load_questions(path)], load_questions(blind)
 
 
 def problems(questions: list[Question], outline: Outline) -> list[str]:

@@ -17,12 +17,11 @@ from pathlib import Path
 from rag_territoires.chunking import Chunk
 from rag_territoires.evaluation.chart import CHART_NAME, draw_chart
 from rag_territoires.evaluation.metrics import PINPOINT_CHARS, Outcome, summarise
-from rag_territoires.evaluation.runner import VariantResult, groups, percentile
+from rag_territoires.evaluation.runner import SETS, VariantResult, groups, percentile
 from rag_territoires.retrieval.abstention import expected_answer_type
 
 REPORT_NAME = "report.md"
 LATENCY_HEADING = "## Latency"
-SPLITS = {"tuning": "Tuning split", "heldout": "Held-out split"}
 COLUMNS = {
     "hit@1": "hit@1",
     "hit@5": "hit@5",
@@ -30,19 +29,34 @@ COLUMNS = {
     "ndcg@10": "nDCG@10",
     "recall@10": "recall@10",
     "hit@800c": "hit@800c",
+    "false_abstention": "false abst.",
     "abstain_precision": "abst. P",
     "abstain_recall": "abst. R",
     "abstain_accuracy": "abst. acc",
 }
 SHOWN_INSTEAD = 3  # passages listed for each failure
 EXCERPT_CHARS = 90
+BLIND_COMMIT = "83c9b37"  # the commit that froze eval/blind.jsonl, before any tuning
 
 INTRO = f"""\
 # Retrieval evaluation
 
-Written by `make eval` (`rag-territoires eval --all`) from `eval/questions.jsonl` and
-`eval/split.json`. Do not edit it by hand: `tests/test_eval_report.py` fails when
-everything above "Latency" differs from what the code produces.
+Written by `make eval` (`rag-territoires eval --all`). Do not edit it by hand:
+`tests/test_eval_report.py` fails when everything above "Latency" differs from what
+the code produces.
+
+Two question sets, never mixed:
+
+- **Tuning questions** (`eval/questions.jsonl`, `eval/tuning-staff.jsonl`): every
+  parameter is chosen on them by 5-fold cross-validation (`rag-territoires calibrate`,
+  `evaluation/crossval.py`). Their retrieval figures below are in-sample for the few
+  parameters chosen; their abstention figures are out-of-fold. The honest estimate of
+  the procedure is the cross-validation section.
+- **Blind batch** (`eval/blind.jsonl`, committed in {BLIND_COMMIT} before any tuning,
+  written in staff's voice by someone who saw neither the code nor the tuning
+  questions): reported, never tuned on.
+
+Measures:
 
 - **hit@k**: a passage among the first k contains a gold node. **MRR@10**, **nDCG@10**,
   **recall@10** (share of the relevant passages in the first 10): ir-measures. A passage
@@ -50,19 +64,16 @@ everything above "Latency" differs from what the code produces.
 - **hit@800c**: the passages' texts, best first, joined and cut at {PINPOINT_CHARS}
   characters, contain a gold node's whole text: are the citations precise enough to
   check? hit@5 alone rewards returning large chunks.
-- **abst. P / R / acc**: precision and recall of abstaining, with unanswerable items
-  as the positive class; accuracy over all items (abstained on unanswerable ones,
-  answered the others). Each configuration's threshold is calibrated on the tuning
-  split only. Retrieval measures are means over answerable items; "–": no such items.
-- The **held-out split** (a third of the items, drawn once at random) is reported,
-  never tuned on: it is the honest figure. The CI gate (`eval/thresholds.json`,
-  `tests/test_quality_gate.py`) checks the default configuration on it.
+- **false abst.**: share of answerable items told "not in the notes". **abst. P / R /
+  acc**: precision and recall of abstaining (unanswerable items are the positive
+  class); accuracy over all items. Retrieval measures are means over answerable
+  items; "–": no such items. Each configuration other than the default gets an
+  abstention model fitted the same way on its own signals.
 - **fixed {{size}}-char chunks**: the notes joined in export order and cut every ~{{size}}
   characters on word boundaries, as a framework quick-start would, with the same
   encoder and BM25. A window contains a node when it holds the largest share (at
-  least half) of the node's text; a node cut in two is never whole in one passage.
-  Its windows are larger than branch chunks, so its hit@5 covers more text: compare
-  hit@800c.
+  least half) of the node's text. Its windows are larger than branch chunks, so its
+  hit@5 covers more text: compare hit@800c.
 """
 
 
@@ -79,13 +90,63 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]
     return [_row(header), _row(align), *(_row(r) for r in rows), ""]
 
 
-def _split_sizes(results: Sequence[VariantResult]) -> list[str]:
+def _set_sizes(results: Sequence[VariantResult]) -> list[str]:
     first = results[0]
-    counts = {split: Counter(o.question.kind for o in getattr(first, split)) for split in SPLITS}
-    kinds = sorted(set(counts["tuning"]) | set(counts["heldout"]))
-    rows = [[kind, counts["tuning"][kind], counts["heldout"][kind]] for kind in kinds]
-    rows.append(["**all**", len(first.tuning), len(first.heldout)])
-    return ["## Question set", "", *_table(["kind", "tuning", "held-out"], rows)]
+    counts = {name: Counter(o.question.kind for o in getattr(first, name)) for name in SETS}
+    kinds = sorted(set().union(*counts.values()))
+    rows = [[kind, *(counts[name][kind] for name in SETS)] for kind in kinds]
+    rows.append(["**all**", *(len(getattr(first, name)) for name in SETS)])
+    return ["## Question sets", "", *_table(["kind", *SETS.values()], rows)]
+
+
+def _cross_validation(record: dict) -> list[str]:
+    """From the shipped calibration's record (written by `rag-territoires calibrate`)."""
+    if not record:
+        return [
+            "## Cross-validation",
+            "",
+            "No calibration record: run `rag-territoires calibrate`.",
+            "",
+        ]
+    cv = record["cross_validation"]
+    names = list(cv["mean"])
+    parameters = list(record["grid"])
+    rows = [
+        [
+            f"fold {i}",
+            *(fold[p] for p in parameters),
+            fold["l2"],
+            f"{fold['threshold']:.3f}",
+            *(fmt(fold[n]) for n in names),
+        ]
+        for i, fold in enumerate(cv["per_fold"], start=1)
+    ]
+    rows.append(
+        [
+            "**mean ± std**",
+            *([""] * (len(parameters) + 2)),
+            *(f"{cv['mean'][n]:.3f} ± {cv['std'][n]:.3f}" for n in names),
+        ]
+    )
+    header = ["", *parameters, "abst. L2", "threshold", *names]
+    grid = "; ".join(f"`{k}` in {v}" for k, v in record["grid"].items())
+    chosen = ", ".join(
+        f"`{k}` = {v:.3f}" if isinstance(v, float) else f"`{k}` = {v}"
+        for k, v in record["chosen"].items()
+    )
+    return [
+        "## Cross-validation",
+        "",
+        f"{record['folds']}-fold cross-validation over the {record['questions']['count']} "
+        f"tuning questions ({', '.join(record['questions']['files'])}). In each fold, the "
+        "mean question vector, the grid point with the best MRR@10 "
+        f"({grid}) and the abstention model (L2 strength and threshold by an inner "
+        "cross-validation) are learned on the other folds, then the held-out fold is "
+        "measured. Chosen on all tuning questions, and shipped: "
+        f"{chosen}.",
+        "",
+        *_table(header, rows),
+    ]
 
 
 def _configurations(results: Sequence[VariantResult]) -> list[str]:
@@ -104,7 +165,7 @@ def _configurations(results: Sequence[VariantResult]) -> list[str]:
 
 
 def _measures(results: Sequence[VariantResult], split: str) -> list[str]:
-    lines = [f"## {SPLITS[split]}", ""]
+    lines = [f"## {SETS[split]}", ""]
     names = [name for name, _ in groups(getattr(results[0], split))]
     for name in names:
         rows = []
@@ -144,7 +205,7 @@ def _what_failed(outcome: Outcome, threshold: float) -> list[str]:
     if not q.answerable:
         if outcome.abstained:
             return []
-        return [f"answered an unanswerable question (confidence {ranking.confidence:.3f})"]
+        return [f"answered an unanswerable question (probability {ranking.probability:.3f})"]
     missed = []
     if outcome.scores["hit@5"] < 1:
         gold = {g.node for g in q.gold}
@@ -156,17 +217,15 @@ def _what_failed(outcome: Outcome, threshold: float) -> list[str]:
     if outcome.scores["hit@800c"] < 1:
         missed.append("hit@800c")
     if outcome.abstained:
-        if ranking.lacks_answer_type:
-            kind = expected_answer_type(q.question)
-            missed.append(f"abstained: asks for a {kind} the first passages lack")
-        else:
-            missed.append(f"abstained: confidence {ranking.confidence:.3f} < {threshold:.3f}")
+        asked = expected_answer_type(q.question)
+        why = f"; asks for a {asked}" if asked else ""
+        missed.append(f"abstained (probability {ranking.probability:.3f} < {threshold:.3f}{why})")
     return missed
 
 
 def _failures(result: VariantResult) -> list[str]:
     lines = [f"## Failures of the default configuration ({result.variant.name})", ""]
-    for split, title in SPLITS.items():
+    for split, title in SETS.items():
         failed = [
             (o, what) for o in getattr(result, split) if (what := _what_failed(o, result.threshold))
         ]
@@ -202,13 +261,14 @@ def _latency(results: Sequence[VariantResult]) -> list[str]:
     return [LATENCY_HEADING, "", note, "", *_table(["configuration", "p50 ms", "p95 ms"], rows)]
 
 
-def render(results: Sequence[VariantResult]) -> str:
-    """The report's Markdown; ``results[0]`` is the default configuration."""
+def render(results: Sequence[VariantResult], record: dict) -> str:
+    """The report's Markdown; ``results[0]`` is the default configuration, ``record`` the
+    shipped calibration's record of its cross-validation."""
     fixed = next((r for r in results if r.variant.chunking == "fixed"), None)
     size = fixed.variant.config.chunk_max_chars if fixed else 500
     lines = [INTRO.replace("{size}", str(size)), f"![hit@5 and hit@800c by kind]({CHART_NAME})", ""]
-    lines += _split_sizes(results) + _configurations(results)
-    for split in SPLITS:
+    lines += _set_sizes(results) + _cross_validation(record) + _configurations(results)
+    for split in ("blind", "dev"):
         lines += _measures(results, split)
     lines += _failures(results[0]) + _latency(results)
     return "\n".join(lines).rstrip() + "\n"
@@ -219,9 +279,9 @@ def quality_part(report: str) -> str:
     return report.split(f"\n{LATENCY_HEADING}\n", 1)[0]
 
 
-def write_report(results: Sequence[VariantResult], directory: Path) -> Path:
+def write_report(results: Sequence[VariantResult], record: dict, directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / REPORT_NAME
-    path.write_text(render(results), encoding="utf-8")
+    path.write_text(render(results, record), encoding="utf-8")
     draw_chart(results, directory / CHART_NAME)
     return path

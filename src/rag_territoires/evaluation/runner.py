@@ -1,29 +1,41 @@
-"""Run the question set through retrieval configurations and measure them.
+"""Run the question sets through retrieval configurations and measure them.
 
 Each configuration is searched with the same ``Searcher`` the CLI and API use.
 Indexes are built in memory (never touching index/) and encoders are loaded
-once for all configurations. The abstention threshold of each configuration
-is calibrated on the tuning split only, then applied to both splits.
+once for all configurations. Two sets, never mixed:
+
+- the tuning questions (eval/questions.jsonl and eval/tuning-staff.jsonl),
+  which the calibration learned from: their abstention figures are
+  out-of-fold (each question judged by a model fitted without its fold);
+- the blind batch (eval/blind.jsonl), written before any tuning and never
+  tuned on: the honest figure.
+
+The default configuration uses the shipped calibration; another configuration
+gets an abstention model fitted the same way on its own features.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
+
+import numpy as np
 
 from rag_territoires.chunking import Chunk, chunk_outline
 from rag_territoires.config import RetrievalConfig
+from rag_territoires.evaluation.crossval import fit_abstention, out_of_fold_probabilities
 from rag_territoires.evaluation.fixed_chunks import fixed_chunks
-from rag_territoires.evaluation.metrics import Outcome, calibrate_threshold, score_items, summarise
+from rag_territoires.evaluation.metrics import Outcome, score_items, summarise
 from rag_territoires.evaluation.questions import Question
 from rag_territoires.index.memory import SearchIndex, build_in_memory
 from rag_territoires.notes.outline import Outline
+from rag_territoires.retrieval.calibration import Calibration, shipped_calibration
 from rag_territoires.retrieval.encoders import Encoder, make_encoder
 from rag_territoires.retrieval.search import Ranking, Searcher
+
+SETS = {"dev": "Tuning questions", "blind": "Blind batch"}
 
 
 @dataclass(frozen=True)
@@ -39,67 +51,120 @@ class Variant:
 @dataclass
 class VariantResult:
     variant: Variant
-    threshold: float
-    tuning: list[Outcome]
-    heldout: list[Outcome]
+    threshold: float  # the abstention model's, applied to the blind batch
+    dev: list[Outcome]
+    blind: list[Outcome]
     latencies_ms: list[float]
     chunk_sizes: list[int]  # characters of each chunk's text, for the report
 
 
-def load_heldout(path: Path) -> set[str]:
-    return set(json.loads(path.read_text(encoding="utf-8"))["heldout"])
+class CachedEncoder:
+    """An encoder that remembers its vectors: the evaluation asks the same texts again and
+    again (every configuration, every fold)."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        self.encoder = encoder
+        self.name = encoder.name
+        self._vectors: dict[str, np.ndarray] = {}
+
+    @property
+    def dimension(self) -> int:
+        return self.encoder.dimension
+
+    def warm_up(self) -> None:
+        self.encoder.warm_up()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            self._vectors.update(zip(missing, self.encoder.encode(missing), strict=True))
+        return np.vstack([self._vectors[t] for t in texts])
 
 
 class Evaluator:
-    def __init__(self, outline: Outline, questions: Sequence[Question], heldout: set[str]):
+    def __init__(
+        self,
+        outline: Outline,
+        dev: Sequence[Question],
+        blind: Sequence[Question],
+        calibration: Calibration | None = None,
+    ):
         self.outline = outline
-        self.questions = list(questions)
-        self.heldout = heldout
+        self.dev = list(dev)
+        self.blind = list(blind)
+        self.calibration = calibration or shipped_calibration()
         self._encoders: dict[str, Encoder] = {}
         self._indexes: dict[tuple, SearchIndex] = {}
 
     def encoder(self, spec: str) -> Encoder:
         if spec not in self._encoders:
-            self._encoders[spec] = make_encoder(spec)
-            self._encoders[spec].warm_up()
+            encoder = make_encoder(spec)
+            encoder.warm_up()
+            self._encoders[spec] = CachedEncoder(encoder)
         return self._encoders[spec]
 
-    def searcher(self, variant: Variant) -> Searcher:
+    def index(self, variant: Variant) -> SearchIndex:
         config = variant.config
         encoders = [self.encoder(spec) for spec in config.encoders]
-        key = (variant.chunking, config.chunk_max_chars, config.encoders, config.node_vectors)
+        key = (
+            variant.chunking,
+            config.chunk_max_chars,
+            config.encoders,
+            config.node_vectors,
+            config.centring,
+        )
         if key not in self._indexes:
             chunks: list[Chunk]
             if variant.chunking == "fixed":
                 chunks = list(fixed_chunks(self.outline, config.chunk_max_chars))
             else:
                 chunks = chunk_outline(self.outline, config.chunk_max_chars)
-            self._indexes[key] = build_in_memory(chunks, encoders, config.node_vectors)
-        return Searcher(self._indexes[key], encoders, config, self.outline.by_id())
+            self._indexes[key] = build_in_memory(
+                chunks, encoders, config.node_vectors, config.centring
+            )
+        return self._indexes[key]
 
-    def run(self, variant: Variant) -> VariantResult:
+    def searcher(self, variant: Variant, calibration: Calibration | None = None) -> Searcher:
+        encoders = [self.encoder(spec) for spec in variant.config.encoders]
+        return Searcher(
+            self.index(variant),
+            encoders,
+            variant.config,
+            self.outline.by_id(),
+            calibration or self.calibration,
+        )
+
+    def run(self, variant: Variant, default: bool = False) -> VariantResult:
+        """``default``: the product's configuration, judged by the shipped calibration."""
         searcher = self.searcher(variant)
         rankings: dict[str, Ranking] = {}
         latencies = []
-        for q in self.questions:
+        for q in [*self.dev, *self.blind]:
             started = time.perf_counter()
             rankings[q.id] = searcher.rank(q.question, q.history)
             latencies.append((time.perf_counter() - started) * 1000)
-        tuning = [q for q in self.questions if q.id not in self.heldout]
-        # Items the answer-type test already abstains on do not move the threshold.
-        threshold = calibrate_threshold(
-            [
-                (rankings[q.id].confidence, q.answerable)
-                for q in tuning
-                if not rankings[q.id].lacks_answer_type
-            ]
+        dev_rankings = [rankings[q.id] for q in self.dev]
+        answerable = [q.answerable for q in self.dev]
+        shipped = self.calibration.abstention
+        model = shipped if default and shipped else fit_abstention(dev_rankings, answerable)
+        # Tuning questions: out-of-fold, with the model's L2 strength and threshold.
+        probabilities = out_of_fold_probabilities(
+            np.vstack([r.features for r in dev_rankings]), np.asarray(answerable), model.l2
         )
-        heldout = [q for q in self.questions if q.id in self.heldout]
+        abstained = {
+            q.id: rankings[q.id].focus is None and p < model.threshold
+            for q, p in zip(self.dev, probabilities, strict=True)
+        }
+        for q in self.blind:
+            ranking = rankings[q.id]
+            abstained[q.id] = ranking.focus is None and (
+                model.probability(ranking.features) < model.threshold
+            )
         return VariantResult(
             variant,
-            threshold,
-            score_items(tuning, rankings, threshold),
-            score_items(heldout, rankings, threshold),
+            model.threshold,
+            score_items(self.dev, rankings, abstained),
+            score_items(self.blind, rankings, abstained),
             latencies,
             [len(chunk.text) for chunk in searcher.index.chunks],
         )
@@ -120,20 +185,21 @@ def groups(outcomes: Sequence[Outcome]) -> Iterable[tuple[str, list[Outcome]]]:
 
 
 def table(results: Sequence[VariantResult], split: str) -> str:
-    columns = ["hit@1", "hit@5", "mrr@10", "hit@800c", "abstain_accuracy"]
-    header = f"{'configuration':<34}" + "".join(f"{c[:11]:>12}" for c in columns) + f"{'fr h@5':>8}"
-    header += f"{'en h@5':>8}{'fu h@5':>8}{'p50 ms':>8}"
-    lines = [f"[{split}]", header]
+    """A terminal table of one set ("dev" or "blind"), one row per configuration."""
+    columns = ["mrr@10", "hit@5", "hit@800c", "false_abstention", "abstain_recall"]
+    header = f"{'configuration':<38}" + "".join(f"{c[:12]:>13}" for c in columns)
+    header += f"{'en MRR':>8}{'para MRR':>9}{'p50 ms':>8}"
+    lines = [f"[{SETS[split]}]", header]
     for result in results:
         outcomes = getattr(result, split)
         summary = summarise(outcomes)
         by = dict(groups(outcomes))
-        lang = {k: summarise(v)["hit@5"] for k, v in by.items()}
+        mrr = {k: summarise(v)["mrr@10"] for k, v in by.items()}
         lat = percentile(result.latencies_ms, 0.5)
         lines.append(
-            f"{result.variant.name:<34}"
-            + "".join(f"{summary[c]:>12.3f}" for c in columns)
-            + f"{lang.get('lang=fr', float('nan')):>8.3f}{lang.get('lang=en', float('nan')):>8.3f}"
-            + f"{lang.get('kind=followup', float('nan')):>8.3f}{lat:>8.1f}"
+            f"{result.variant.name:<38}"
+            + "".join(f"{summary[c]:>13.3f}" for c in columns)
+            + f"{mrr.get('lang=en', float('nan')):>8.3f}"
+            + f"{mrr.get('kind=paraphrase', float('nan')):>9.3f}{lat:>8.1f}"
         )
     return "\n".join(lines)

@@ -1,9 +1,10 @@
-"""The searchable index in memory: chunks, a BM25 index and one FAISS index per encoder."""
+"""The searchable index in memory: chunks, a BM25 index, one FAISS index per encoder, and
+the table that expands a question's words to the notes' words."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import bm25s
@@ -13,6 +14,7 @@ import numpy as np
 from rag_territoires.chunking import Chunk
 from rag_territoires.retrieval.analyzer import analyze
 from rag_territoires.retrieval.encoders import Encoder
+from rag_territoires.retrieval.expansion import ExpansionTable
 
 EMBED_BATCH = 32
 # bm25s sets its own logger to DEBUG, which prints a line per index build.
@@ -22,29 +24,32 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 @dataclass
 class SearchIndex:
     chunks: list[Chunk]
-    dense: dict[str, faiss.Index]  # encoder name -> IndexFlatIP over the embedding units
+    # encoder name -> IndexFlatIP over the embedding units, centred (see centre())
+    dense: dict[str, faiss.Index]
+    expansion: ExpansionTable = field(default_factory=lambda: ExpansionTable({}))
     node_vectors: bool = True
     bm25: bm25s.BM25 = field(init=False)
     unit_owner: np.ndarray = field(init=False)  # unit row -> its chunk's position
+    chunk_terms: list[set[str]] = field(init=False)  # each chunk's BM25 terms
 
     def __post_init__(self) -> None:
         self.unit_owner = unit_owners(self.chunks, self.node_vectors)
+        documents = [analyze(c.lexical_text) for c in self.chunks]
+        self.chunk_terms = [set(terms) for terms in documents]
         # BM25 over ~150 short chunks builds in milliseconds: rebuilt, not stored.
         self.bm25 = bm25s.BM25()
-        self.bm25.index([analyze(c.lexical_text) or [""] for c in self.chunks], show_progress=False)
+        self.bm25.index([terms or [""] for terms in documents], show_progress=False)
 
-    def bm25_scores(self, query: str) -> np.ndarray:
-        terms = [t for t in analyze(query) if t in self.bm25.vocab_dict]
-        if not terms:
-            return np.zeros(len(self.chunks), dtype=np.float32)
-        return np.asarray(self.bm25.get_scores(terms), dtype=np.float32)
+    def bm25_scores(self, terms: Mapping[str, float]) -> np.ndarray:
+        """BM25 of weighted terms: the sum of each term's scores times its weight."""
+        total = np.zeros(len(self.chunks), dtype=np.float32)
+        for term, weight in terms.items():
+            if term in self.bm25.vocab_dict:
+                total += weight * np.asarray(self.bm25.get_scores([term]), dtype=np.float32)
+        return total
 
-    def vocabulary_coverage(self, text: str) -> float:
-        """Share of the text's distinct BM25 terms that occur somewhere in the notes."""
-        terms = set(analyze(text))
-        if not terms:
-            return 0.0
-        return sum(term in self.bm25.vocab_dict for term in terms) / len(terms)
+    def knows(self, term: str) -> bool:
+        return term in self.bm25.vocab_dict
 
     def dense_scores(self, encoder: str, query_vector: np.ndarray) -> np.ndarray:
         """Per chunk, the best cosine similarity of the query with one of its units."""
@@ -77,14 +82,35 @@ def embed_chunks(
     return np.vstack(parts).astype(np.float32)
 
 
+def centre(vectors: np.ndarray) -> np.ndarray:
+    """Subtract the units' mean and renormalise. What all the notes share (one seminar,
+    one vocabulary) then stops counting in every similarity, and what tells the
+    branches apart weighs more (measured: MRR +0.04 with the query centred likewise)."""
+    centred = vectors - vectors.mean(axis=0, keepdims=True)
+    return centred / np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-12)
+
+
 def flat_index(vectors: np.ndarray) -> faiss.Index:
     index = faiss.IndexFlatIP(vectors.shape[1])
     index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     return index
 
 
+def build_expansion(chunks: Sequence[Chunk], encoders: Sequence[Encoder]) -> ExpansionTable:
+    """The expansion table, in the space of the first encoder (none without an encoder)."""
+    if not encoders:
+        return ExpansionTable({})
+    return ExpansionTable.build([chunk.lexical_text for chunk in chunks], encoders[0])
+
+
 def build_in_memory(
-    chunks: list[Chunk], encoders: Sequence[Encoder], node_vectors: bool = True
+    chunks: list[Chunk],
+    encoders: Sequence[Encoder],
+    node_vectors: bool = True,
+    centring: bool = True,
 ) -> SearchIndex:
-    dense = {e.name: flat_index(embed_chunks(chunks, e, node_vectors)) for e in encoders}
-    return SearchIndex(chunks, dense, node_vectors)
+    dense = {}
+    for encoder in encoders:
+        vectors = embed_chunks(chunks, encoder, node_vectors)
+        dense[encoder.name] = flat_index(centre(vectors) if centring else vectors)
+    return SearchIndex(chunks, dense, build_expansion(chunks, encoders), node_vectors)

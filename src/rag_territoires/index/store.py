@@ -27,12 +27,21 @@ from tqdm import tqdm
 from rag_territoires import __version__
 from rag_territoires.chunking import Chunk
 from rag_territoires.errors import IndexStateError
-from rag_territoires.index.memory import SearchIndex, embed_chunks, flat_index, unit_owners
+from rag_territoires.index.memory import (
+    SearchIndex,
+    build_expansion,
+    centre,
+    embed_chunks,
+    flat_index,
+    unit_owners,
+)
 from rag_territoires.retrieval.encoders import Encoder
+from rag_territoires.retrieval.expansion import ExpansionTable
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: centred unit vectors, plain node units, expansion table
 CURRENT = "CURRENT"
 REBUILD_HINT = "run `rag-territoires build` to rebuild it"
+EXPANSION_FILE = "expansion.json"
 
 
 def _sha256(path: Path) -> str:
@@ -87,7 +96,7 @@ def _build(
         for encoder in encoders:
             encoder.warm_up()
             vectors = embed_chunks(chunks, encoder, progress=bar.update)
-            dense[encoder.name] = flat_index(vectors)
+            dense[encoder.name] = flat_index(centre(vectors))
             file_name = f"dense-{hashlib.sha1(encoder.name.encode()).hexdigest()[:10]}.faiss"
             faiss.write_index(dense[encoder.name], str(partial / file_name))
             files[encoder.name] = {
@@ -95,6 +104,8 @@ def _build(
                 "dimension": int(vectors.shape[1]),
                 "sha256": _sha256(partial / file_name),
             }
+    expansion = build_expansion(chunks, encoders)
+    (partial / EXPANSION_FILE).write_text(expansion.to_json(), encoding="utf-8")
     manifest = {
         "format_version": FORMAT_VERSION,
         "package_version": __version__,
@@ -102,6 +113,11 @@ def _build(
         "build_seconds": round(time.perf_counter() - started, 3),
         **_expected(fingerprint, max_chars, chunks, encoders),
         "dense": files,
+        "expansion": {
+            "file": EXPANSION_FILE,
+            "words": len(expansion.neighbours),
+            "sha256": _sha256(partial / EXPANSION_FILE),
+        },
     }
     (partial / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     partial.rename(build_dir)
@@ -111,7 +127,7 @@ def _build(
     for old in index_dir.glob("build-*"):
         if old != build_dir:
             shutil.rmtree(old, ignore_errors=True)
-    return SearchIndex(chunks, dense)
+    return SearchIndex(chunks, dense, expansion)
 
 
 def load_index(
@@ -152,4 +168,11 @@ def load_index(
         if index.ntotal != len(unit_owners(chunks)) or index.d != entry["dimension"]:
             raise IndexStateError(f"index file {path} does not match the manifest", REBUILD_HINT)
         dense[encoder.name] = index
-    return SearchIndex(chunks, dense)
+    return SearchIndex(chunks, dense, _load_expansion(build_dir, manifest["expansion"]))
+
+
+def _load_expansion(build_dir: Path, entry: dict) -> ExpansionTable:
+    path = build_dir / entry["file"]
+    if not path.is_file() or _sha256(path) != entry["sha256"]:
+        raise IndexStateError(f"index file {path} is missing or corrupt", REBUILD_HINT)
+    return ExpansionTable.from_json(path.read_text(encoding="utf-8"))

@@ -1,23 +1,28 @@
-"""When to say "the notes don't say".
+"""When to say "the notes don't say": a calibrated decision learned from signals.
 
-Two tests, either one abstains:
-
-1. Confidence: the best cosine similarity of the question with a chunk is
-   under a threshold calibrated on the evaluation's tuning split
-   (``rag-territoires eval`` prints it; it is the default in config.py).
-2. Answer type: a question that asks for a figure, a date, a contact or a
-   person ("Quel est le budget du LAB 41 ?") is only answered when the best
-   passages hold something of that type. The notes are a mind map of ideas
-   with almost no figures, so similarity alone cannot tell "what is the LAB 41"
-   (answered) from "what is the LAB 41's budget" (not answered).
+A logistic model gives the probability that the best passages answer the
+question, from signals that need no list of topics: how well the best branch
+matches (centred cosine, its margin over the next branch, BM25 evidence), how
+much of the question the notes' vocabulary covers (directly or through
+expansion), whether the dense and lexical rankings agree, names the notes
+never use, and the kind of fact asked (a figure, a date, a person...) against
+what the best passages hold. The notes are a mind map of ideas with almost no
+figures, so similarity alone cannot tell "what is the LAB 41" (answered) from
+"what is the LAB 41's budget" (not answered); the asked type is one feature
+among others, never the decision. Its weights, and the probability under which
+the search abstains, are fitted by cross-validation (``evaluation/crossval.py``)
+and shipped in ``calibration.json``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
 
-from rag_territoires.retrieval.analyzer import fold_accents
+import numpy as np
+
+from rag_territoires.retrieval.analyzer import analyze, fold_accents
 
 PASSAGES_CHECKED = 3
 
@@ -75,9 +80,11 @@ _ASKS = {
         r"contact",
     ),
     "person": _words(
-        r"qui est (?:le|la)",
-        r"qui a (?:anime|organise|presente|dirige)",
-        r"who (?:facilitated|led|organi[sz]ed|ran|chaired|presented|is the)",
+        r"^(?:et |and )?(?:qui|who)",
+        r"c'est qui",
+        r"qui (?:est|etait|sont|a|ont|avait)(?: \w+)? (?:le|la|les|anime|organise|presente|dirige)",
+        r"qui (?:animait|anime|organisait|dirigeait|pilotait|pilote|portait|finance|financait)",
+        r"who (?:facilitated|led|organi[sz]ed|ran|chaired|presented|is|was|were|set)",
     ),
 }
 _HAS = {
@@ -102,3 +109,97 @@ def lacks_answer_type(question: str, passages: Sequence[str]) -> bool:
     if kind is None:
         return False
     return not any(_HAS[kind].search(text) for text in passages[:PASSAGES_CHECKED])
+
+
+# Acronyms, and capitalised words inside a sentence: names of people, places, programmes.
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}\b")
+_CAPITALISED = re.compile(r"(?<![.?!:] )(?<!^)\b[A-Z][a-zà-ÿ]+\b")
+
+FEATURES = (
+    "typicality",  # cosine with the mean tuning question: on topic at all?
+    "dense_best",  # centred cosine of the best branch
+    "dense_margin",  # over the second best
+    "words_in_notes",  # mean over the question's words: 1 if the notes use it, else the
+    # cosine of its nearest word of the notes
+    "words_in_passages",  # share of the question's words that the best passages hold
+    # (themselves or a neighbour): "le maire de Loos-en-Gohelle" finds the branch, not "maire"
+    "rankings_agree",  # the dense best branch is among BM25's first three
+    "unknown_names",  # names and acronyms the notes never use
+    "asks_fact",  # asks a figure, a date, a contact or a person at all (the notes are ideas)
+    "lacks_answer_type",  # ... that the best passages lack
+    "words",  # log(1 + content words)
+)
+
+
+@dataclass(frozen=True)
+class AbstentionModel:
+    """Logistic regression over standardised ``FEATURES``; abstain under ``threshold``."""
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+    l2: float
+
+    def probability(self, features: np.ndarray) -> float:
+        """Probability that the best passages answer the question."""
+        z = (features - np.asarray(self.mean)) / np.asarray(self.scale)
+        return float(_sigmoid(float(z @ np.asarray(self.weights)) + self.bias))
+
+    @classmethod
+    def fit(cls, x: np.ndarray, answerable: np.ndarray, l2: float, threshold: float = 0.5):
+        """L2-regularised logistic regression by Newton's method (a few features, a few
+        hundred questions: exact and deterministic)."""
+        mean = x.mean(axis=0)
+        scale = np.where(x.std(axis=0) > 1e-9, x.std(axis=0), 1.0)
+        z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
+        y = answerable.astype(np.float64)
+        w = np.zeros(z.shape[1])
+        penalty = np.full(z.shape[1], l2)
+        penalty[-1] = 0.0  # the bias is not shrunk
+        for _ in range(50):
+            p = _sigmoid(z @ w)
+            gradient = z.T @ (p - y) + penalty * w
+            hessian = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty) + 1e-9 * np.eye(len(w))
+            step = np.linalg.solve(hessian, gradient)
+            w -= step
+            if np.abs(step).max() < 1e-8:
+                break
+        return cls(tuple(mean), tuple(scale), tuple(w[:-1]), float(w[-1]), threshold, l2)
+
+    def to_dict(self) -> dict:
+        return {"features": list(FEATURES), **asdict(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> AbstentionModel:
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError("the abstention model was fitted on other features")
+        return cls(
+            tuple(data["mean"]),
+            tuple(data["scale"]),
+            tuple(data["weights"]),
+            float(data["bias"]),
+            float(data["threshold"]),
+            float(data["l2"]),
+        )
+
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
+
+
+def unknown_names(question: str, knows: Callable[[str], bool]) -> int:
+    """Names the notes never use: acronyms ("LEADER", "ANCT") and capitalised words that are
+    not common words either ("Vercors"; not "State" or "French")."""
+    from rag_territoires.retrieval.lexicon import common_words
+
+    text = question.strip()
+    names = set(_ACRONYM.findall(text))
+    common = common_words()
+    names |= {w for w in _CAPITALISED.findall(text) if fold_accents(w.lower()) not in common}
+    found = 0
+    for name in names:
+        terms = analyze(name)
+        found += bool(terms) and not all(knows(t) for t in terms)
+    return found

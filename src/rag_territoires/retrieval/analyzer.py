@@ -4,7 +4,8 @@ Steps, in order: lower-case; fold accents (first, so that a question typed
 without accents and the accented notes reach the stemmer as the same word);
 strip elisions (``l'``, ``d'``, ``qu'``...); split on anything not a letter or
 digit (``tiers-lieux`` gives ``tiers`` and ``lieux``); drop French and English
-stop words; stem with Snowball's French stemmer.
+stop words (NLTK's English list: English questions are full of "what", "how", "do",
+which expansion would otherwise map to French words); stem with Snowball's French stemmer.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import unicodedata
 from functools import lru_cache
 
 import Stemmer
-from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
+from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
 
 
 def fold_accents(text: str) -> str:
@@ -48,7 +49,7 @@ _QUESTION_WORDS = {
     "parle",
 }
 STOP_WORDS = frozenset(
-    fold_accents(word) for word in (*STOPWORDS_FRENCH, *STOPWORDS_EN, *_QUESTION_WORDS)
+    fold_accents(word) for word in (*STOPWORDS_FRENCH, *STOPWORDS_EN_PLUS, *_QUESTION_WORDS)
 )
 
 
@@ -62,3 +63,20 @@ def analyze(text: str) -> list[str]:
     folded = fold_accents(text.lower().translate(_APOSTROPHES))
     words = _TOKEN.findall(_ELISION.sub(" ", folded))
     return _stemmer().stemWords([w for w in words if w not in STOP_WORDS])
+
+
+def stem(word: str) -> str:
+    """The BM25 term of one folded, lower-case word."""
+    return _stemmer().stemWord(word)
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def content_words(text: str) -> list[str]:
+    """The text's words that carry a topic, lower-case with their accents (what an encoder
+    reads best), without elisions, stop words, digits or single letters."""
+    lowered = _ELISION.sub(" ", text.lower().translate(_APOSTROPHES))
+    return [
+        w for w in _LETTERS.findall(lowered) if len(w) > 1 and fold_accents(w) not in STOP_WORDS
+    ]

@@ -13,8 +13,16 @@ from rag_territoires.config import MAX_QUERY_CHARS, RetrievalConfig
 from rag_territoires.errors import QueryError
 from rag_territoires.index.memory import SearchIndex
 from rag_territoires.notes.outline import Node
-from rag_territoires.retrieval.abstention import PASSAGES_CHECKED, lacks_answer_type
+from rag_territoires.retrieval.abstention import (
+    FEATURES,
+    PASSAGES_CHECKED,
+    expected_answer_type,
+    lacks_answer_type,
+    unknown_names,
+)
+from rag_territoires.retrieval.calibration import Calibration, shipped_calibration
 from rag_territoires.retrieval.encoders import Encoder
+from rag_territoires.retrieval.expansion import Expansion
 from rag_territoires.retrieval.followup import contextual_query, ordinal_child, ordinal_in
 from rag_territoires.retrieval.fusion import BM25, fuse
 from rag_territoires.schema import Passage, SearchResult, Source
@@ -40,19 +48,38 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Focus:
+    """An ordinal follow-up resolved: "et le deuxième ?" is ``number`` 2 of ``parent``."""
+
+    number: int
+    parent: Node
+    child: Node
+
+
+@dataclass(frozen=True)
+class Signals:
+    scores: dict[str, np.ndarray]  # per chunk, by signal (BM25, each encoder)
+    expansion: Expansion
+    typicality: float  # cosine of the question with the tuning questions' mean (on topic?)
+
+
+@dataclass(frozen=True)
 class Ranking:
-    hits: list[Hit]  # every chunk, best first
-    confidence: float  # how well the best chunk matches; compared with abstain_below
+    hits: list[Hit]  # every chunk (or the first ones asked for), best first
+    features: np.ndarray  # the abstention model's inputs (abstention.FEATURES)
+    probability: float  # that the best passages answer the question
     lacks_answer_type: bool  # asks for a figure, date, contact... the passages lack
+    focus: Focus | None = None
 
     def abstains(self, threshold: float) -> bool:
-        return self.lacks_answer_type or self.confidence < threshold
+        return self.focus is None and self.probability < threshold
 
 
 @dataclass(frozen=True)
 class Retrieval:
     result: SearchResult
     chunks: list[Chunk]  # the passages' chunks, same order
+    focus: Focus | None = None
 
 
 class Searcher:
@@ -62,60 +89,119 @@ class Searcher:
         encoders: Sequence[Encoder],
         config: RetrievalConfig,
         nodes: dict[str, Node],
+        calibration: Calibration | None = None,
     ) -> None:
         self.index = index
         self.encoders = list(encoders)
         self.config = config
         self.nodes = nodes
+        self.calibration = calibration if calibration is not None else shipped_calibration()
         # Every node lies in exactly one chunk: where to find it.
         self._chunk_of_node = {
             span.id: i for i, chunk in enumerate(index.chunks) for span in chunk.nodes
         }
 
-    def signals(self, text: str) -> dict[str, np.ndarray]:
+    @property
+    def abstain_below(self) -> float:
+        """The configured threshold, else the calibrated one (no model: never abstain)."""
+        if self.config.abstain_below is not None:
+            return self.config.abstain_below
+        model = self.calibration.abstention
+        return model.threshold if model is not None else 0.0
+
+    def signals(self, text: str) -> Signals:
+        config = self.config
+        expansion = self.index.expansion.expand(
+            text,
+            config.expansion_neighbours,
+            config.expansion_min_cosine,
+            config.expansion_weight,
+            notes=self.index.bm25.vocab_dict,
+        )
         scores: dict[str, np.ndarray] = {}
-        if self.config.use_bm25:
-            scores[BM25] = self.index.bm25_scores(text)
+        if config.use_bm25:
+            scores[BM25] = self.index.bm25_scores(expansion.terms)
+        typicality = []
         for encoder in self.encoders:
             vector = encoder.encode([text])[0]
+            typicality.append(self.calibration.typicality(encoder.name, vector))
+            if config.centring:
+                vector = self.calibration.centre_query(encoder.name, vector)
             scores[encoder.name] = self.index.dense_scores(encoder.name, vector)
-        return scores
+        return Signals(scores, expansion, typicality[0] if typicality else 0.0)
 
-    def _confidence(self, text: str, signals: dict[str, np.ndarray]) -> float:
-        """Best cosine of the first encoder, plus a share for the question's words the
-        notes use at all: off-topic questions ("la recette de la tarte tatin") reach a
-        fair cosine with some branch but use words the notes never do.
-        (BM25 alone: its best score over 10, capped at 1, stands in for the cosine.)"""
-        dense = [s for name, s in signals.items() if name != BM25]
-        best = float(dense[0].max()) if dense else min(float(signals[BM25].max()) / 10.0, 1.0)
-        return best + self.config.coverage_weight * self.index.vocabulary_coverage(text)
+    def _features(self, text: str, signals: Signals, fused: np.ndarray) -> np.ndarray:
+        dense = next((s for name, s in signals.scores.items() if name != BM25), None)
+        lexical = signals.scores.get(BM25, np.zeros(len(fused), dtype=np.float32))
+        if dense is None:
+            dense = lexical / max(float(lexical.max()), 1.0)
+        order = np.argsort(-dense, kind="stable")
+        second = float(dense[order[1]]) if len(order) > 1 else 0.0
+        lexical_top = np.argsort(-lexical, kind="stable")[:3] if lexical.max() > 0 else []
+        best = np.argsort(-fused, kind="stable")[:PASSAGES_CHECKED]
+        held = set().union(*(self.index.chunk_terms[i] for i in best))
+        words = signals.expansion.words
+        values = {
+            "typicality": signals.typicality,
+            "dense_best": float(dense[order[0]]),
+            "dense_margin": float(dense[order[0]]) - second,
+            "words_in_notes": float(np.mean([w.strength for w in words])) if words else 0.0,
+            "words_in_passages": float(np.mean([bool(w.terms & held) for w in words]))
+            if words
+            else 0.0,
+            "rankings_agree": float(order[0] in lexical_top),
+            "unknown_names": float(unknown_names(text, self.index.knows)),
+            "asks_fact": float(expected_answer_type(text) is not None),
+            "lacks_answer_type": float(
+                lacks_answer_type(text, [self.index.chunks[i].text for i in best])
+            ),
+            "words": float(np.log1p(len(words))),
+        }
+        return np.array([values[name] for name in FEATURES], dtype=np.float64)
+
+    def _probability(self, features: np.ndarray) -> float:
+        model = self.calibration.abstention
+        return model.probability(features) if model is not None else 1.0
 
     def rank(self, query: str, history: Sequence[str] = (), limit: int | None = None) -> Ranking:
         """Chunks best first: all of them, or the first ``limit`` (a search needs only top_k;
         the evaluation needs all for recall)."""
         signals = self.signals(query)
-        fused = fuse(signals, self.config)
-        confidence = self._confidence(query, signals)
+        fused = fuse(signals.scores, self.config)
+        features = self._features(query, signals, fused)
+        probability = self._probability(features)
+        focus = None
         context = contextual_query(query, history)
         if context is not None:
             context_signals = self.signals(context)
-            fused = fused + self.config.history_weight * fuse(context_signals, self.config)
-            confidence = max(confidence, self._confidence(context, context_signals))
-            number = ordinal_in(query)
-            if number is not None:  # "et le deuxième ?": that child's chunk comes first
-                # A chunk's id is its top node's, except for the evaluation's fixed-size
-                # windows, which have no branch whose children an ordinal could pick.
-                found = self.nodes.get(self._top_chunk(self.signals(history[-1])).id)
-                child = ordinal_child(number, found) if found is not None else None
-                if child is not None:
-                    fused[self._chunk_of_node[child.id]] = fused.max() + 1.0
+            fused = fused + self.config.history_weight * fuse(context_signals.scores, self.config)
+            # The question read alone or with its conversation: the likelier to be answered.
+            context_features = self._features(context, context_signals, fused)
+            context_probability = self._probability(context_features)
+            if context_probability > probability:
+                features, probability = context_features, context_probability
+            focus = self._ordinal_focus(query, history[-1])
+            if focus is not None:  # "et le deuxième ?": that child's chunk comes first
+                fused[self._chunk_of_node[focus.child.id]] = fused.max() + 1.0
         order = np.argsort(-fused, kind="stable")[: max(limit or len(fused), PASSAGES_CHECKED)]
         hits = [Hit(self.index.chunks[i], float(fused[i])) for i in order]
-        lacking = lacks_answer_type(query, [hit.chunk.text for hit in hits[:PASSAGES_CHECKED]])
-        return Ranking(hits, confidence, lacking)
+        lacking = bool(features[FEATURES.index("lacks_answer_type")])
+        return Ranking(hits, features, probability, lacking, focus)
 
-    def _top_chunk(self, signals: dict[str, np.ndarray]) -> Chunk:
-        return self.index.chunks[int(np.argmax(fuse(signals, self.config)))]
+    def _ordinal_focus(self, query: str, previous: str) -> Focus | None:
+        number = ordinal_in(query)
+        if number is None:
+            return None
+        # A chunk's id is its top node's, except for the evaluation's fixed-size windows,
+        # which have no branch whose children an ordinal could pick.
+        found = self.nodes.get(self._top_chunk(self.signals(previous)).id)
+        picked = ordinal_child(number, found) if found is not None else None
+        if picked is None:
+            return None
+        return Focus(number, picked.parent, picked)
+
+    def _top_chunk(self, signals: Signals) -> Chunk:
+        return self.index.chunks[int(np.argmax(fuse(signals.scores, self.config)))]
 
     def retrieve(self, query: str, top_k: int = 5, history: Sequence[str] = ()) -> Retrieval:
         query = validate_query(query)
@@ -126,10 +212,11 @@ class Searcher:
         hits = ranking.hits[:top_k]
         result = SearchResult(
             query=query,
-            abstained=ranking.abstains(self.config.abstain_below),
+            abstained=ranking.abstains(self.abstain_below),
+            confidence=round(ranking.probability, 4),
             passages=[to_passage(hit) for hit in hits],
         )
-        return Retrieval(result, [hit.chunk for hit in hits])
+        return Retrieval(result, [hit.chunk for hit in hits], ranking.focus)
 
     def search(self, query: str, top_k: int = 5, history: Sequence[str] = ()) -> SearchResult:
         return self.retrieve(query, top_k, history).result

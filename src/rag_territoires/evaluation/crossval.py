@@ -1,0 +1,241 @@
+"""Choose retrieval's parameters by k-fold cross-validation, and say how well that generalises.
+
+The tuning questions (never the blind batch) are cut into ``FOLDS`` folds. For
+each fold, everything is learned on the other folds only: the mean question
+vector (``calibration.py``), the fusion and expansion parameters (the grid
+point with the best MRR@10), and the abstention model (its L2 strength and its
+threshold chosen by an inner cross-validation, then fitted). The held-out fold
+is then measured. The mean and spread over the folds estimate what the whole
+procedure gives on questions it has not seen; the same procedure run on all the
+tuning questions gives the shipped calibration.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from itertools import product
+from pathlib import Path
+
+import numpy as np
+
+from rag_territoires.chunking import chunk_outline
+from rag_territoires.config import RetrievalConfig
+from rag_territoires.evaluation.metrics import (
+    calibrate_threshold,
+    reciprocal_rank,
+    score_items,
+    summarise,
+)
+from rag_territoires.evaluation.questions import Question
+from rag_territoires.index.memory import SearchIndex, build_in_memory
+from rag_territoires.notes.outline import Node, Outline
+from rag_territoires.retrieval.abstention import AbstentionModel
+from rag_territoires.retrieval.calibration import Calibration
+from rag_territoires.retrieval.encoders import Encoder, make_encoder
+from rag_territoires.retrieval.search import Ranking, Searcher
+
+FOLDS = 5
+SEED = 20261126
+GRID = {
+    "bm25_weight": (0.35, 0.5, 0.75, 1.0),
+    "expansion_min_cosine": (0.55, 0.6, 0.65, 1.01),  # 1.01: no expansion
+    "expansion_weight": (0.3, 0.5, 0.7),
+}
+L2 = (0.1, 1.0, 10.0)
+# Declining a question the notes answer hides the answer; answering one they do not still
+# shows cited quotes the reader can check. So a false abstention counts as two errors when
+# the threshold is chosen (a product decision, not a tuned parameter).
+FALSE_ABSTENTION_COST = 2.0
+
+
+@dataclass(frozen=True)
+class Choice:
+    parameters: dict[str, float]
+    calibration: Calibration
+
+
+@dataclass(frozen=True)
+class FoldResult:
+    parameters: dict[str, float]
+    l2: float
+    threshold: float
+    measures: dict[str, float]  # on the held-out fold
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+    folds: list[FoldResult]
+    final: Choice  # the same procedure on all the tuning questions
+
+    def summary(self) -> dict[str, tuple[float, float]]:
+        """Each measure's mean and standard deviation over the folds."""
+        names = self.folds[0].measures
+        return {
+            name: (
+                statistics.fmean(f.measures[name] for f in self.folds),
+                statistics.pstdev(f.measures[name] for f in self.folds),
+            )
+            for name in names
+        }
+
+
+def configurations(base: RetrievalConfig) -> list[RetrievalConfig]:
+    seen: set[tuple] = set()
+    configs = []
+    for values in product(*GRID.values()):
+        chosen = dict(zip(GRID, values, strict=True))
+        if chosen["expansion_min_cosine"] > 1:  # without expansion its weight is moot
+            chosen["expansion_weight"] = GRID["expansion_weight"][0]
+        key = tuple(chosen.values())
+        if key not in seen:
+            seen.add(key)
+            configs.append(replace(base, **chosen))
+    return configs
+
+
+def folds_of(questions: Sequence[Question]) -> list[list[Question]]:
+    ordered = sorted(questions, key=lambda q: q.id)
+    random.Random(SEED).shuffle(ordered)
+    return [ordered[f::FOLDS] for f in range(FOLDS)]
+
+
+def query_mean(encoder: Encoder, questions: Sequence[Question]) -> np.ndarray:
+    vectors = np.vstack([encoder.encode([q.question]) for q in questions])
+    return vectors.mean(axis=0).astype(np.float32)
+
+
+def fit_abstention(rankings: Sequence[Ranking], answerable: Sequence[bool]) -> AbstentionModel:
+    """L2 strength and threshold by an inner cross-validation, then fitted on all given."""
+    x = np.vstack([r.features for r in rankings])
+    y = np.asarray(answerable, dtype=bool)
+    best: tuple[float, float, float] | None = None
+    for l2 in L2:
+        probabilities = out_of_fold_probabilities(x, y, l2)
+        pairs = list(zip(probabilities, y, strict=True))
+        threshold = calibrate_threshold(pairs, FALSE_ABSTENTION_COST)
+        errors = sum(
+            (FALSE_ABSTENTION_COST if a else 1.0) for p, a in pairs if (p < threshold) == a
+        )
+        if best is None or errors < best[0]:
+            best = (errors, l2, threshold)
+    assert best is not None
+    return AbstentionModel.fit(x, y, best[1], best[2])
+
+
+def out_of_fold_probabilities(x: np.ndarray, y: np.ndarray, l2: float) -> list[float]:
+    order = np.random.default_rng(SEED).permutation(len(y))
+    probabilities = np.zeros(len(y))
+    for f in range(FOLDS):
+        test = order[f::FOLDS]
+        train = np.setdiff1d(order, test)
+        model = AbstentionModel.fit(x[train], y[train], l2)
+        probabilities[test] = [model.probability(row) for row in x[test]]
+    return probabilities.tolist()
+
+
+class CrossValidator:
+    def __init__(
+        self,
+        index: SearchIndex,
+        encoder: Encoder,
+        nodes: dict[str, Node],
+        questions: Sequence[Question],
+        base: RetrievalConfig,
+    ) -> None:
+        self.index = index
+        self.encoder = encoder
+        self.nodes = nodes
+        self.questions = list(questions)
+        self.configs = configurations(base)
+
+    def _rankings(
+        self, config: RetrievalConfig, calibration: Calibration, questions: Sequence[Question]
+    ) -> dict[str, Ranking]:
+        searcher = Searcher(self.index, [self.encoder], config, self.nodes, calibration)
+        return {q.id: searcher.rank(q.question, q.history) for q in questions}
+
+    def choose(self, train: Sequence[Question]) -> Choice:
+        means = Calibration({self.encoder.name: query_mean(self.encoder, train)})
+        answerable = [q for q in train if q.answerable]
+
+        def mrr(config: RetrievalConfig) -> float:
+            rankings = self._rankings(config, means, answerable)
+            return statistics.fmean(reciprocal_rank(rankings[q.id], q) for q in answerable)
+
+        config = max(self.configs, key=mrr)  # ties: the first in grid order
+        rankings = self._rankings(config, means, train)
+        model = fit_abstention([rankings[q.id] for q in train], [q.answerable for q in train])
+        parameters = {name: getattr(config, name) for name in GRID}
+        return Choice(parameters, replace(means, abstention=model))
+
+    def run(self) -> CrossValidation:
+        folds = folds_of(self.questions)
+        results = []
+        for f, test in enumerate(folds):
+            train = [q for g, fold in enumerate(folds) if g != f for q in fold]
+            choice = self.choose(train)
+            config = replace(self.configs[0], **choice.parameters)
+            rankings = self._rankings(config, choice.calibration, test)
+            threshold = choice.calibration.abstention.threshold
+            abstained = {q.id: rankings[q.id].abstains(threshold) for q in test}
+            summary = summarise(score_items(test, rankings, abstained))
+            results.append(
+                FoldResult(
+                    choice.parameters,
+                    choice.calibration.abstention.l2,
+                    threshold,
+                    {name: summary[name] for name in MEASURES},
+                )
+            )
+        return CrossValidation(results, self.choose(self.questions))
+
+
+MEASURES = ("mrr@10", "hit@5", "hit@800c", "false_abstention", "abstain_recall")
+
+
+def calibrate(
+    outline: Outline, questions: Sequence[Question], base: RetrievalConfig, files: Sequence[Path]
+) -> tuple[Calibration, list[str]]:
+    """Run the cross-validation, then the procedure on all questions: the calibration to
+    ship (with its record) and a few lines for the terminal."""
+    from rag_territoires.evaluation.runner import CachedEncoder
+
+    encoder = CachedEncoder(make_encoder(base.encoders[0]))
+    encoder.warm_up()
+    chunks = chunk_outline(outline, base.chunk_max_chars)
+    index = build_in_memory(chunks, [encoder], base.node_vectors, base.centring)
+    validation = CrossValidator(index, encoder, outline.by_id(), questions, base).run()
+    final = validation.final
+    model = final.calibration.abstention
+    assert model is not None
+    summary = validation.summary()
+    record = {
+        "questions": {"files": [str(f) for f in files], "count": len(questions)},
+        "folds": FOLDS,
+        "seed": SEED,
+        "grid": {name: list(values) for name, values in GRID.items()},
+        "chosen": {**final.parameters, "abstention_l2": model.l2, "threshold": model.threshold},
+        "cross_validation": {
+            "per_fold": [
+                {**fold.parameters, "l2": fold.l2, "threshold": fold.threshold, **fold.measures}
+                for fold in validation.folds
+            ],
+            "mean": {name: mean for name, (mean, _) in summary.items()},
+            "std": {name: std for name, (_, std) in summary.items()},
+        },
+    }
+    lines = [f"{FOLDS}-fold cross-validation over {len(questions)} tuning questions:"]
+    for f, fold in enumerate(validation.folds, start=1):
+        measures = " ".join(f"{k} {v:.3f}" for k, v in fold.measures.items())
+        lines.append(f"  fold {f}: {fold.parameters} l2 {fold.l2} -> {measures}")
+    lines.append(
+        "  mean ± std: " + ", ".join(f"{k} {m:.3f} ± {s:.3f}" for k, (m, s) in summary.items())
+    )
+    lines.append(f"chosen on all tuning questions: {record['chosen']}")
+    differs = {k: v for k, v in final.parameters.items() if getattr(base, k) != v}
+    if differs:
+        lines.append(f"config.py's RetrievalConfig differs: set {differs} there too")
+    return replace(final.calibration, record=record), lines

@@ -1,0 +1,84 @@
+"""What retrieval learned from the tuning questions, shipped with the package.
+
+``calibration.json`` is written by ``rag-territoires calibrate`` (k-fold
+cross-validation over eval/questions.jsonl and eval/tuning-staff.jsonl, see
+``evaluation/crossval.py``), never by hand. It holds:
+
+- per encoder, the mean vector of the tuning questions: subtracted from every
+  query before the cosine, it removes what all questions share (being a
+  question, about this seminar), so that "Comment renforcer… ?" stops matching
+  the notes' own questions first;
+- the abstention model (``abstention.py``);
+- the parameters the cross-validation chose and its figures, for the record.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from rag_territoires.errors import RagError
+from rag_territoires.retrieval.abstention import AbstentionModel
+
+CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+
+
+@dataclass(frozen=True)
+class Calibration:
+    query_means: dict[str, np.ndarray] = field(default_factory=dict)  # encoder name -> mean
+    abstention: AbstentionModel | None = None
+    record: dict = field(default_factory=dict)  # chosen parameters and CV figures
+
+    def centre_query(self, encoder: str, vector: np.ndarray) -> np.ndarray:
+        """The query vector minus the tuning questions' mean, renormalised (unchanged for
+        an encoder without a calibrated mean)."""
+        mean = self.query_means.get(encoder)
+        if mean is None:
+            return vector
+        centred = vector - mean
+        return centred / max(float(np.linalg.norm(centred)), 1e-12)
+
+    def typicality(self, encoder: str, vector: np.ndarray) -> float:
+        """Cosine of the raw query vector with the tuning questions' mean: how much it
+        looks like a question about these notes (0 without a calibrated mean)."""
+        mean = self.query_means.get(encoder)
+        if mean is None:
+            return 0.0
+        return float(vector @ mean) / max(float(np.linalg.norm(mean)), 1e-12)
+
+    def to_json(self) -> str:
+        data = {
+            "note": "Written by `rag-territoires calibrate`; do not edit by hand.",
+            "record": self.record,
+            "abstention": self.abstention.to_dict() if self.abstention else None,
+            "query_means": {
+                name: [round(float(x), 6) for x in mean] for name, mean in self.query_means.items()
+            },
+        }
+        return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Calibration:
+        data = json.loads(text)
+        abstention = data.get("abstention")
+        return cls(
+            {k: np.asarray(v, dtype=np.float32) for k, v in data["query_means"].items()},
+            AbstentionModel.from_dict(abstention) if abstention else None,
+            data.get("record", {}),
+        )
+
+
+@lru_cache(maxsize=1)
+def shipped_calibration() -> Calibration:
+    try:
+        return Calibration.from_json(CALIBRATION_FILE.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Calibration()
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise RagError(
+            f"{CALIBRATION_FILE} is unreadable ({exc}): run `rag-territoires calibrate`"
+        ) from exc
