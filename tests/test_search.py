@@ -75,7 +75,6 @@ def test_a_follow_up_uses_the_conversation(retriever):
     "question",
     [
         "Quelle est la recette de la tarte tatin ?",
-        "What was the weather like during the seminar?",
         "Quel est le budget du LAB 41 ?",
         "Quel est le numéro de téléphone de la Coopérative tiers-lieux ?",
     ],

@@ -12,7 +12,7 @@ from typing import Any
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=:$&])")
 _HEADING = re.compile(r"^\*\*(.+)\*\*$")
-_QUOTE = re.compile(r"^- (.*) \[(\d+)\]$")
+_QUOTE = re.compile(r"^( *)- (.*) \[(\d+)\]$")  # indented: a sub-branch's quote
 LABEL_CHARS = 42
 
 
@@ -30,7 +30,7 @@ def safe_answer_line(line: str) -> str:
     if match := _HEADING.match(body):
         return f"**{escape(match[1])}**{ending}"
     if match := _QUOTE.match(body):
-        return f"- {escape(match[1])} \\[{match[2]}\\]{ending}"
+        return f"{match[1]}- {escape(match[2])} \\[{match[3]}\\]{ending}"
     return escape(body) + ending
 
 

@@ -2,18 +2,25 @@
 
 No language model: one framing sentence in the question's language, then the
 relevant node texts, verbatim and in French, each followed by its marker [n].
-A passage that is only a title (a large branch split into chunks) also quotes
-its direct sub-branches' titles, so "Quels sont les 3 principes ?" lists them.
+The order is the notes' where it can be: the branches come in the order of the
+passages (the most responsive first), the quotes under a branch in the order
+of the notes, and the markers are numbered in the order they are read, each
+branch's heading once. A passage that is only a title (a large branch split
+into chunks) also quotes its direct sub-branches, so "Quels sont les 3
+principes ?" lists them. An ordinal follow-up ("et le deuxième ?") answers
+with that sub-branch alone, and says which it is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from rag_territoires.answer.language import question_language
 from rag_territoires.chunking import Chunk, NodeSpan
 from rag_territoires.notes.outline import Node
-from rag_territoires.retrieval.search import Retrieval, Searcher
+from rag_territoires.retrieval.search import Focus, Retrieval, Searcher
 from rag_territoires.schema import ChatAnswer, Citation, Source
 
 BRANCH_SEPARATOR = " › "
@@ -29,28 +36,96 @@ NOT_COVERED = {
     "Branches les plus proches, à parcourir :",
     "en": "The seminar notes do not cover this question. Nearest branches, to browse:",
 }
+ORDINALS = {
+    "fr": {
+        1: "Le premier",
+        2: "Le deuxième",
+        3: "Le troisième",
+        4: "Le quatrième",
+        5: "Le cinquième",
+        -1: "Le dernier",
+    },
+    "en": {
+        1: "The first",
+        2: "The second",
+        3: "The third",
+        4: "The fourth",
+        5: "The fifth",
+        -1: "The last",
+    },
+}
+FOCUS = {
+    "fr": "{ordinal} point de « {parent} » ({count} en tout) : {child} [{n}]",
+    "en": "{ordinal} point of “{parent}” ({count} in all): {child} [{n}]",
+}
+
+Quote = tuple[Chunk, NodeSpan]
+T = TypeVar("T")
 
 
-def _quotes(retrieval: Retrieval, searcher: Searcher) -> list[tuple[Chunk, NodeSpan]]:
-    """Nodes to quote, in passage order, each once; titles alone bring their children."""
-    seen: set[str] = set()
-    quotes: list[tuple[Chunk, NodeSpan]] = []
+def _span(searcher: Searcher, node: Node) -> Quote:
+    chunk = searcher.chunk_of_node(node.id)
+    return chunk, next(s for s in chunk.nodes if s.id == node.id)
+
+
+def _quotes(retrieval: Retrieval, searcher: Searcher) -> list[Quote]:
+    """Nodes to quote, each once: the passages' nodes, titles alone bringing their children;
+    for an ordinal follow-up, the chosen sub-branch and what it holds."""
+    if retrieval.focus is not None:
+        return [_span(searcher, node) for node in retrieval.focus.child.walk()]
+    quotes: dict[str, Quote] = {}
     for chunk in retrieval.chunks:
-        spans = list(chunk.nodes)
-        if len(spans) == 1:
-            node: Node = searcher.nodes[spans[0].id]
-            for child in node.children:
-                child_chunk = searcher.chunk_of_node(child.id)
-                spans.append(next(s for s in child_chunk.nodes if s.id == child.id))
-        for span in spans:
-            if span.id not in seen:
-                seen.add(span.id)
-                owner = chunk if span in chunk.nodes else searcher.chunk_of_node(span.id)
-                quotes.append((owner, span))
-    return quotes
+        found = [(chunk, span) for span in chunk.nodes]
+        if len(chunk.nodes) == 1:
+            node: Node = searcher.nodes[chunk.nodes[0].id]
+            found += [_span(searcher, child) for child in node.children]
+        for owner, span in found:
+            quotes.setdefault(span.id, (owner, span))
+    return list(quotes.values())
+
+
+@dataclass
+class Item(Generic[T]):
+    """A quote in the answer, with the quotes of its sub-branches below it."""
+
+    value: T
+    below: list[Item[T]] = field(default_factory=list)
+
+    def walk(self) -> Iterator[tuple[int, T]]:
+        yield 0, self.value
+        for child in self.below:
+            yield from ((depth + 1, value) for depth, value in child.walk())
+
+
+def _layout(
+    items: Sequence[T], path: Callable[[T], tuple[str, ...]], line: Callable[[T], int]
+) -> list[tuple[tuple[str, ...], list[Item[T]]]]:
+    """The quotes as the mind map holds them: each under its nearest quoted ancestor, in the
+    notes' order; those with no quoted ancestor grouped under their branch, the branches in
+    order of first appearance (the most responsive first)."""
+    by_path = {path(item): Item(item) for item in items}
+    groups: dict[tuple[str, ...], list[Item[T]]] = {}
+    for item in items:
+        here = path(item)
+        ancestor = next(
+            (by_path[here[:n]] for n in range(len(here) - 1, 0, -1) if here[:n] in by_path), None
+        )
+        if ancestor is not None:
+            ancestor.below.append(by_path[here])
+        else:
+            groups.setdefault(here[:-1], []).append(by_path[here])
+    for entry in by_path.values():
+        entry.below.sort(key=lambda e: line(e.value))
+    return [
+        (parents, sorted(roots, key=lambda e: line(e.value))) for parents, roots in groups.items()
+    ]
 
 
 def citations_for(retrieval: Retrieval, searcher: Searcher) -> list[Citation]:
+    """The quotes, numbered in the order the answer reads them."""
+    quotes = _quotes(retrieval, searcher)
+    layout = _layout(quotes, lambda q: (*q[1].parents, q[1].text), lambda q: q[1].line_start)
+    ordered = [quote for _, roots in layout for root in roots for _, quote in root.walk()]
     return [
         Citation(
             n=n,
@@ -61,21 +136,38 @@ def citations_for(retrieval: Retrieval, searcher: Searcher) -> list[Citation]:
                 document=chunk.document, line_start=span.line_start, line_end=span.line_end
             ),
         )
-        for n, (chunk, span) in enumerate(_quotes(retrieval, searcher), start=1)
+        for n, (chunk, span) in enumerate(ordered, start=1)
     ]
 
 
-def render(citations: Sequence[Citation], language: str) -> str:
-    """Quotes grouped under their parent branch, in order of first appearance."""
-    groups: dict[tuple[str, ...], list[str]] = {}
-    for citation in citations:
-        groups.setdefault(tuple(citation.branch[:-1]), []).append(
-            f"- {citation.quote} [{citation.n}]"
-        )
+def _focus_line(focus: Focus, first: Citation, language: str) -> str:
+    return FOCUS[language].format(
+        ordinal=ORDINALS[language][focus.number],
+        parent=focus.parent.text,
+        count=len(focus.parent.children),
+        child=first.quote,
+        n=first.n,
+    )
+
+
+def render(citations: Sequence[Citation], language: str, focus: Focus | None = None) -> str:
+    """Each branch's heading once, its quotes below as a nested list (sub-branches
+    indented), markers in reading order. With an ordinal ``focus``, the chosen sub-branch
+    is named first and what it holds follows."""
     parts = [FRAMING[language]]
-    for parents, lines in groups.items():
-        heading = f"**{BRANCH_SEPARATOR.join(parents)}**\n" if parents else ""
-        parts.append(heading + "\n".join(lines))
+    layout = _layout(citations, lambda c: tuple(c.branch), lambda c: c.source.line_start)
+    for parents, roots in layout:
+        lines = []
+        for root in roots:
+            for depth, citation in root.walk():
+                if focus is not None and citation.n == 1:
+                    parts.append(_focus_line(focus, citation, language))
+                    continue
+                indent = "  " * (depth - 1 if focus is not None else depth)
+                lines.append(f"{indent}- {citation.quote} [{citation.n}]")
+        if lines:
+            heading = [f"**{BRANCH_SEPARATOR.join(parents)}**"] if parents and not focus else []
+            parts.append("\n".join([*heading, *lines]))
     return "\n\n".join(parts)
 
 
@@ -101,7 +193,7 @@ def extractive_answer(question: str, retrieval: Retrieval, searcher: Searcher) -
         )
     citations = citations_for(retrieval, searcher)
     return ChatAnswer(
-        answer=render(citations, language),
+        answer=render(citations, language, retrieval.focus),
         abstained=False,
         citations=citations,
         passages=passages,

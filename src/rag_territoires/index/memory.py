@@ -30,15 +30,12 @@ class SearchIndex:
     node_vectors: bool = True
     bm25: bm25s.BM25 = field(init=False)
     unit_owner: np.ndarray = field(init=False)  # unit row -> its chunk's position
-    chunk_terms: list[set[str]] = field(init=False)  # each chunk's BM25 terms
 
     def __post_init__(self) -> None:
         self.unit_owner = unit_owners(self.chunks, self.node_vectors)
-        documents = [analyze(c.lexical_text) for c in self.chunks]
-        self.chunk_terms = [set(terms) for terms in documents]
         # BM25 over ~150 short chunks builds in milliseconds: rebuilt, not stored.
         self.bm25 = bm25s.BM25()
-        self.bm25.index([terms or [""] for terms in documents], show_progress=False)
+        self.bm25.index([analyze(c.lexical_text) or [""] for c in self.chunks], show_progress=False)
 
     def bm25_scores(self, terms: Mapping[str, float]) -> np.ndarray:
         """BM25 of weighted terms: the sum of each term's scores times its weight."""

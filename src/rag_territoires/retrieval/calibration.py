@@ -42,14 +42,6 @@ class Calibration:
         centred = vector - mean
         return centred / max(float(np.linalg.norm(centred)), 1e-12)
 
-    def typicality(self, encoder: str, vector: np.ndarray) -> float:
-        """Cosine of the raw query vector with the tuning questions' mean: how much it
-        looks like a question about these notes (0 without a calibrated mean)."""
-        mean = self.query_means.get(encoder)
-        if mean is None:
-            return 0.0
-        return float(vector @ mean) / max(float(np.linalg.norm(mean)), 1e-12)
-
     def to_json(self) -> str:
         data = {
             "note": "Written by `rag-territoires calibrate`; do not edit by hand.",

@@ -60,7 +60,6 @@ class Focus:
 class Signals:
     scores: dict[str, np.ndarray]  # per chunk, by signal (BM25, each encoder)
     expansion: Expansion
-    typicality: float  # cosine of the question with the tuning questions' mean (on topic?)
 
 
 @dataclass(frozen=True)
@@ -80,6 +79,12 @@ class Retrieval:
     result: SearchResult
     chunks: list[Chunk]  # the passages' chunks, same order
     focus: Focus | None = None
+
+
+# A word whose nearest word of the notes is at least this close is surely in the notes
+# (a translation or a spelling: "strengthen" 0.93 to "renforcer"); below, often a loose
+# association ("weather" 0.70 to "temps").
+SURE = 0.8
 
 
 class Searcher:
@@ -121,41 +126,29 @@ class Searcher:
         scores: dict[str, np.ndarray] = {}
         if config.use_bm25:
             scores[BM25] = self.index.bm25_scores(expansion.terms)
-        typicality = []
         for encoder in self.encoders:
             vector = encoder.encode([text])[0]
-            typicality.append(self.calibration.typicality(encoder.name, vector))
             if config.centring:
                 vector = self.calibration.centre_query(encoder.name, vector)
             scores[encoder.name] = self.index.dense_scores(encoder.name, vector)
-        return Signals(scores, expansion, typicality[0] if typicality else 0.0)
+        return Signals(scores, expansion)
 
     def _features(self, text: str, signals: Signals, fused: np.ndarray) -> np.ndarray:
         dense = next((s for name, s in signals.scores.items() if name != BM25), None)
-        lexical = signals.scores.get(BM25, np.zeros(len(fused), dtype=np.float32))
-        if dense is None:
-            dense = lexical / max(float(lexical.max()), 1.0)
-        order = np.argsort(-dense, kind="stable")
-        second = float(dense[order[1]]) if len(order) > 1 else 0.0
-        lexical_top = np.argsort(-lexical, kind="stable")[:3] if lexical.max() > 0 else []
+        if dense is None:  # BM25 alone: its best score over 10, capped at 1, stands in
+            dense = np.minimum(signals.scores[BM25] / 10.0, 1.0)
         best = np.argsort(-fused, kind="stable")[:PASSAGES_CHECKED]
-        held = set().union(*(self.index.chunk_terms[i] for i in best))
         words = signals.expansion.words
+        strengths = [w.strength for w in words] or [0.0]
         values = {
-            "typicality": signals.typicality,
-            "dense_best": float(dense[order[0]]),
-            "dense_margin": float(dense[order[0]]) - second,
-            "words_in_notes": float(np.mean([w.strength for w in words])) if words else 0.0,
-            "words_in_passages": float(np.mean([bool(w.terms & held) for w in words]))
-            if words
-            else 0.0,
-            "rankings_agree": float(order[0] in lexical_top),
+            "dense_best": float(dense.max()),
+            "words_in_notes": float(np.mean(strengths)),
+            "words_surely_in_notes": float(np.mean([s >= SURE for s in strengths])),
             "unknown_names": float(unknown_names(text, self.index.knows)),
             "asks_fact": float(expected_answer_type(text) is not None),
             "lacks_answer_type": float(
                 lacks_answer_type(text, [self.index.chunks[i].text for i in best])
             ),
-            "words": float(np.log1p(len(words))),
         }
         return np.array([values[name] for name in FEATURES], dtype=np.float64)
 
