@@ -2,11 +2,10 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from rag_territoires.chunking import Chunk, NodeSpan
-import numpy as np
-
 from rag_territoires.evaluation.metrics import (
     calibrate_threshold,
     hit_at_chars,

@@ -102,9 +102,11 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 def _question_sets(args: argparse.Namespace, outline):
     from rag_territoires.errors import RagError
+    from rag_territoires.evaluation.feedback import LABELLED_FILE
     from rag_territoires.evaluation.questions import BLIND_FILE, TUNING_FILES, load_sets, problems
 
-    args.questions = args.questions or list(TUNING_FILES)
+    labelled = [LABELLED_FILE] if LABELLED_FILE.is_file() else []
+    args.questions = args.questions or [*TUNING_FILES, *labelled]
     args.blind = args.blind or BLIND_FILE
     tuning, blind = load_sets(args.questions, args.blind)
     for path, questions in [(", ".join(map(str, args.questions)), tuning), (args.blind, blind)]:
@@ -161,6 +163,40 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     target = args.output or CALIBRATION_FILE
     target.write_text(calibration.to_json(), encoding="utf-8")
     print(f"calibration written: {target}")
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from rag_territoires.evaluation.feedback import (
+        LABELLED_FILE,
+        describe,
+        label,
+        labelled_ids,
+        read_feedback,
+    )
+
+    settings = _settings()
+    rated = read_feedback(settings.data_dir)
+    if args.action == "list":
+        done = labelled_ids(LABELLED_FILE)
+        shown = [r for r in rated if r.rating == "down" and (args.all or r.id not in done)]
+        for item in shown:
+            print(describe(item, done) + "\n")
+        print(
+            f"{len(shown)} thumbs-down answer(s){'' if args.all else ' to label'} "
+            f"in {settings.data_dir / 'feedback.jsonl'}; label one with "
+            "`rag-territoires feedback label ID --gold TEXT` (or --unanswerable)"
+        )
+        return 0
+    from rag_territoires.errors import RagError
+    from rag_territoires.notes.outline import load_outline
+
+    if not args.id or bool(args.gold) == args.unanswerable:
+        raise RagError("label needs an ID and either --gold TEXT (repeat) or --unanswerable")
+    outline = load_outline(settings.document, settings.outline)
+    item = label(rated, args.id, args.gold, outline, args.kind)
+    print(f"added to {LABELLED_FILE}: {item['id']} ({item['kind']}, {len(item['gold'])} gold)")
+    print("run `rag-territoires calibrate` then `make eval` to learn from it and measure")
     return 0
 
 
@@ -299,6 +335,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--output", type=Path, metavar="FILE", help="default: the package's calibration.json"
     )
     calibrate.set_defaults(func=cmd_calibrate)
+
+    feedback = sub.add_parser(
+        "feedback", help="list thumbs-down answers; label one as an evaluation question"
+    )
+    feedback.add_argument("action", choices=["list", "label"])
+    feedback.add_argument("id", nargs="?", help="the feedback id to label")
+    feedback.add_argument(
+        "--gold",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="text of a node that answers the question (repeat for several)",
+    )
+    feedback.add_argument("--unanswerable", action="store_true", help="the notes do not answer it")
+    feedback.add_argument(
+        "--kind",
+        choices=["lookup", "paraphrase", "synthesis", "crosslingual"],
+        help="default: crosslingual for English, paraphrase otherwise",
+    )
+    feedback.add_argument("--all", action="store_true", help="list labelled ones too")
+    feedback.set_defaults(func=cmd_feedback)
 
     bench = sub.add_parser("bench", help="measure search latency and throughput over HTTP")
     bench.add_argument("--repeats", type=int, default=300, help="requests per measurement")

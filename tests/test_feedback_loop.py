@@ -1,0 +1,81 @@
+"""Feedback becomes evaluation: a thumbs-down posted to the API is listed by
+`rag-territoires feedback list`, labelled by a person, and becomes a question the
+evaluation loads."""
+
+import json
+from pathlib import Path
+
+from rag_territoires.evaluation.feedback import LABELLED_FILE
+from rag_territoires.evaluation.questions import load_questions, problems
+from rag_territoires.notes.outline import load_outline
+from tests.conftest import EXPORT, OUTLINE, make_client
+from tests.test_cli import run
+
+
+def post(client, question: str, rating: str, comment: str | None = None) -> str:
+    answer = client.post("/v1/chat", json={"messages": [{"role": "user", "content": question}]})
+    body = {
+        "question": question,
+        "answer": answer.json()["answer"],
+        "citations": answer.json()["citations"],
+        "rating": rating,
+        "comment": comment,
+    }
+    response = client.post("/v1/feedback", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def test_a_thumbs_down_is_listed_labelled_and_evaluated(retriever, tmp_path: Path):
+    data = tmp_path / "data"
+    with make_client(retriever, data_dir=data, rate_limit_per_minute=0) as client:
+        down = post(client, "Comment on muscle l'ingénierie locale ?", "down", "manque l'animation")
+        post(client, "tiers-lieux ?", "up")
+        no = post(client, "Qui présidait la séance de clôture ?", "down")
+    env = {
+        "RAG_TERRITOIRES_DATA_DIR": str(data),
+        "RAG_TERRITOIRES_DOCUMENT": str(EXPORT),
+        "RAG_TERRITOIRES_OUTLINE": str(OUTLINE),
+    }
+    listed = run("feedback", "list", env=env, cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert down in listed.stdout and no in listed.stdout and "manque l'animation" in listed.stdout
+    assert "tiers-lieux" not in listed.stdout  # thumbs-up are not listed
+    assert "2 thumbs-down answer(s) to label" in listed.stdout
+
+    gold = "renforcer l'ingénierie technique"
+    labelled = run("feedback", "label", down, "--gold", gold, env=env, cwd=tmp_path)
+    assert labelled.returncode == 0, labelled.stderr
+    assert run("feedback", "label", no, "--unanswerable", env=env, cwd=tmp_path).returncode == 0
+    items = load_questions(tmp_path / LABELLED_FILE)
+    assert [(q.kind, q.question) for q in items] == [
+        ("paraphrase", "Comment on muscle l'ingénierie locale ?"),
+        ("unanswerable", "Qui présidait la séance de clôture ?"),
+    ]
+    assert problems(items, load_outline(EXPORT, OUTLINE)) == []
+    assert items[0].gold[0].node.startswith("necessite-de-renforcer-l-ingenierie-tech")
+    after = run("feedback", "list", env=env, cwd=tmp_path)
+    assert "0 thumbs-down answer(s) to label" in after.stdout
+
+
+def test_labelling_errors_are_one_clear_line(retriever, tmp_path: Path):
+    data = tmp_path / "data"
+    with make_client(retriever, data_dir=data, rate_limit_per_minute=0) as client:
+        down = post(client, "tiers-lieux ?", "down")
+    env = {
+        "RAG_TERRITOIRES_DATA_DIR": str(data),
+        "RAG_TERRITOIRES_DOCUMENT": str(EXPORT),
+        "RAG_TERRITOIRES_OUTLINE": str(OUTLINE),
+    }
+    cases = [
+        (["nope", "--unanswerable"], "no feedback with id 'nope'"),
+        ([down, "--gold", "zzzz introuvable"], "no node of the outline contains"),
+        ([down, "--gold", "territoire"], "nodes contain 'territoire'"),
+        ([down], "either --gold TEXT (repeat) or --unanswerable"),
+    ]
+    for args, message in cases:
+        out = run("feedback", "label", *args, env=env, cwd=tmp_path)
+        assert out.returncode == 1, args
+        assert message in out.stderr and "Traceback" not in out.stderr, out.stderr
+    assert not (tmp_path / LABELLED_FILE).exists()
+    assert json.loads((data / "feedback.jsonl").read_text().splitlines()[0])["id"] == down
