@@ -256,7 +256,9 @@ def _latency(results: Sequence[VariantResult]) -> list[str]:
     ]
     note = (
         "Per query (ranking all chunks, follow-ups included), in process, on the machine "
-        "that ran `make eval`; varies from run to run."
+        "that ran `make eval`; varies from run to run. The encoder remembers its vectors "
+        "across configurations, so only the first row (the default) includes the forward "
+        "pass; the others show the search alone. Over HTTP: `rag-territoires bench`."
     )
     return [LATENCY_HEADING, "", note, "", *_table(["configuration", "p50 ms", "p95 ms"], rows)]
 
