@@ -15,6 +15,7 @@ router = APIRouter(prefix="/v1", tags=["search"], dependencies=V1_GUARDS)
 EXAMPLE = {
     "query": "tiers-lieux ?",
     "abstained": False,
+    "confidence": 0.9518,
     "passages": [
         {
             "id": "tiers-lieux-e3e8dd1f",
