@@ -27,7 +27,7 @@ def chunk(node_id: str, *texts: str) -> Chunk:
 
 def ranking(*chunks: Chunk, probability: float = 1.0) -> Ranking:
     hits = [Hit(c, float(len(chunks) - i)) for i, c in enumerate(chunks)]
-    return Ranking(hits, np.zeros(len(FEATURES)), probability, False)
+    return Ranking(hits, np.zeros(len(FEATURES)), probability)
 
 
 def question(qid: str, *gold: str, kind: str = "lookup") -> Question:

@@ -67,7 +67,6 @@ class Ranking:
     hits: list[Hit]  # every chunk (or the first ones asked for), best first
     features: np.ndarray  # the abstention model's inputs (abstention.FEATURES)
     probability: float  # that the best passages answer the question
-    lacks_answer_type: bool  # asks for a figure, date, contact... the passages lack
     focus: Focus | None = None
 
     def abstains(self, threshold: float) -> bool:
@@ -178,8 +177,7 @@ class Searcher:
                 fused[self._chunk_of_node[focus.child.id]] = fused.max() + 1.0
         order = np.argsort(-fused, kind="stable")[: max(limit or len(fused), PASSAGES_CHECKED)]
         hits = [Hit(self.index.chunks[i], float(fused[i])) for i in order]
-        lacking = bool(features[FEATURES.index("lacks_answer_type")])
-        return Ranking(hits, features, probability, lacking, focus)
+        return Ranking(hits, features, probability, focus)
 
     def _ordinal_focus(self, query: str, previous: str) -> Focus | None:
         number = ordinal_in(query)
