@@ -50,6 +50,13 @@ def test_an_ordinal_follow_up_answers_with_that_child_and_names_it(retriever):
     assert english.answer.split("\n\n")[1].startswith("The first point of “3 principes")
 
 
+def test_chained_ordinals_stay_on_the_branch_of_the_conversation(retriever):
+    turns = ["Quels sont les 3 principes à appliquer ?", "et le deuxième ?", "et le troisième ?"]
+    answer = ask(retriever, *turns)
+    assert answer.citations[0].quote == "Approches systémiques et territorialisation"
+    assert answer.answer.split("\n\n")[1].startswith("Le troisième point de")
+
+
 def test_the_principles_are_listed_in_the_notes_order_and_numbered_as_read(retriever):
     answer = ask(retriever, "Quels sont les 3 principes à appliquer ?")
     children = [c.quote for c in answer.citations if c.branch[-2:-1] == [PRINCIPLES]]

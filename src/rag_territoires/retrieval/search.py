@@ -172,7 +172,10 @@ class Searcher:
             context_probability = self._probability(context_features)
             if context_probability > probability:
                 features, probability = context_features, context_probability
-            focus = self._ordinal_focus(query, history[-1])
+            # The branch the conversation had reached: the last question read with its own
+            # conversation ("et le troisième ?" after "et le deuxième ?" after "… principes ?")
+            previous = contextual_query(history[-1], history[:-1]) or history[-1]
+            focus = self._ordinal_focus(query, previous)
             if focus is not None:  # "et le deuxième ?": that child's chunk comes first
                 fused[self._chunk_of_node[focus.child.id]] = fused.max() + 1.0
         order = np.argsort(-fused, kind="stable")[: max(limit or len(fused), PASSAGES_CHECKED)]
