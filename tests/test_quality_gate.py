@@ -55,3 +55,23 @@ def test_the_product_runs_with_the_parameters_the_cross_validation_chose():
     for name in ("bm25_weight", "expansion_min_cosine", "expansion_weight"):
         assert getattr(config, name) == pytest.approx(chosen[name]), name
     assert config.abstain_below is None  # the calibrated threshold
+
+
+def test_the_shipped_calibration_is_what_the_cross_validation_gives(tmp_path, monkeypatch):
+    # `rag-territoires calibrate` must reproduce calibration.json from the code and the
+    # tuning questions: the shipped parameters are chosen by cross-validation, not by hand.
+    from rag_territoires.cli import main
+    from rag_territoires.retrieval.calibration import CALIBRATION_FILE, Calibration
+
+    monkeypatch.chdir(ROOT)  # the settings' default corpus paths, as `make eval` runs
+    fresh_path = tmp_path / "calibration.json"
+    args = ["calibrate", "--output", str(fresh_path)]
+    args += [f"--questions={ROOT / f}" for f in TUNING_FILES]
+    args += [f"--blind={ROOT / BLIND_FILE}"]
+    assert main(args) == 0
+    fresh = Calibration.from_json(fresh_path.read_text(encoding="utf-8"))
+    shipped = Calibration.from_json(CALIBRATION_FILE.read_text(encoding="utf-8"))
+    assert fresh.record["chosen"] == pytest.approx(shipped.record["chosen"], rel=1e-6)
+    assert fresh.abstention.weights == pytest.approx(shipped.abstention.weights, rel=1e-5)
+    for name, mean in shipped.query_means.items():
+        assert fresh.query_means[name] == pytest.approx(mean, abs=1e-5)
