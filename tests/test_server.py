@@ -7,12 +7,12 @@ import pytest
 
 from tests.conftest import start_api, stop
 
-KEY = {"X-API-Key": "intranet-key"}
+KEY = {"X-API-Key": "intranet-key-0f3a9c"}
 
 
 @pytest.fixture(scope="module")
 def server(retriever):
-    process, url = start_api(retriever, RAG_TERRITOIRES_API_KEYS='["intranet-key"]')
+    process, url = start_api(retriever, RAG_TERRITOIRES_API_KEYS='["intranet-key-0f3a9c"]')
     yield url
     stop(process)
 

@@ -85,7 +85,7 @@ def test_the_page_says_in_one_line_when_the_api_is_down(monkeypatch):
 
 @pytest.fixture(scope="module")
 def keyed_api(retriever):
-    process, url = start_api(retriever, RAG_TERRITOIRES_API_KEYS='["the-key"]')
+    process, url = start_api(retriever, RAG_TERRITOIRES_API_KEYS='["the-page-key-5b7e21"]')
     yield url
     stop(process)
 
@@ -95,7 +95,7 @@ def test_a_refused_key_is_said_in_one_line(monkeypatch, keyed_api):
     assert [e.value for e in app.error] == [
         "L'API refuse la clé d'accès (X-API-Key) : vérifiez la configuration."
     ]
-    app = ask(page(monkeypatch, keyed_api, key="the-key"), "tiers-lieux ?")
+    app = ask(page(monkeypatch, keyed_api, key="the-page-key-5b7e21"), "tiers-lieux ?")
     assert not app.error and "Brie'nov" in last_answer(app).replace("\\", "")
 
 

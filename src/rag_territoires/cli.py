@@ -81,11 +81,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from rag_territoires.api.main import create_app
+    from rag_territoires.errors import RagError
+    from rag_territoires.retriever import Retriever
 
     settings = _settings()
     host = args.host or settings.host
     port = args.port or settings.port
-    app = create_app(settings)
+    if not 1 <= port <= 65535:
+        raise RagError(f"--port must be between 1 and 65535, not {port}")
+    # Load (or build) the index here, not in the server's start-up: a problem is then one
+    # line and exit status 1, as for `search`, not a server traceback.
+    retriever = Retriever(settings)
+    retriever.warm_up()
+    app = create_app(settings, retriever)
     print(
         f"rag-territoires API on http://{host}:{port} (docs: http://{host}:{port}/docs)", flush=True
     )
@@ -369,6 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     logging.basicConfig(format="rag-territoires: %(message)s", level=logging.WARNING)
     from pydantic import ValidationError
+    from pydantic_settings import SettingsError
 
     from rag_territoires.errors import RagError
 
@@ -376,6 +385,14 @@ def main(argv: list[str] | None = None) -> int:
         return func(args)
     except RagError as error:
         print(f"rag-territoires: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except SettingsError as error:  # a RAG_TERRITOIRES_* variable is not valid JSON
+        field = str(error).split('"')[1] if '"' in str(error) else "?"
+        print(
+            f"rag-territoires: error: bad setting: RAG_TERRITOIRES_{field.upper()} must be "
+            'JSON (e.g. \'["a-long-random-key-1"]\' for a list)',
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     except ValidationError as error:  # a RAG_TERRITOIRES_* variable has a bad value
         problems = "; ".join(

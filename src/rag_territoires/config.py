@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rag_territoires.chunking import DEFAULT_MAX_CHARS
 
 MAX_QUERY_CHARS = 2000
+MIN_KEY_CHARS = 16
 
 
 @dataclass(frozen=True)
@@ -59,18 +61,31 @@ class Settings(BaseSettings):
 
     # HTTP API
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: int = Field(default=8000, ge=1, le=65535)
     api_keys: list[str] = []  # when set, /v1 routes require one of them in X-API-Key
     cors_origins: list[str] = []  # browser origins allowed to call the API
-    rate_limit_per_minute: int = 120  # per client (API key, else address); 0: no limit
-    max_body_bytes: int = 64 * 1024
+    # per client (API key, else address); 0: no limit
+    rate_limit_per_minute: int = Field(default=120, ge=0)
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     data_dir: Path = Path("data")  # feedback and other files the API writes
 
     # Optional OpenAI-compatible chat-completions server that writes the answer
     llm_base_url: str = ""  # e.g. http://llm.intranet:8080/v1 ; empty: extractive answers
     llm_model: str = ""
     llm_api_key: str = ""
-    llm_timeout_seconds: float = 20.0
+    llm_timeout_seconds: float = Field(default=20.0, gt=0)
+
+    @field_validator("api_keys")
+    @classmethod
+    def _keys_are_strong(cls, keys: list[str]) -> list[str]:
+        """An empty key would let a request without the header through; a short one can be
+        guessed; a non-ASCII one can never be sent in a header."""
+        for key in keys:
+            if not key.isascii() or not key.isprintable() or key != key.strip():
+                raise ValueError("each key must be printable ASCII without surrounding spaces")
+            if len(key) < MIN_KEY_CHARS:
+                raise ValueError(f"each key must have at least {MIN_KEY_CHARS} characters")
+        return keys
 
     def retrieval(self) -> RetrievalConfig:
         return RetrievalConfig(

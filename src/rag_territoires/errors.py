@@ -31,3 +31,8 @@ class IndexStateError(RagError):
 
 class QueryError(RagError):
     """The question cannot be searched (empty, too long, bad characters)."""
+
+
+class StorageError(RagError):
+    """A file the server writes (feedback) cannot be written. The message is safe to show:
+    the cause, with its paths, goes to the server's log only."""

@@ -17,7 +17,7 @@ import httpx
 from rag_territoires.errors import RagError
 from rag_territoires.schema import Citation
 
-MARKER = re.compile(r"\[(\d+)\]")
+MARKER = re.compile(r"\[(\d{1,4})\]")  # a marker is a small number: "[" + 5,000 digits is not
 LANGUAGE_NAMES = {"fr": "French", "en": "English"}
 
 
@@ -69,6 +69,8 @@ class LlmClient:
             raise LlmError("the server's reply is not a chat completion") from None
         if not isinstance(content, str) or not content.strip():
             raise LlmError("the server's reply is empty")
+        if any(0xD800 <= ord(c) <= 0xDFFF for c in content):
+            raise LlmError("the server's reply is not valid text")
         return content.strip()
 
     def write(

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from rag_territoires.errors import IndexStateError, QueryError, RagError
+from rag_territoires.errors import IndexStateError, QueryError, RagError, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,10 @@ async def _index(request: Request, exc: IndexStateError) -> JSONResponse:
     return error_response(503, "not_ready", str(exc))
 
 
+async def _storage(request: Request, exc: StorageError) -> JSONResponse:
+    return error_response(503, "unavailable", str(exc), headers={"Retry-After": "30"})
+
+
 async def _rag(request: Request, exc: RagError) -> JSONResponse:
     return error_response(500, "server_error", str(exc))
 
@@ -75,5 +79,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(QueryError, _query)
     app.add_exception_handler(IndexStateError, _index)
+    app.add_exception_handler(StorageError, _storage)
     app.add_exception_handler(RagError, _rag)
     app.add_exception_handler(Exception, _unexpected)

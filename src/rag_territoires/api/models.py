@@ -30,6 +30,8 @@ def _text(value: str) -> str:
         raise ValueError(f"a message may have at most {MAX_ASSISTANT_CHARS} characters")
     if any((ord(c) < 32 and c not in "\t\n\r") or ord(c) == 127 for c in value):
         raise ValueError("the message contains a control character")
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+        raise ValueError("the message is not valid text (lone surrogate)")
     return value
 
 

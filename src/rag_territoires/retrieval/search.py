@@ -38,6 +38,9 @@ def validate_query(query: object, what: str = "question") -> str:
     bad = next((c for c in query if unicodedata.category(c) == "Cc" and c not in "\t\n\r"), None)
     if bad is not None:
         raise QueryError(f"the {what} contains a control character (U+{ord(bad):04X})")
+    lone = next((c for c in query if unicodedata.category(c) == "Cs"), None)
+    if lone is not None:  # not text: a broken encoding (or a terminal's undecodable byte)
+        raise QueryError(f"the {what} is not valid text (lone surrogate U+{ord(lone):04X})")
     return query.strip()
 
 

@@ -4,6 +4,7 @@ evaluation questions. Appended as one JSON line to <data_dir>/feedback.jsonl."""
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import uuid
 from datetime import UTC, datetime
@@ -14,9 +15,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr
 
 from rag_territoires.api.deps import V1_GUARDS, StateDep
 from rag_territoires.api.models import MAX_MESSAGES, Question, _text
-from rag_territoires.errors import RagError
+from rag_territoires.errors import StorageError
 from rag_territoires.schema import Citation
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["feedback"], dependencies=V1_GUARDS)
 _write_lock = threading.Lock()  # one line at a time, whole
 
@@ -73,5 +75,6 @@ def feedback(body: FeedbackRequest, state: StateDep) -> FeedbackReceipt:
         with _write_lock, path.open("a", encoding="utf-8") as out:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     except OSError as exc:
-        raise RagError(f"cannot record the feedback in {path}: {exc.strerror or exc}") from exc
+        log.error("cannot record feedback in %s: %s", path, exc.strerror or exc)
+        raise StorageError("the feedback cannot be recorded now; try again later") from exc
     return receipt
