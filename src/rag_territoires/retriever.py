@@ -17,6 +17,7 @@ from rag_territoires.index.store import build_index, load_index
 from rag_territoires.notes.export import read_text, split_lines
 from rag_territoires.notes.outline import Outline, load_outline
 from rag_territoires.retrieval.encoders import Encoder, make_encoder
+from rag_territoires.retrieval.lexicon import common_words
 from rag_territoires.retrieval.search import Searcher
 from rag_territoires.schema import SearchResult
 
@@ -53,6 +54,7 @@ class Retriever:
         self.load_notes()
         for encoder in self.encoders:
             encoder.warm_up()
+        common_words()  # read once now (~0.1 s), not on the first question naming something
         args = (self.chunks, self.encoders, self.outline.fingerprint, self.config.chunk_max_chars)
         if rebuild:
             index = build_index(self.settings.index_dir, *args, show_progress=self.show_progress)

@@ -51,6 +51,29 @@ L2 = (0.1, 1.0, 10.0)
 FALSE_ABSTENTION_COST = 2.0
 
 
+class CachedEncoder:
+    """An encoder that remembers its vectors: the evaluation asks the same texts again and
+    again (every configuration, every fold)."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        self.encoder = encoder
+        self.name = encoder.name
+        self._vectors: dict[str, np.ndarray] = {}
+
+    @property
+    def dimension(self) -> int:
+        return self.encoder.dimension
+
+    def warm_up(self) -> None:
+        self.encoder.warm_up()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            self._vectors.update(zip(missing, self.encoder.encode(missing), strict=True))
+        return np.vstack([self._vectors[t] for t in texts])
+
+
 @dataclass(frozen=True)
 class Choice:
     parameters: dict[str, float]
@@ -201,8 +224,6 @@ def calibrate(
 ) -> tuple[Calibration, list[str]]:
     """Run the cross-validation, then the procedure on all questions: the calibration to
     ship (with its record) and a few lines for the terminal."""
-    from rag_territoires.evaluation.runner import CachedEncoder
-
     encoder = CachedEncoder(make_encoder(base.encoders[0]))
     encoder.warm_up()
     chunks = chunk_outline(outline, base.chunk_max_chars)

@@ -25,7 +25,11 @@ import numpy as np
 
 from rag_territoires.chunking import Chunk, chunk_outline
 from rag_territoires.config import RetrievalConfig
-from rag_territoires.evaluation.crossval import fit_abstention, out_of_fold_probabilities
+from rag_territoires.evaluation.crossval import (
+    CachedEncoder,
+    fit_abstention,
+    out_of_fold_probabilities,
+)
 from rag_territoires.evaluation.fixed_chunks import fixed_chunks
 from rag_territoires.evaluation.metrics import Outcome, score_items, summarise
 from rag_territoires.evaluation.questions import Question
@@ -56,29 +60,6 @@ class VariantResult:
     blind: list[Outcome]
     latencies_ms: list[float]
     chunk_sizes: list[int]  # characters of each chunk's text, for the report
-
-
-class CachedEncoder:
-    """An encoder that remembers its vectors: the evaluation asks the same texts again and
-    again (every configuration, every fold)."""
-
-    def __init__(self, encoder: Encoder) -> None:
-        self.encoder = encoder
-        self.name = encoder.name
-        self._vectors: dict[str, np.ndarray] = {}
-
-    @property
-    def dimension(self) -> int:
-        return self.encoder.dimension
-
-    def warm_up(self) -> None:
-        self.encoder.warm_up()
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        if missing:
-            self._vectors.update(zip(missing, self.encoder.encode(missing), strict=True))
-        return np.vstack([self._vectors[t] for t in texts])
 
 
 class Evaluator:

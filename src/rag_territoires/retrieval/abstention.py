@@ -5,13 +5,14 @@ question, from signals that need no list of topics: how well the best branch
 matches (centred cosine), how much of the question the notes' vocabulary covers
 (directly or through expansion), names the notes never use, and the kind of
 fact asked (a figure, a date, a person...) against what the best passages hold.
-(The margin over the next branch, the share of words in the best passages, the
+The notes are a mind map of ideas with almost no figures, so similarity alone
+cannot tell "what is the LAB 41" (answered) from "what is the LAB 41's budget"
+(not answered); the asked type is one feature among others, never the decision.
+
+The margin over the next branch, the share of words in the best passages, the
 agreement of the dense and lexical rankings and the question's length were
 measured too, and dropped: with them, cross-validated abstention recall fell
-from 0.73 to 0.67 at the same false abstention.) The notes are a mind map of ideas with almost no
-figures, so similarity alone cannot tell "what is the LAB 41" (answered) from
-"what is the LAB 41's budget" (not answered); the asked type is one feature
-among others, never the decision. Its weights, and the probability under which
+from 0.73 to 0.67 at the same false abstention. Its weights, and the probability under which
 the search abstains, are fitted by cross-validation (``evaluation/crossval.py``)
 and shipped in ``calibration.json``.
 """
@@ -25,6 +26,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from rag_territoires.retrieval.analyzer import analyze, fold_accents
+from rag_territoires.retrieval.lexicon import common_words
 
 PASSAGES_CHECKED = 3
 
@@ -109,9 +111,10 @@ def expected_answer_type(question: str) -> str | None:
     return next((kind for kind in _ORDER if _ASKS[kind].search(text)), None)
 
 
-def lacks_answer_type(question: str, passages: Sequence[str]) -> bool:
-    """True when the question asks for a kind of fact the best passages do not contain."""
-    kind = expected_answer_type(question)
+def lacks_answer_type(question: str, passages: Sequence[str], kind: str | None = None) -> bool:
+    """True when the question asks for a kind of fact the best passages do not contain.
+    ``kind``: the question's ``expected_answer_type``, when the caller has it already."""
+    kind = kind or expected_answer_type(question)
     if kind is None:
         return False
     return not any(_HAS[kind].search(text) for text in passages[:PASSAGES_CHECKED])
@@ -193,8 +196,6 @@ def _sigmoid(x):
 def unknown_names(question: str, knows: Callable[[str], bool]) -> int:
     """Names the notes never use: acronyms ("LEADER", "ANCT") and capitalised words that are
     not common words either ("Vercors"; not "State" or "French")."""
-    from rag_territoires.retrieval.lexicon import common_words
-
     text = question.strip()
     names = set(_ACRONYM.findall(text))
     common = common_words()

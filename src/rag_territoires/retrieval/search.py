@@ -142,14 +142,15 @@ class Searcher:
         best = np.argsort(-fused, kind="stable")[:PASSAGES_CHECKED]
         words = signals.expansion.words
         strengths = [w.strength for w in words] or [0.0]
+        kind = expected_answer_type(text)
         values = {
             "dense_best": float(dense.max()),
             "words_in_notes": float(np.mean(strengths)),
             "words_surely_in_notes": float(np.mean([s >= SURE for s in strengths])),
             "unknown_names": float(unknown_names(text, self.index.knows)),
-            "asks_fact": float(expected_answer_type(text) is not None),
+            "asks_fact": float(kind is not None),
             "lacks_answer_type": float(
-                lacks_answer_type(text, [self.index.chunks[i].text for i in best])
+                lacks_answer_type(text, [self.index.chunks[i].text for i in best], kind)
             ),
         }
         return np.array([values[name] for name in FEATURES], dtype=np.float64)
