@@ -94,14 +94,17 @@ def stop(process) -> None:
         process.kill()
 
 
-def start_api(retriever: Retriever, **env: str):
-    """`rag-territoires serve` on a free loopback port, on the session's index."""
+def start_api(retriever: Retriever, port: int | None = None, **env: str):
+    """`rag-territoires serve` on loopback (a free port unless given), on the session's
+    index."""
     from rag_territoires.errors import RagError
     from rag_territoires.launcher import spawn_api
 
     try:
         return spawn_api(
-            {"RAG_TERRITOIRES_INDEX_DIR": str(retriever.settings.index_dir), **env}, timeout=120
+            {"RAG_TERRITOIRES_INDEX_DIR": str(retriever.settings.index_dir), **env},
+            timeout=120,
+            port=port,
         )
     except RagError as error:
         pytest.fail(str(error))

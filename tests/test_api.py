@@ -176,6 +176,29 @@ def test_bad_requests_get_a_json_error_with_the_right_status(
     assert "Traceback" not in response.text
 
 
+def test_a_refused_question_says_why_with_a_code_clients_can_translate(client):
+    def reason(path: str, body: dict) -> str:
+        raw = json.dumps(body)  # ASCII escapes, so a lone surrogate reaches the API as sent
+        headers = {"content-type": "application/json"}
+        error = client.post(path, content=raw, headers=headers).json()["error"]
+        return error.get("reason") or error["fields"][0]["reason"]
+
+    user = {"role": "user", "content": "tiers-lieux ?"}
+    assert reason("/v1/search", {"query": "x" * 2001}) == "too_long"
+    assert reason("/v1/search", {"query": "  "}) == "empty"
+    assert reason("/v1/search", {"query": "a\u0007b"}) == "control_character"
+    assert reason("/v1/search", {"query": "a \ud800"}) == "invalid_text"
+    assert reason("/v1/chat", {"messages": [{"role": "user", "content": "x" * 2001}]}) == (
+        "too_long"
+    )
+    assert reason("/v1/chat", {"messages": [user, {"role": "assistant", "content": "a"}]}) == (
+        "not_a_question"
+    )
+    assert reason("/v1/chat", {"messages": [{"role": "user", "content": "a\u0007"}]}) == (
+        "control_character"
+    )
+
+
 def test_invalid_json_is_400(client):
     response = client.post(
         "/v1/search", content=b'{"query": "x",', headers={"Content-Type": "application/json"}
@@ -296,3 +319,12 @@ def test_feedback_is_appended_to_the_data_folder(retriever, tmp_path):
         assert records[0]["comment"] == "trop long"
         bad = c.post("/v1/feedback", json={**body, "rating": "meh"})
         assert bad.status_code == 422 and "rating" in bad.json()["error"]["message"]
+        # a comment alone is kept unrated; neither a rating nor a comment says nothing
+        unrated = c.post("/v1/feedback", json={**body, "rating": None})
+        assert unrated.status_code == 201
+        records = (tmp_path / "data" / "feedback.jsonl").read_text(encoding="utf-8")
+        assert json.loads(records.splitlines()[-1])["rating"] is None
+        for empty in (None, "  "):
+            nothing = c.post("/v1/feedback", json={**body, "rating": None, "comment": empty})
+            assert nothing.status_code == 422
+            assert "a rating, a comment" in nothing.json()["error"]["message"]

@@ -1,41 +1,53 @@
-"""One real browser: headless Chromium (Debian's) on the chat page served on loopback."""
+"""Real browsers: headless Chromium (Debian's) on the chat page served on loopback, at a
+desktop width and at a phone's, as a staff member uses it."""
 
 import os
+import shutil
 import subprocess
+import time
+from pathlib import Path
 
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
 
 from rag_territoires.launcher import free_port, ui_command
-from tests.conftest import stop, wait_until_ready
+from tests.conftest import start_api, stop, wait_until_ready
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"  # Debian's chromium-driver; nothing is downloaded
+MESSAGES = "[data-testid='stChatMessage']"
+INPUT = "textarea[data-testid='stChatInputTextArea']"
+SETTLE = 2.5  # s: the page brings the answer into view over ~1.6 s while the map renders
+# RAG_TERRITOIRES_SCREENSHOTS=ui makes the tests refresh the README's screenshots
+SCREENSHOTS = os.environ.get("RAG_TERRITOIRES_SCREENSHOTS")
 
 
-@pytest.fixture
-def chat_page(api_server):
+def serve_page(api_url: str):
     port = free_port()
     process = subprocess.Popen(
         ui_command("127.0.0.1", port),
-        env={**os.environ, "RAG_TERRITOIRES_UI_API_URL": api_server},
+        env={**os.environ, "RAG_TERRITOIRES_UI_API_URL": api_url},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
     url = f"http://127.0.0.1:{port}"
     wait_until_ready(f"{url}/_stcore/health", process)
+    return process, url
+
+
+@pytest.fixture(scope="module")
+def chat_page(api_server):
+    process, url = serve_page(api_server)
     yield url
     stop(process)
 
 
-@pytest.fixture
-def browser(tmp_path):
+def chromium(profile: Path, width: int, height: int) -> webdriver.Chrome:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in (
@@ -45,40 +57,144 @@ def browser(tmp_path):
         "--disable-background-networking",
         "--disable-component-update",
         "--no-first-run",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1400,1600",
+        f"--user-data-dir={profile}",
+        f"--window-size={width},{height}",
     ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    # a window cannot be narrower than ~500 px: a phone's width is emulated
+    metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    return driver
+
+
+@pytest.fixture
+def desktop(tmp_path):
+    driver = chromium(tmp_path / "profile", 1400, 900)
     yield driver
     driver.quit()
 
 
-def test_a_person_asks_and_sees_citations_and_the_branch_map(chat_page, browser, tmp_path):
-    browser.get(chat_page)
-    wait = WebDriverWait(browser, 60)
-    box = wait.until(
-        ready.element_to_be_clickable(
-            (By.CSS_SELECTOR, "textarea[data-testid='stChatInputTextArea']")
-        )
+@pytest.fixture
+def phone(tmp_path):
+    driver = chromium(tmp_path / "profile", 420, 860)
+    yield driver
+    driver.quit()
+
+
+def open_page(browser, url: str) -> None:
+    browser.get(url)
+    WebDriverWait(browser, 60).until(lambda b: b.find_elements(By.CSS_SELECTOR, INPUT))
+
+
+def ask(browser, question: str):
+    """Type a question, wait until its answer (or error) is complete and the page settled."""
+    before = len(browser.find_elements(By.CSS_SELECTOR, MESSAGES))
+    browser.find_element(By.CSS_SELECTOR, INPUT).send_keys(question, Keys.ENTER)
+
+    def finished(b):
+        messages = b.find_elements(By.CSS_SELECTOR, MESSAGES)
+        if len(messages) < before + 2:
+            return False
+        last = messages[-1]
+        done = last.find_elements(By.CSS_SELECTOR, "[data-testid='stPopover']")
+        return (done or last.find_elements(By.CSS_SELECTOR, "[data-testid='stAlert']")) and last
+
+    answer = WebDriverWait(browser, 60).until(finished)
+    time.sleep(SETTLE)
+    return answer
+
+
+def top(browser, element) -> float:
+    return browser.execute_script("return arguments[0].getBoundingClientRect().top", element)
+
+
+def in_view(browser, element) -> bool:
+    return browser.execute_script(
+        "const r = arguments[0].getBoundingClientRect();"
+        "return r.top >= 0 && r.top + 20 <= innerHeight",
+        element,
     )
-    box.send_keys("Comment renforcer l'ingénierie territoriale ?", Keys.ENTER)
-    wait.until(
-        ready.visibility_of_element_located(
-            (By.CSS_SELECTOR, "[data-testid='stGraphVizChart'] svg")
-        )
-    )
-    answer = browser.find_elements(By.CSS_SELECTOR, "[data-testid='stChatMessage']")[-1]
-    assert "D'après les notes du séminaire" in answer.text
-    citations = [
-        e.get_attribute("innerText")
-        for e in browser.find_elements(By.CSS_SELECTOR, "summary")
-        if "[1] " in e.get_attribute("innerText")
-    ]
-    assert citations and "lignes" in citations[0]
-    map_nodes = browser.find_elements(By.CSS_SELECTOR, "[data-testid='stGraphVizChart'] svg g.node")
-    assert len(map_nodes) >= 3
-    shot = tmp_path / "chat-answer.png"
+
+
+def screenshot(browser, tmp_path: Path, name: str) -> None:
+    shot = tmp_path / name
     browser.save_screenshot(str(shot))
     assert shot.stat().st_size > 20_000
-    print(f"screenshot: {shot}")
+    if SCREENSHOTS:
+        shutil.copy(shot, Path(SCREENSHOTS) / name)
+
+
+def test_the_answer_and_an_opened_citation_stay_in_view(chat_page, desktop, tmp_path):
+    open_page(desktop, chat_page)
+    ask(desktop, "Quels sont les 3 principes à appliquer ?")
+    answer = ask(desktop, "Comment renforcer l'ingénierie territoriale ?")
+    assert "D'après les notes du séminaire" in answer.text
+    # the reader lands on the answer's first line, not on the map below it
+    assert in_view(desktop, answer), top(desktop, answer)
+    assert in_view(desktop, desktop.find_element(By.CSS_SELECTOR, INPUT))  # box in reach
+    citations = [s for s in answer.find_elements(By.CSS_SELECTOR, "summary") if "[2] " in s.text]
+    assert citations and "lignes" in citations[0].text
+    citation = citations[0]
+    desktop.execute_script("arguments[0].scrollIntoView({block: 'center'})", citation)
+    time.sleep(0.5)
+    before = top(desktop, citation)
+    citation.click()
+    time.sleep(SETTLE)
+    assert abs(top(desktop, citation) - before) < 5  # the page does not jump
+    opened = citation.find_element(By.XPATH, "./ancestor::details[1]")
+    lines = opened.find_elements(By.CSS_SELECTOR, "[data-testid='stDataFrame']")
+    assert lines and lines[0].is_displayed()  # the cited lines of the export, shown
+    nodes = answer.find_elements(By.CSS_SELECTOR, "[data-testid='stGraphVizChart'] svg g.node")
+    assert len(nodes) >= 3
+    assert any(n.text.startswith("[1]") for n in nodes)  # numbered like the citations
+    screenshot(desktop, tmp_path, "screenshot.png")
+
+
+def test_a_phone_reads_the_answer_and_the_map(chat_page, phone, tmp_path):
+    open_page(phone, chat_page)
+    answer = ask(phone, "Quels sont les 3 principes à appliquer ?")
+    assert in_view(phone, answer)
+    width = phone.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 420  # nothing but the map scrolls sideways
+    labels = answer.find_elements(By.CSS_SELECTOR, "[data-testid='stGraphVizChart'] svg text")
+    assert labels
+    heights = [
+        phone.execute_script("return arguments[0].getBoundingClientRect().height", label)
+        for label in labels
+    ]
+    assert min(heights) >= 11, heights  # legible: about 10 pt, as on a desktop
+    phone.execute_script("arguments[0].scrollIntoView({block: 'start'})", answer)
+    screenshot(phone, tmp_path, "screenshot-phone.png")
+
+
+def test_an_over_long_question_stops_at_the_limit_and_the_next_is_answered(chat_page, desktop):
+    open_page(desktop, chat_page)
+    box = desktop.find_element(By.CSS_SELECTOR, INPUT)
+    box.send_keys("x" * 2100)
+    assert len(box.get_attribute("value")) == 2000
+    counter = desktop.find_element(By.CSS_SELECTOR, "[data-testid='stChatInput']").text
+    assert "2000/2000" in counter  # the counter shows why it stops
+    box.send_keys(Keys.ENTER)
+    WebDriverWait(desktop, 60).until(lambda b: len(b.find_elements(By.CSS_SELECTOR, MESSAGES)) >= 2)
+    answer = ask(desktop, "Quels sont les 3 principes à appliquer ?")
+    assert "D'après les notes du séminaire" in answer.text
+    assert not desktop.find_elements(By.CSS_SELECTOR, "[data-testid='stAlertContentError']")
+
+
+def test_a_follow_up_after_the_api_came_back_ignores_the_failed_turn(retriever, desktop):
+    port = free_port()
+    api, api_url = start_api(retriever, port=port, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0")
+    page, url = serve_page(api_url)
+    try:
+        open_page(desktop, url)
+        ask(desktop, "Quels sont les 3 principes à appliquer ?")
+        stop(api)
+        failed = ask(desktop, "Quels ateliers y avait-il ?")  # unanswered: not in the context
+        assert "L'API ne répond pas" in failed.text
+        api, _ = start_api(retriever, port=port, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0")
+        answer = ask(desktop, "et le deuxième ?")
+        assert "Le deuxième point de « 3 principes à appliquer »" in answer.text
+    finally:
+        stop(page)
+        stop(api)

@@ -12,7 +12,7 @@ from tests.conftest import EXPORT, OUTLINE, make_client
 from tests.test_cli import run
 
 
-def post(client, question: str, rating: str, comment: str | None = None) -> str:
+def post(client, question: str, rating: str | None, comment: str | None = None) -> str:
     answer = client.post("/v1/chat", json={"messages": [{"role": "user", "content": question}]})
     body = {
         "question": question,
@@ -32,6 +32,7 @@ def test_a_thumbs_down_is_listed_labelled_and_evaluated(retriever, tmp_path: Pat
         down = post(client, "Comment on muscle l'ingénierie locale ?", "down", "manque l'animation")
         post(client, "tiers-lieux ?", "up")
         no = post(client, "Qui présidait la séance de clôture ?", "down")
+        said = post(client, "Loos-en-Gohelle ?", None, "il manque le nom du maire")
     env = {
         "RAG_TERRITOIRES_DATA_DIR": str(data),
         "RAG_TERRITOIRES_DOCUMENT": str(EXPORT),
@@ -41,7 +42,10 @@ def test_a_thumbs_down_is_listed_labelled_and_evaluated(retriever, tmp_path: Pat
     assert listed.returncode == 0, listed.stderr
     assert down in listed.stdout and no in listed.stdout and "manque l'animation" in listed.stdout
     assert "tiers-lieux" not in listed.stdout  # thumbs-up are not listed
-    assert "2 thumbs-down answer(s) to label" in listed.stdout
+    assert said in listed.stdout  # a comment without a thumb is listed too, unrated
+    assert "3 answer(s) to label (thumbs down" in listed.stdout
+    records = [json.loads(line) for line in (data / "feedback.jsonl").read_text().splitlines()]
+    assert [r["rating"] for r in records] == ["down", "up", "down", None]
 
     gold = "renforcer l'ingénierie technique"
     labelled = run("feedback", "label", down, "--gold", gold, env=env, cwd=tmp_path)
@@ -55,7 +59,7 @@ def test_a_thumbs_down_is_listed_labelled_and_evaluated(retriever, tmp_path: Pat
     assert problems(items, load_outline(EXPORT, OUTLINE)) == []
     assert items[0].gold[0].node.startswith("necessite-de-renforcer-l-ingenierie-tech")
     after = run("feedback", "list", env=env, cwd=tmp_path)
-    assert "0 thumbs-down answer(s) to label" in after.stdout
+    assert "1 answer(s) to label (thumbs down" in after.stdout  # the comment is left
 
 
 def test_labelling_errors_are_one_clear_line(retriever, tmp_path: Path):

@@ -1,12 +1,21 @@
 """The chat page under streamlit.testing's AppTest, against a real API server."""
 
+import json
+import re
+import sys
+
+import httpx
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from rag_territoires.config import MAX_QUERY_CHARS
 from rag_territoires.launcher import free_port
 from tests.conftest import ROOT, start_api, stop
 
 APP = str(ROOT / "ui" / "app.py")
+sys.path.insert(0, str(ROOT / "ui"))
+from client import _error_for, conversation  # noqa: E402  (the page's own modules, as app.py loads them)
+from texts import TEXTS  # noqa: E402
 
 
 def page(monkeypatch, url: str, key: str = "") -> AppTest:
@@ -37,7 +46,9 @@ def test_a_question_gets_an_answer_with_citations_and_a_branch_map(monkeypatch, 
         "Coopération et construction collective" in label and "lignes 931–933" in label
         for label in labels
     )
-    assert len(app.get("graphviz_chart")) == 1
+    (chart,) = app.get("graphviz_chart")
+    # the map numbers the cited nodes like the answer, and wraps labels instead of cutting
+    assert re.search(r'"\[\d\] Coopération et\\nconstruction collective"', chart.proto.spec)
     assert len(app.sidebar.expander) == 8  # the mind map's sections, to browse
 
 
@@ -105,3 +116,125 @@ def test_the_interface_speaks_english_too(monkeypatch, api_server):
     assert app.title[0].value == "Notes of the seminar on rural territories"
     app = ask(app, "What are the consequences of the health crisis?")
     assert "According to the seminar notes" in last_answer(app)
+
+
+# --- a conversation that never breaks (issue 9) ---
+
+
+def test_a_refused_question_is_said_in_french_and_the_next_one_is_answered(monkeypatch, api_server):
+    app = page(monkeypatch, api_server)
+    # the box stops at the API's limit (AppTest, like the browser, cuts what is typed)
+    assert app.chat_input[0].proto.max_chars == MAX_QUERY_CHARS
+    ask(app, "x" * (MAX_QUERY_CHARS + 129))
+    assert len(app.chat_message[0].markdown[0].value) == MAX_QUERY_CHARS
+    app = page(monkeypatch, api_server)
+    app = ask(app, "tiers\x07lieux ?")  # what the API still refuses: a control character
+    assert [e.value for e in app.error] == [
+        "La question contient un caractère invisible non permis (caractère de contrôle) : "
+        "retapez-la."
+    ]
+    app = ask(app, "Quels sont les 3 principes à appliquer ?")
+    assert len(app.error) == 1  # only the refused turn
+    assert "D'après les notes du séminaire" in last_answer(app)
+    app = ask(app, "   ")  # a blank question is not sent at all
+    assert len(app.chat_message) == 4
+
+
+def test_a_failed_turn_is_left_out_of_the_next_questions_context(monkeypatch, api_server):
+    app = ask(page(monkeypatch, api_server), "Quels sont les 3 principes à appliquer ?")
+    monkeypatch.setenv("RAG_TERRITOIRES_UI_API_URL", f"http://127.0.0.1:{free_port()}")
+    app = ask(app, "Quels ateliers y avait-il ?")  # the API is down: unanswered
+    assert app.error[0].value.startswith("L'API ne répond pas")
+    monkeypatch.setenv("RAG_TERRITOIRES_UI_API_URL", api_server)
+    app = ask(app, "et le deuxième ?")  # it is back: the follow-up is about what was seen
+    named = last_answer(app).split("\n\n")[1].splitlines()[0]
+    assert named.startswith("Le deuxième point de « 3 principes à appliquer »")
+
+
+def test_only_answered_turns_are_sent_as_context():
+    page_messages = [
+        {"role": "user", "content": "Quels sont les 3 principes à appliquer ?"},
+        {"role": "assistant", "content": "D'après les notes…", "data": {}},
+        {"role": "user", "content": "x" * 2129},
+        {"role": "assistant", "error": "La question est trop longue…"},
+        {"role": "user", "content": "Quels ateliers y avait-il ?"},
+        {"role": "assistant", "error": "L'API ne répond pas…"},
+    ]
+    assert conversation(page_messages, "et le deuxième ?") == [
+        {"role": "user", "content": "Quels sont les 3 principes à appliquer ?"},
+        {"role": "assistant", "content": "D'après les notes…"},
+        {"role": "user", "content": "et le deuxième ?"},
+    ]
+
+
+def test_every_api_error_has_a_sentence_in_both_languages():
+    assert TEXTS["fr"].keys() == TEXTS["en"].keys()
+    kinds = {"down", "slow", "key", "limited", "refused", "too_large", "not_found"}
+    kinds |= {"not_ready", "unavailable", "bad_request", "server"}
+    for status, body in [
+        (400, {"error": {"type": "invalid_json", "message": "the request body is not valid"}}),
+        (401, {"error": {"type": "unauthorized", "message": "missing or invalid X-API-Key"}}),
+        (404, {"error": {"type": "not_found", "message": "no such lines"}}),
+        (405, {"error": {"type": "method_not_allowed", "message": "Method Not Allowed"}}),
+        (413, {"error": {"type": "body_too_large", "message": "the body is too large"}}),
+        (422, {"error": {"type": "invalid_request", "message": "x", "reason": "empty"}}),
+        (429, {"error": {"type": "rate_limited", "message": "too many requests"}}),
+        (500, {"error": {"type": "internal_error", "message": "internal error"}}),
+        (503, {"error": {"type": "not_ready", "message": "the index is being built"}}),
+        (503, {"error": {"type": "unavailable", "message": "the feedback cannot be recorded"}}),
+        (502, "<html>Bad gateway</html>"),  # a proxy's page, not the API's JSON
+    ]:
+        response = httpx.Response(status, json=body) if isinstance(body, dict) else None
+        error = _error_for(response or httpx.Response(status, text=body))
+        assert error.kind in kinds, (status, error.kind)
+        for lang in ("fr", "en"):
+            key = f"{error.kind}_{error.reason}"
+            sentence = TEXTS[lang][key if key in TEXTS[lang] else error.kind]
+            assert body.__str__() not in sentence and "{" not in sentence.replace("{detail}", "")
+
+
+def test_an_unanswered_question_shows_its_nearest_branches_once(monkeypatch, api_server):
+    app = ask(page(monkeypatch, api_server), "Quel est le budget du LAB 41 ?")
+    shown = "\n".join(m.value for m in app.chat_message[-1].markdown)
+    assert "Branches les plus proches, à parcourir" not in shown  # not the API's run-on text
+    assert [w.value for w in app.warning] == ["Les notes ne traitent pas de cette question."]
+    nearest = [b for b in app.button if b.key and b.key.startswith("near-")]
+    assert len(nearest) == 3 and all(b.label.startswith("› ") for b in nearest)
+    app = ask(app, "tiers-lieux ?")  # and after a rerun, still once
+    assert len(app.warning) == 1
+
+
+def test_the_sidebar_tree_is_indented_cut_at_a_word_with_the_full_text_on_hover(
+    monkeypatch, api_server
+):
+    app = page(monkeypatch, api_server)
+    tree = [b for b in app.sidebar.button if b.key and b.key.startswith("tree-")]
+    assert any(b.label.startswith("\u2003\u2003") for b in tree)  # depth shows
+    cut = [b for b in tree if b.label.endswith("…")]
+    assert cut
+    for button in cut:
+        shown = button.label.lstrip("\u2003").removesuffix("…").replace("\\", "")
+        full = " ".join(button.help.replace("\\", "").split())  # spaces as shown
+        assert full.startswith(shown) and full[len(shown)] in " ,;:.-/"  # cut at a word
+        assert len(shown) < 70
+
+
+@pytest.fixture
+def feedback_api(retriever, tmp_path):
+    data = tmp_path / "data"
+    process, url = start_api(
+        retriever, RAG_TERRITOIRES_DATA_DIR=str(data), RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0"
+    )
+    yield url, data / "feedback.jsonl"
+    stop(process)
+
+
+def test_a_comment_without_a_thumb_is_stored_unrated_and_confirmed(monkeypatch, feedback_api):
+    url, stored = feedback_api
+    app = ask(page(monkeypatch, url), "tiers-lieux ?")
+    app.text_area(key="comment-1").input("il manque Brie'nov").run()
+    app.button(key="send-1").click().run()
+    assert "Merci, votre commentaire est enregistré." in [c.value for c in app.caption]
+    records = [json.loads(line) for line in stored.read_text(encoding="utf-8").splitlines()]
+    assert [(r["rating"], r["comment"]) for r in records] == [(None, "il manque Brie'nov")]
+    assert records[0]["question"] == "tiers-lieux ?"

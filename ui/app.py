@@ -14,13 +14,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # the page's own modul
 
 import pandas as pd
 import streamlit as st
-from client import ApiClient, ApiError, ChatStream
-from render import branch_map, escape, safe_answer_line, safe_stream
+from client import ApiClient, ApiError, ChatStream, conversation
+from layout import SHOW_ANSWER, STYLE
+from render import branch_map, escape, safe_answer_line, safe_stream, shorten
 from texts import TEXTS
 
-CONTEXT_MESSAGES = 20  # earlier messages sent with a question (follow-ups need them)
-ASSISTANT_CONTEXT_CHARS = 1000
+from rag_territoires.config import MAX_QUERY_CHARS
+
 SOURCE_MARGIN = 4  # lines shown around a citation
+TREE_LABEL_CHARS = 70
 
 st.set_page_config(page_title="rag-territoires", page_icon="🗺️", layout="wide")
 state = st.session_state
@@ -35,7 +37,12 @@ def t(key: str, **values: Any) -> str:
 
 
 def error_line(error: ApiError) -> str:
-    return t(error.kind, detail=error.detail)
+    """One sentence in the page's language; the API's English detail is never shown
+    (except the address, for "down" and "slow")."""
+    key = f"{error.kind}_{error.reason}"
+    return t(
+        key if key in TEXTS[state.lang] else error.kind, detail=error.detail, limit=MAX_QUERY_CHARS
+    )
 
 
 @st.cache_data(ttl=300, show_spinner=False)
@@ -71,20 +78,23 @@ def sidebar() -> dict | None:
         except ApiError as error:
             st.caption(error_line(error))
             return None
-        for root in tree["roots"]:
-            with st.expander(escape(root["text"])):
-                stack = [(root, 0)]
-                while stack:
-                    node, depth = stack.pop()
-                    label = ("\u2003" * depth) + escape(node["text"][:70])
-                    st.button(
-                        label,
-                        key=f"tree-{node['id']}",
-                        on_click=ask_about,
-                        args=(node["text"],),
-                        type="tertiary",
-                    )
-                    stack.extend((child, depth + 1) for child in reversed(node["children"]))
+        with st.container(key="tree"):
+            for root in tree["roots"]:
+                with st.expander(escape(root["text"])):
+                    stack = [(root, 0)]
+                    while stack:
+                        node, depth = stack.pop()
+                        # indented by depth, cut at a word, the whole text on hover
+                        label = "\u2003" * depth + escape(shorten(node["text"], TREE_LABEL_CHARS))
+                        st.button(
+                            label,
+                            key=f"tree-{node['id']}",
+                            help=escape(node["text"]),
+                            on_click=ask_about,
+                            args=(node["text"],),
+                            type="tertiary",
+                        )
+                        stack.extend((child, depth + 1) for child in reversed(node["children"]))
         return tree
 
 
@@ -119,36 +129,39 @@ def source_view(citation: dict) -> None:
     )
 
 
-def send_feedback(index: int, message: dict, rating: str, comment: str | None = None) -> None:
-    question = state.messages[index - 1]["content"] if index else ""
+def send_feedback(message: dict, rating: str | None, comment: str | None = None) -> None:
+    """Record a thumb, a comment or both; what happened is kept on the message, so it shows
+    under the answer (not inside the closed comment popover) until the next feedback."""
     data = message["data"]
     try:
         client.feedback(
             {
-                "question": question,
+                "question": message["question"],
                 "answer": data["answer"],
                 "citations": data["citations"],
                 "rating": rating,
                 "comment": comment,
             }
         )
-        st.caption(t("thanks"))
+        message["note"] = t("comment_thanks" if comment else "thanks")
     except ApiError as error:
-        st.caption(error_line(error))
+        message["note"] = error_line(error)
 
 
 def answer_extras(index: int, message: dict, tree: dict | None) -> None:
     data = message["data"]
-    if data.get("abstained"):
+    if data.get("abstained"):  # said once: a warning, then the nearest branches to click
         st.warning(t("not_covered"))
         st.caption(t("nearest"))
-        for j, passage in enumerate(data["passages"][:3]):
-            st.button(
-                escape(" › ".join(passage["branch"])),
-                key=f"near-{index}-{j}",
-                on_click=ask_about,
-                args=(passage["branch"][-1],),
-            )
+        with st.container(key=f"nearest-{index}"):
+            for j, passage in enumerate(data["passages"][:3]):
+                st.button(
+                    "› " + escape(" › ".join(passage["branch"])),
+                    key=f"near-{index}-{j}",
+                    on_click=ask_about,
+                    args=(passage["branch"][-1],),
+                    type="tertiary",
+                )
     if data.get("notice"):
         st.caption(f"{t('llm_notice')} : {escape(data['notice'])}")
     if data["citations"]:
@@ -169,47 +182,49 @@ def answer_extras(index: int, message: dict, tree: dict | None) -> None:
         if dot:
             with st.expander(t("branches"), expanded=True):
                 st.graphviz_chart(dot)
-    rating = st.feedback("thumbs", key=f"feedback-{index}")
+    thumb = st.feedback("thumbs", key=f"feedback-{index}")
+    rating = None if thumb is None else ("up" if thumb == 1 else "down")
     if rating is not None and message.get("rated") != rating:
         message["rated"] = rating
-        send_feedback(index, message, "up" if rating == 1 else "down")
+        send_feedback(message, rating)
     with st.popover(t("comment")):
         comment = st.text_area(t("comment"), key=f"comment-{index}", label_visibility="collapsed")
         if st.button(t("send"), key=f"send-{index}") and comment.strip():
-            send_feedback(index, message, "up" if rating == 1 else "down", comment.strip())
-
-
-def conversation() -> list[dict[str, str]]:
-    """The messages sent with a question: earlier turns (answers shortened), then it."""
-    sent = []
-    for message in state.messages[-CONTEXT_MESSAGES:]:
-        if message["role"] == "user":
-            sent.append({"role": "user", "content": message["content"]})
-        elif "data" in message:
-            sent.append(
-                {"role": "assistant", "content": message["content"][:ASSISTANT_CONTEXT_CHARS]}
-            )
-    return sent
+            send_feedback(message, rating, comment.strip())  # no thumb: stored unrated
+    if message.get("note"):
+        st.caption(message["note"])
 
 
 def ask(question: str, tree: dict | None) -> None:
+    sent = conversation(state.messages, question)
     state.messages.append({"role": "user", "content": question})
     with st.chat_message("user"):
         st.markdown(escape(question))
     with st.chat_message("assistant"):
         stream = ChatStream()
-        st.write_stream(safe_stream(client.chat_stream(conversation(), stream)))
+        text = st.empty()
+        text.write_stream(safe_stream(client.chat_stream(sent, stream)))
         if stream.error is not None:
+            text.empty()
             line = error_line(stream.error)
             st.error(line)
             state.messages.append({"role": "assistant", "error": line})
             return
-        message = {"role": "assistant", "content": stream.answer["answer"], "data": stream.answer}
+        if stream.answer.get("abstained"):
+            text.empty()  # the warning and the branches to click say it, once
+        message = {
+            "role": "assistant",
+            "content": stream.answer["answer"],
+            "data": stream.answer,
+            "question": question,
+        }
         state.messages.append(message)
         answer_extras(len(state.messages) - 1, message, tree)
+    st.html(SHOW_ANSWER, unsafe_allow_javascript=True)
 
 
 def main() -> None:
+    st.html(STYLE)
     st.title(t("title"))
     st.caption(t("intro"))
     tree = sidebar()
@@ -220,14 +235,20 @@ def main() -> None:
             elif "error" in message:
                 st.error(message["error"])
             else:
-                lines = message["content"].splitlines(keepends=True)
-                st.markdown("".join(safe_answer_line(line) for line in lines))
+                if not message["data"].get("abstained"):
+                    lines = message["content"].splitlines(keepends=True)
+                    st.markdown("".join(safe_answer_line(line) for line in lines))
                 answer_extras(index, message, tree)
-    typed = st.chat_input(t("input"))
-    question = typed or state.pending
+    new_turn = st.container()  # above the question box, although it is filled after it
+    # in a container, not pinned by Streamlit: see layout.py; the box stops at the API's
+    # limit and shows a counter, so an over-long question cannot be sent
+    with st.container(key="ask"):
+        typed = st.chat_input(t("input"), max_chars=MAX_QUERY_CHARS)
+    question = typed if typed and typed.strip() else state.pending
     state.pending = None
     if question:
-        ask(question, tree)
+        with new_turn:
+            ask(question, tree)
 
 
 main()

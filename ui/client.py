@@ -10,18 +10,24 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import httpx
 
 DEFAULT_URL = "http://127.0.0.1:8000"
+CONTEXT_MESSAGES = 20  # earlier messages sent with a question (follow-ups need them)
+ASSISTANT_CONTEXT_CHARS = 1000
 
 
 class ApiError(Exception):
-    def __init__(self, kind: str, detail: str = "") -> None:
+    def __init__(self, kind: str, detail: str = "", reason: str = "") -> None:
         super().__init__(f"{kind}: {detail}")
-        self.kind = kind  # down, slow, key, limited, refused, server
-        self.detail = detail
+        # down, slow, key, limited, refused, too_large, not_found, not_ready, unavailable,
+        # bad_request, server: each has a sentence in the page's languages (texts.py)
+        self.kind = kind
+        self.detail = detail  # the API's own words (English), for the logs, never shown
+        self.reason = reason  # why a question was refused: empty, too_long... (422 only)
 
 
 @dataclass
@@ -33,18 +39,31 @@ class ChatStream:
     error: ApiError | None = None
 
 
+_KIND_BY_STATUS = {
+    400: "bad_request",
+    401: "key",
+    404: "not_found",
+    413: "too_large",
+    422: "refused",
+}
+_KIND_BY_TYPE = {"not_ready": "not_ready", "unavailable": "unavailable"}
+
+
 def _error_for(response: httpx.Response) -> ApiError:
     try:
-        message = response.json()["error"]["message"]
-    except (ValueError, KeyError, TypeError):
-        message = response.text[:200]
-    if response.status_code == 401:
-        return ApiError("key", message)
+        error = response.json()["error"]
+        message, kind = str(error["message"]), str(error["type"])
+        fields = error.get("fields") or [{}]
+        reason = str(error.get("reason") or fields[0].get("reason") or "")
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+        message, kind, reason = response.text[:200], "", ""
     if response.status_code == 429:
         return ApiError("limited", response.headers.get("Retry-After", "?"))
-    if response.status_code < 500:
-        return ApiError("refused", message)
-    return ApiError("server", message)
+    if kind in _KIND_BY_TYPE:
+        return ApiError(_KIND_BY_TYPE[kind], message)
+    if response.status_code in _KIND_BY_STATUS:
+        return ApiError(_KIND_BY_STATUS[response.status_code], message, reason)
+    return ApiError("bad_request" if response.status_code < 500 else "server", message)
 
 
 class ApiClient:
@@ -117,3 +136,17 @@ class ApiClient:
             state.error = ApiError("server", "malformed event stream")
         if state.answer is None and state.error is None:
             state.error = ApiError("server", "the answer stream ended early")
+
+
+def conversation(messages: list[dict[str, Any]], question: str) -> list[dict[str, str]]:
+    """The messages sent with a question: the page's earlier turns that were answered
+    (answers shortened), then the question. A turn that failed (refused, API down) is left
+    out, so it can never make the next questions fail or answer about another branch."""
+    sent = []
+    for asked, reply in pairwise(messages):
+        if asked["role"] == "user" and "data" in reply:
+            sent.append({"role": "user", "content": asked["content"]})
+            sent.append(
+                {"role": "assistant", "content": reply["content"][:ASSISTANT_CONTEXT_CHARS]}
+            )
+    return [*sent[-CONTEXT_MESSAGES:], {"role": "user", "content": question}]

@@ -7,13 +7,15 @@ Streamlit directive character is escaped, and Streamlit never renders HTML here.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Iterator
 from typing import Any
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=:$&])")
 _HEADING = re.compile(r"^\*\*(.+)\*\*$")
 _QUOTE = re.compile(r"^( *)- (.*) \[(\d+)\]$")  # indented: a sub-branch's quote
-LABEL_CHARS = 42
+MAP_LINE_CHARS = 26  # the branch map wraps labels, so it stays narrow enough for a phone
+MAP_LINES = 4
 
 
 def escape(text: str) -> str:
@@ -32,6 +34,17 @@ def safe_answer_line(line: str) -> str:
     if match := _QUOTE.match(body):
         return f"{match[1]}- {escape(match[2])} \\[{match[3]}\\]{ending}"
     return escape(body) + ending
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, "…" when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and not text[limit - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-/") + "…"
 
 
 def safe_stream(pieces: Iterator[str]) -> Iterator[str]:
@@ -56,18 +69,29 @@ def tree_index(tree: dict[str, Any]) -> tuple[dict[tuple[str, ...], dict], dict[
     return by_path, parent
 
 
-def _label(text: str) -> str:
-    short = text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
-    return short.replace("\\", "\\\\").replace('"', '\\"')
+def _label(text: str, numbers: list[int]) -> str:
+    """A node's label for DOT: its citation numbers first, like the answer's [n], then its
+    text wrapped at words on a few short lines (cut with "…" past them)."""
+    marks = "".join(f"[{n}]" for n in numbers)
+    full = f"{marks} {text}" if marks else text
+    lines = textwrap.wrap(" ".join(full.split()), MAP_LINE_CHARS, break_long_words=True)
+    if len(lines) > MAP_LINES:
+        lines = [*lines[: MAP_LINES - 1], shorten(" ".join(lines[MAP_LINES - 1 :]), MAP_LINE_CHARS)]
+    escaped = (line.replace("\\", "\\\\").replace('"', '\\"') for line in lines)
+    return "\\n".join(escaped)
 
 
 def branch_map(citations: list[dict[str, Any]], tree: dict[str, Any]) -> str | None:
     """DOT for the part of the mind map an answer comes from: the cited nodes, their
     ancestors and their siblings, cited nodes highlighted."""
     by_path, parent = tree_index(tree)
-    cited = {
-        by_path[p]["id"]: by_path[p] for c in citations if (p := tuple(c["branch"])) in by_path
-    }
+    cited: dict[str, dict] = {}
+    numbers: dict[str, list[int]] = {}
+    for citation in citations:
+        if (path := tuple(citation["branch"])) in by_path:
+            node = by_path[path]
+            cited[node["id"]] = node
+            numbers.setdefault(node["id"], []).append(citation["n"])
     if not cited:
         return None
     shown: dict[str, dict] = {}
@@ -91,7 +115,8 @@ def branch_map(citations: list[dict[str, Any]], tree: dict[str, Any]) -> str | N
     ]
     for node_id, node in shown.items():
         fill = ', fillcolor="#ffd54f", penwidth=2' if node_id in cited else ""
-        lines.append(f'  "{node_id}" [label="{_label(node["text"])}"{fill}];')
+        label = _label(node["text"], numbers.get(node_id, []))
+        lines.append(f'  "{node_id}" [label="{label}"{fill}];')
     lines += [f'  "{a}" -> "{b}";' for a, b in sorted(edges)]
     lines.append("}")
     return "\n".join(lines)

@@ -187,11 +187,12 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     rated = read_feedback(settings.data_dir)
     if args.action == "list":
         done = labelled_ids(LABELLED_FILE)
-        shown = [r for r in rated if r.rating == "down" and (args.all or r.id not in done)]
+        shown = [r for r in rated if r.to_review and (args.all or r.id not in done)]
         for item in shown:
             print(describe(item, done) + "\n")
         print(
-            f"{len(shown)} thumbs-down answer(s){'' if args.all else ' to label'} "
+            f"{len(shown)} answer(s) {'' if args.all else 'to label '}"
+            "(thumbs down, or a comment without a rating) "
             f"in {settings.data_dir / 'feedback.jsonl'}; label one with "
             "`rag-territoires feedback label ID --gold TEXT` (or --unanswerable)"
         )

@@ -30,7 +30,13 @@ class IndexStateError(RagError):
 
 
 class QueryError(RagError):
-    """The question cannot be searched (empty, too long, bad characters)."""
+    """The question cannot be searched (empty, too long, bad characters).
+
+    ``reason`` is a stable code (``empty``, ``too_long``...) that clients can translate."""
+
+    def __init__(self, message: str, reason: str = "invalid") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class StorageError(RagError):

@@ -82,9 +82,12 @@ def wait_ready(url: str, process: subprocess.Popen, timeout: float = READY_TIMEO
     raise RagError(f"{url} was not ready within {timeout:g} s")
 
 
-def spawn_api(env: dict[str, str], timeout: float = READY_TIMEOUT) -> tuple[subprocess.Popen, str]:
-    """A quiet API server on a free loopback port, once ready (for benchmarks and tests)."""
-    port = free_port()
+def spawn_api(
+    env: dict[str, str], timeout: float = READY_TIMEOUT, port: int | None = None
+) -> tuple[subprocess.Popen, str]:
+    """A quiet API server on loopback (a free port unless given), once ready (for
+    benchmarks and tests)."""
+    port = port or free_port()
     process = subprocess.Popen(
         api_command("127.0.0.1", port),
         env={**os.environ, **env},

@@ -27,7 +27,7 @@ def answer_chat(
     llm: LlmClient | None = None,
 ) -> ChatAnswer:
     if not messages or messages[-1].role != "user":
-        raise QueryError("the last message must be the user's question")
+        raise QueryError("the last message must be the user's question", "not_a_question")
     question = messages[-1].content
     history = [m.content for m in messages[:-1] if m.role == "user"]
     retrieval = searcher.retrieve(question, top_k=top_k, history=history)

@@ -29,7 +29,11 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
     if any(p.get("type") == "json_invalid" for p in problems):
         return error_response(400, "invalid_json", "the request body is not valid JSON")
     fields = [
-        {"field": _where(p["loc"]), "message": p["msg"].removeprefix("Value error, ")}
+        {
+            "field": _where(p["loc"]),
+            "message": p["msg"].removeprefix("Value error, "),
+            "reason": p["type"],  # a stable code clients translate ("too_long", "missing"...)
+        }
         for p in problems
     ]
     message = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
@@ -54,7 +58,7 @@ async def _http(request: Request, exc: HTTPException) -> JSONResponse:
 
 
 async def _query(request: Request, exc: QueryError) -> JSONResponse:
-    return error_response(422, "invalid_request", str(exc))
+    return error_response(422, "invalid_request", str(exc), reason=exc.reason)
 
 
 async def _index(request: Request, exc: IndexStateError) -> JSONResponse:

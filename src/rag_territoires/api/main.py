@@ -44,6 +44,8 @@ def _llm(settings: Settings) -> LlmClient | None:
         settings.llm_model,
         settings.llm_api_key,
         settings.llm_timeout_seconds,
+        settings.llm_max_reply_bytes,
+        settings.llm_max_concurrent,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic_core import PydanticCustomError
 
 from rag_territoires.errors import QueryError
 from rag_territoires.retrieval.search import validate_query
@@ -20,18 +21,20 @@ MAX_ASSISTANT_CHARS = 20_000
 def _question(value: str) -> str:
     try:
         return validate_query(value)
-    except QueryError as error:
-        raise ValueError(str(error)) from None
+    except QueryError as error:  # its reason becomes the field's "reason" in the JSON error
+        raise PydanticCustomError(error.reason, str(error)) from None
 
 
 def _text(value: str) -> str:
     """Earlier answers: any length up to a bound, but no control characters."""
     if len(value) > MAX_ASSISTANT_CHARS:
-        raise ValueError(f"a message may have at most {MAX_ASSISTANT_CHARS} characters")
+        raise PydanticCustomError(
+            "too_long", f"a message may have at most {MAX_ASSISTANT_CHARS} characters"
+        )
     if any((ord(c) < 32 and c not in "\t\n\r") or ord(c) == 127 for c in value):
-        raise ValueError("the message contains a control character")
+        raise PydanticCustomError("control_character", "the message contains a control character")
     if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
-        raise ValueError("the message is not valid text (lone surrogate)")
+        raise PydanticCustomError("invalid_text", "the message is not valid text (lone surrogate)")
     return value
 
 
@@ -92,5 +95,10 @@ class ChatRequest(BaseModel):
     def question(self) -> str:
         last = self.messages[-1]
         if last.role != "user":
-            raise ValueError("the last message must be the user's question")
-        return _question(last.content)
+            raise QueryError(
+                "messages: the last message must be the user's question", "not_a_question"
+            )
+        try:
+            return validate_query(last.content)
+        except QueryError as error:
+            raise QueryError(f"messages: {error}", error.reason) from None

@@ -31,8 +31,13 @@ class Rated:
     question: str
     answer: str
     citations: list[dict]
-    rating: str
+    rating: str | None  # None: a comment given without a thumb
     comment: str | None
+
+    @property
+    def to_review(self) -> bool:
+        """A thumbs-down, or a comment given without a thumb (often a complaint)."""
+        return self.rating == "down" or (self.rating is None and bool(self.comment))
 
 
 def read_feedback(data_dir: Path) -> list[Rated]:
@@ -52,7 +57,7 @@ def read_feedback(data_dir: Path) -> list[Rated]:
                     item["question"],
                     item["answer"],
                     item.get("citations", []),
-                    item["rating"],
+                    item.get("rating"),
                     item.get("comment"),
                 )
             )

@@ -30,17 +30,23 @@ from rag_territoires.schema import Passage, SearchResult, Source
 
 def validate_query(query: object, what: str = "question") -> str:
     if not isinstance(query, str):
-        raise QueryError(f"the {what} must be text")
+        raise QueryError(f"the {what} must be text", "not_text")
     if not query.strip():
-        raise QueryError(f"the {what} is empty")
+        raise QueryError(f"the {what} is empty", "empty")
     if len(query) > MAX_QUERY_CHARS:
-        raise QueryError(f"the {what} has {len(query)} characters; the limit is {MAX_QUERY_CHARS}")
+        raise QueryError(
+            f"the {what} has {len(query)} characters; the limit is {MAX_QUERY_CHARS}", "too_long"
+        )
     bad = next((c for c in query if unicodedata.category(c) == "Cc" and c not in "\t\n\r"), None)
     if bad is not None:
-        raise QueryError(f"the {what} contains a control character (U+{ord(bad):04X})")
+        raise QueryError(
+            f"the {what} contains a control character (U+{ord(bad):04X})", "control_character"
+        )
     lone = next((c for c in query if unicodedata.category(c) == "Cs"), None)
     if lone is not None:  # not text: a broken encoding (or a terminal's undecodable byte)
-        raise QueryError(f"the {what} is not valid text (lone surrogate U+{ord(lone):04X})")
+        raise QueryError(
+            f"the {what} is not valid text (lone surrogate U+{ord(lone):04X})", "invalid_text"
+        )
     return query.strip()
 
 
@@ -205,7 +211,7 @@ class Searcher:
         query = validate_query(query)
         history = [validate_query(h, "earlier question") for h in history]
         if not 1 <= top_k <= 50:
-            raise QueryError("top_k must be between 1 and 50")
+            raise QueryError("top_k must be between 1 and 50", "top_k")
         ranking = self.rank(query, history, limit=top_k)
         hits = ranking.hits[:top_k]
         result = SearchResult(

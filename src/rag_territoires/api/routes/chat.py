@@ -11,7 +11,6 @@ from fastapi.responses import StreamingResponse
 from rag_territoires.answer.chat import Message, answer_chat
 from rag_territoires.api.deps import V1_GUARDS, SearcherDep, StateDep
 from rag_territoires.api.models import ChatRequest
-from rag_territoires.errors import QueryError
 from rag_territoires.schema import ChatAnswer
 
 router = APIRouter(prefix="/v1", tags=["chat"], dependencies=V1_GUARDS)
@@ -70,10 +69,7 @@ def sse_events(answer: ChatAnswer) -> Iterator[str]:
     },
 )
 def chat(body: ChatRequest, searcher: SearcherDep, state: StateDep):
-    try:
-        body.question()
-    except ValueError as error:
-        raise QueryError(f"messages: {error}") from None
+    body.question()  # a QueryError (422, with its reason) when the last message is not one
     messages = [Message(m.role, m.content) for m in body.messages]
     answer = answer_chat(searcher, messages, top_k=body.top_k, llm=state.llm)
     if answer.abstained:

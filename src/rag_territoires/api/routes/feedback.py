@@ -11,7 +11,14 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictStr,
+    model_validator,
+)
 
 from rag_territoires.api.deps import V1_GUARDS, StateDep
 from rag_territoires.api.models import MAX_MESSAGES, Question, _text
@@ -41,8 +48,16 @@ class FeedbackRequest(BaseModel):
     question: Question
     answer: Annotated[StrictStr, AfterValidator(_text)]
     citations: list[Citation] = Field(default_factory=list, max_length=MAX_MESSAGES * 2)
-    rating: Literal["up", "down"]
+    rating: Literal["up", "down"] | None = Field(
+        None, description="Thumbs up or down; null for a comment given without a rating."
+    )
     comment: Annotated[StrictStr, AfterValidator(_text), Field(max_length=2000)] | None = None
+
+    @model_validator(mode="after")
+    def _rated_or_commented(self) -> FeedbackRequest:
+        if self.rating is None and not (self.comment or "").strip():
+            raise ValueError("give a rating, a comment, or both")
+        return self
 
 
 class FeedbackReceipt(BaseModel):
@@ -53,7 +68,7 @@ class FeedbackReceipt(BaseModel):
 @router.post(
     "/feedback",
     status_code=201,
-    summary="Rate an answer (thumbs up or down)",
+    summary="Rate an answer (thumbs up or down) or comment on it",
     responses={
         201: {
             "content": {
