@@ -2,7 +2,9 @@
 
 The requested model name picks its behaviour: ``good`` (cites [1] and a bogus
 [99]), ``slow`` (answers after 3 s), ``garbage`` (200 with a body that is not
-JSON), ``error`` (HTTP 500), ``uncited`` (an answer with no marker).
+JSON), ``error`` (HTTP 500), ``uncited`` (an answer with no marker), ``drip`` (a valid
+reply sent one byte every 0.2 s), ``drip_headers`` (the status line and headers sent that
+way), ``huge`` (a 5 MB answer).
 """
 
 from __future__ import annotations
@@ -38,30 +40,52 @@ class Handler(BaseHTTPRequestHandler):
         mode = request["model"]
         if mode == "slow":
             time.sleep(3)
+        if mode in ("drip", "drip_headers"):
+            self._drip(mode)
+            return
         if mode == "garbage":
             self._send(200, b"<html>oops</html>", "text/html")
             return
         if mode == "error":
             self._send(500, b'{"error": "overloaded"}')
             return
-        content = {
-            "good": "Selon les notes, il faut coopérer [1], et aussi autre chose [99].",
-            "slow": "Trop tard [1].",
-            "uncited": "Je pense que oui.",
-        }[mode]
-        reply = {
-            "id": "x",
-            "object": "chat.completion",
-            "model": mode,
-            "choices": [
-                {
-                    "index": 0,
-                    "message": {"role": "assistant", "content": content},
-                    "finish_reason": "stop",
-                }
-            ],
-        }
-        self._send(200, json.dumps(reply).encode())
+        self._send(200, json.dumps(_reply(mode)).encode())
+
+    def _drip(self, mode: str) -> None:
+        body = json.dumps(_reply("slow")).encode()
+        head = f"HTTP/1.1 200 OK\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+        if mode == "drip":
+            self.wfile.write(head)
+        dripped = head + body if mode == "drip_headers" else body
+        try:
+            for i in range(min(len(dripped), 100)):  # bounded: stops by itself after 20 s
+                self.wfile.write(dripped[i : i + 1])
+                self.wfile.flush()
+                time.sleep(0.2)
+        except OSError:  # the client gave up, as it should
+            pass
+        self.close_connection = True
+
+
+def _reply(mode: str) -> dict:
+    content = {
+        "good": "Selon les notes, il faut coopérer [1], et aussi autre chose [99].",
+        "slow": "Trop tard [1].",
+        "uncited": "Je pense que oui.",
+        "huge": "Selon les notes [1] " + "bla " * 1_250_000,
+    }[mode]
+    return {
+        "id": "x",
+        "object": "chat.completion",
+        "model": mode,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content},
+                "finish_reason": "stop",
+            }
+        ],
+    }
 
 
 @contextmanager

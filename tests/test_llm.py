@@ -1,5 +1,7 @@
 """The optional language model, against a real OpenAI-compatible server on loopback."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from tests.conftest import make_client
@@ -50,6 +52,10 @@ def test_the_models_answer_is_used_and_unknown_markers_are_dropped(retriever, ll
         ("garbage", "not a chat completion"),
         ("error", "HTTP 500"),
         ("uncited", "cites none of the passages"),
+        # a byte every 0.2 s never trips a timeout per read: only a deadline stops it
+        ("drip", "no answer within 1 s"),
+        ("drip_headers", "no answer within 1 s"),
+        ("huge", "reply is over 262144 bytes"),
     ],
 )
 def test_a_failing_model_falls_back_to_the_extractive_answer(retriever, llm_url, model, reason):
@@ -58,6 +64,22 @@ def test_a_failing_model_falls_back_to_the_extractive_answer(retriever, llm_url,
     assert reason in data["notice"]
     assert data["answer"].startswith("D'après les notes du séminaire")
     assert data["citations"]
+
+
+def test_answers_written_at_once_are_bounded(retriever, llm_url):
+    settings = {
+        "llm_base_url": llm_url,
+        "llm_model": "slow",
+        "llm_timeout_seconds": 1.0,
+        "llm_max_concurrent": 1,
+        "rate_limit_per_minute": 0,
+    }
+    with make_client(retriever, **settings) as client, ThreadPoolExecutor(3) as pool:
+        replies = list(pool.map(lambda _: client.post("/v1/chat", json=QUESTION), range(3)))
+    notices = [r.json()["notice"] for r in replies]
+    assert all(r.status_code == 200 for r in replies)
+    assert sum("busy" in n for n in notices) >= 1  # not queued behind the slow model
+    assert all("busy" in n or "no answer within 1 s" in n for n in notices)
 
 
 def test_an_unreachable_model_falls_back_too(retriever):

@@ -73,7 +73,9 @@ class Settings(BaseSettings):
     llm_base_url: str = ""  # e.g. http://llm.intranet:8080/v1 ; empty: extractive answers
     llm_model: str = ""
     llm_api_key: str = ""
-    llm_timeout_seconds: float = Field(default=20.0, gt=0)
+    llm_timeout_seconds: float = Field(default=20.0, gt=0)  # for the whole exchange
+    llm_max_reply_bytes: int = Field(default=256 * 1024, ge=1024)
+    llm_max_concurrent: int = Field(default=4, ge=1)  # answers written at once; others: extractive
 
     @field_validator("api_keys")
     @classmethod

@@ -4,11 +4,19 @@ The model sees only the numbered quotes the extractive answer would cite, and
 must cite them with [n]. Markers that match no quote are removed and reported;
 an answer that cites nothing, a timeout, an HTTP error or a malformed reply
 raises ``LlmError``, and the caller falls back to the extractive answer.
+
+A slow or hostile server cannot hold a request: the timeout is a deadline for the whole
+exchange (a server dripping one byte a second is cut at it, headers included), the reply
+is read up to a size cap, and only a bounded number of answers are written at once (the
+others get the extractive answer at once, with a notice).
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -46,25 +54,53 @@ def _prompt(question: str, history: Sequence[str], citations: Sequence[Citation]
 
 
 class LlmClient:
-    def __init__(self, base_url: str, model: str, api_key: str = "", timeout: float = 20.0):
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        api_key: str = "",
+        timeout: float = 20.0,
+        max_reply_bytes: int = 256 * 1024,
+        max_concurrent: int = 4,
+    ):
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.model = model
         self.api_key = api_key
         self.timeout = timeout
+        self.max_reply_bytes = max_reply_bytes
+        self.max_concurrent = max_concurrent
+        self._slots = threading.BoundedSemaphore(max_concurrent)
+
+    async def _post(self, body: dict, headers: dict[str, str]) -> bytes:
+        async with (
+            httpx.AsyncClient(timeout=self.timeout) as client,
+            client.stream("POST", self.url, json=body, headers=headers) as response,
+        ):
+            if response.status_code != 200:
+                raise LlmError(f"the server answered HTTP {response.status_code}")
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > self.max_reply_bytes:
+                raise LlmError(f"the server's reply is over {self.max_reply_bytes} bytes")
+            received = bytearray()
+            async for chunk in response.aiter_bytes():
+                received += chunk
+                if len(received) > self.max_reply_bytes:
+                    raise LlmError(f"the server's reply is over {self.max_reply_bytes} bytes")
+            return bytes(received)
 
     def _complete(self, messages: list[dict[str, str]]) -> str:
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         body = {"model": self.model, "messages": messages, "temperature": 0}
         try:
-            response = httpx.post(self.url, json=body, headers=headers, timeout=self.timeout)
-        except httpx.TimeoutException:
+            # its own event loop, in the worker thread: the deadline cancels the exchange
+            # wherever it is (connecting, reading headers or the body)
+            raw = asyncio.run(asyncio.wait_for(self._post(body, headers), self.timeout))
+        except (TimeoutError, httpx.TimeoutException):
             raise LlmError(f"no answer within {self.timeout:g} s") from None
         except httpx.HTTPError as exc:
             raise LlmError(f"cannot reach {self.url}: {exc}") from None
-        if response.status_code != 200:
-            raise LlmError(f"the server answered HTTP {response.status_code}")
         try:
-            content = response.json()["choices"][0]["message"]["content"]
+            content = json.loads(raw)["choices"][0]["message"]["content"]
         except (ValueError, KeyError, IndexError, TypeError):
             raise LlmError("the server's reply is not a chat completion") from None
         if not isinstance(content, str) or not content.strip():
@@ -76,7 +112,12 @@ class LlmClient:
     def write(
         self, question: str, history: Sequence[str], citations: Sequence[Citation], language: str
     ) -> LlmAnswer:
-        text = self._complete(_prompt(question, history, citations, language))
+        if not self._slots.acquire(blocking=False):
+            raise LlmError(f"the language model is busy ({self.max_concurrent} answers at once)")
+        try:
+            text = self._complete(_prompt(question, history, citations, language))
+        finally:
+            self._slots.release()
         known = {c.n for c in citations}
         found = [int(m) for m in MARKER.findall(text)]
         dropped = sorted({n for n in found if n not in known})
