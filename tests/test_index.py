@@ -1,11 +1,19 @@
 import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from rag_territoires.config import Settings
 from rag_territoires.errors import IndexStateError
 from rag_territoires.index.store import CURRENT, load_index
 from rag_territoires.retriever import Retriever
+from tests.conftest import EXPORT, OUTLINE
 from tests.test_outline import edit
 
 
@@ -19,6 +27,15 @@ def reload(settings) -> Retriever:
     retriever = Retriever(settings, auto_build=False)
     retriever.warm_up()
     return retriever
+
+
+@pytest.fixture(scope="module")
+def one_build(tmp_path_factory) -> Path:
+    """An index built once, copied by the tests that break it (a build takes seconds)."""
+    root = tmp_path_factory.mktemp("one-build")
+    settings = Settings(document=EXPORT, outline=OUTLINE, index_dir=root / "index")
+    built(settings)
+    return settings.index_dir
 
 
 def current_build(settings):
@@ -94,3 +111,65 @@ def test_loaded_vectors_equal_built_ones(settings):
     vector = retriever.encoders[0].encode(["tiers-lieux"])[0]
     fresh = retriever.searcher.index.dense_scores("use", vector)
     assert np.allclose(index.dense_scores("use", vector), fresh)
+
+
+@pytest.mark.parametrize(
+    ("edit_manifest", "reason"),
+    [
+        (lambda m: {**m, "dense": {}}, "malformed (dense"),
+        (lambda m: {k: v for k, v in m.items() if k != "dense"}, "(dense: Field required"),
+        (lambda m: {**m, "dense": []}, "malformed (dense"),
+        (lambda m: {**m, "dense": None}, "malformed (dense"),
+        (lambda m: {**m, "dense": {"use": {**m["dense"]["use"], "file": "../x"}}}, "malformed"),
+        (lambda m: {**m, "expansion": "yes"}, "malformed (expansion"),
+        (lambda m: {**m, "dense": {"other": m["dense"]["use"]}}, "has no use vectors"),
+        (lambda m: [m], "unreadable"),
+        (lambda m: None, "unreadable"),
+    ],
+)
+def test_a_malformed_manifest_is_refused_with_a_reason(settings, one_build, edit_manifest, reason):
+    shutil.copytree(one_build, settings.index_dir)
+    path = current_build(settings) / "manifest.json"
+    path.write_text(json.dumps(edit_manifest(json.loads(path.read_text()))))
+    with pytest.raises(IndexStateError, match=re.escape(reason)):
+        reload(settings)
+
+
+def test_a_server_starting_on_a_malformed_manifest_rebuilds(settings, one_build):
+    shutil.copytree(one_build, settings.index_dir)
+    path = current_build(settings) / "manifest.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), "dense": {}}))
+    retriever = Retriever(settings)  # auto-build, as `serve` does
+    retriever.warm_up()
+    assert retriever.search("tiers-lieux").passages
+    assert json.loads((current_build(settings) / "manifest.json").read_text())["dense"]
+
+
+@pytest.mark.parametrize(
+    "content", [b"\xff\xfe build-x\n", b"../../etc\n", b"", b"build-a/../../x\n"]
+)
+def test_a_current_pointer_that_names_no_build_is_refused(settings, one_build, content):
+    shutil.copytree(one_build, settings.index_dir)
+    (settings.index_dir / CURRENT).write_bytes(content)
+    with pytest.raises(IndexStateError, match=r"unreadable|does not name a build folder"):
+        reload(settings)
+
+
+def test_concurrent_builds_wait_for_each_other(settings, tmp_path):
+    env = {
+        **os.environ,
+        "RAG_TERRITOIRES_INDEX_DIR": str(settings.index_dir),
+        "RAG_TERRITOIRES_DOCUMENT": str(settings.document),
+        "RAG_TERRITOIRES_OUTLINE": str(settings.outline),
+    }
+    command = [sys.executable, "-m", "rag_territoires.cli"]
+    builds = [  # two explicit builds and two searches that need an index, all at once
+        subprocess.Popen([*command, *args], env=env, cwd=tmp_path, stderr=subprocess.PIPE)
+        for args in (["build", "--quiet"],) * 2 + (["search", "tiers-lieux"],) * 2
+    ]
+    for process in builds:
+        _, stderr = process.communicate(timeout=600)
+        assert process.returncode == 0, stderr.decode()
+    folders = sorted(p.name for p in settings.index_dir.glob("build-*"))
+    assert len(folders) == 1 and not folders[0].endswith(".partial")
+    assert reload(settings).search("tiers-lieux").passages

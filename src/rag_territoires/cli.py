@@ -81,6 +81,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from rag_territoires.api.main import create_app
+    from rag_territoires.api.protocol import guarded_protocol
     from rag_territoires.errors import RagError
     from rag_territoires.retriever import Retriever
 
@@ -97,7 +98,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(
         f"rag-territoires API on http://{host}:{port} (docs: http://{host}:{port}/docs)", flush=True
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    http = guarded_protocol(
+        settings.max_header_bytes, settings.header_timeout_seconds, settings.body_timeout_seconds
+    )
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        http=http,
+        # X-Forwarded-For only from the configured proxies (uvicorn trusts 127.0.0.1 else)
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or [],
+        log_level="warning",
+        access_log=False,
+    )
     return 0
 
 
@@ -391,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
         field = str(error).split('"')[1] if '"' in str(error) else "?"
         print(
             f"rag-territoires: error: bad setting: RAG_TERRITOIRES_{field.upper()} must be "
-            'JSON (e.g. \'["a-long-random-key-1"]\' for a list)',
+            "JSON (e.g. '[\"a-long-random-key-1\"]' for a list)",
             file=sys.stderr,
         )
         return EXIT_ERROR

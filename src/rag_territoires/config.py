@@ -67,6 +67,13 @@ class Settings(BaseSettings):
     # per client (API key, else address); 0: no limit
     rate_limit_per_minute: int = Field(default=120, ge=0)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # the HTTP connection (api/protocol.py): a request's head, and the time to receive it
+    max_header_bytes: int = Field(default=32 * 1024, ge=1024)
+    header_timeout_seconds: float = Field(default=10.0, gt=0)
+    body_timeout_seconds: float = Field(default=30.0, gt=0)
+    # addresses of reverse proxies whose X-Forwarded-For is believed; none by default, so a
+    # client cannot pick the address its rate limit is counted under
+    trusted_proxies: list[str] = []
     data_dir: Path = Path("data")  # feedback and other files the API writes
 
     # Optional OpenAI-compatible chat-completions server that writes the answer

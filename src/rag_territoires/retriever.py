@@ -66,7 +66,10 @@ class Retriever:
                     raise
                 log.warning("%s: building it now", problem.reason)
                 index = build_index(
-                    self.settings.index_dir, *args, show_progress=self.show_progress
+                    self.settings.index_dir,
+                    *args,
+                    show_progress=self.show_progress,
+                    reuse_fresh=True,  # a concurrent start may have just built it
                 )
         self._searcher = Searcher(index, self.encoders, self.config, self.outline.by_id())
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -21,6 +21,8 @@ from rag_territoires.config import Settings
 from rag_territoires.retrieval.search import Searcher
 from rag_territoires.retriever import Retriever
 
+FAILED_KEYS_PER_MINUTE = 10
+
 
 @dataclass
 class AppState:
@@ -29,6 +31,9 @@ class AppState:
     metrics: Metrics
     limiter: RateLimiter
     llm: LlmClient | None
+    # wrong keys per client address: past it, 429 instead of 401, so keys cannot be guessed
+    # at full speed (the address is the socket's, or a trusted proxy's X-Forwarded-For)
+    failed_keys: RateLimiter = field(default_factory=lambda: RateLimiter(FAILED_KEYS_PER_MINUTE))
     ready: bool = False
 
 
@@ -54,8 +59,12 @@ api_key_header = APIKeyHeader(
 )
 
 
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
 async def require_api_key(
-    state: StateDep, key: Annotated[str | None, Depends(api_key_header)]
+    request: Request, state: StateDep, key: Annotated[str | None, Depends(api_key_header)]
 ) -> str | None:
     keys = state.settings.api_keys
     if not keys:
@@ -64,6 +73,13 @@ async def require_api_key(
     # compare_digest on every key, always: the time taken says nothing about the keys
     matches = [hmac.compare_digest(offered, k.encode()) for k in keys]
     if not any(matches):
+        wait = state.failed_keys.acquire("ip:" + _address(request))
+        if wait:
+            raise HTTPException(
+                429,
+                f"too many requests with a wrong key; retry in {wait:g} s",
+                headers={"Retry-After": f"{wait:g}"},
+            )
         raise HTTPException(
             401, "missing or invalid X-API-Key", headers={"WWW-Authenticate": "ApiKey"}
         )
@@ -76,7 +92,7 @@ async def rate_limit(
     if key:
         client = "key:" + hashlib.sha256(key.encode()).hexdigest()[:16]
     else:
-        client = "ip:" + (request.client.host if request.client else "unknown")
+        client = "ip:" + _address(request)
     wait = state.limiter.acquire(client)
     if wait:
         raise HTTPException(

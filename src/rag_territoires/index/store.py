@@ -27,6 +27,14 @@ from tqdm import tqdm
 from rag_territoires import __version__
 from rag_territoires.chunking import Chunk
 from rag_territoires.errors import IndexStateError
+from rag_territoires.index.lock import build_lock
+from rag_territoires.index.manifest import (
+    CURRENT,
+    REBUILD_HINT,
+    ExpansionFile,
+    read_current,
+    read_manifest,
+)
 from rag_territoires.index.memory import (
     SearchIndex,
     build_expansion,
@@ -39,8 +47,6 @@ from rag_territoires.retrieval.encoders import Encoder
 from rag_territoires.retrieval.expansion import ExpansionTable
 
 FORMAT_VERSION = 2  # 2: centred unit vectors, plain node units, expansion table
-CURRENT = "CURRENT"
-REBUILD_HINT = "run `rag-territoires build` to rebuild it"
 EXPANSION_FILE = "expansion.json"
 
 
@@ -65,9 +71,19 @@ def build_index(
     fingerprint: str,
     max_chars: int,
     show_progress: bool = True,
+    reuse_fresh: bool = False,
 ) -> SearchIndex:
+    """Build, one build at a time per folder (see ``lock.py``). ``reuse_fresh``: when the
+    build is only needed because no usable index existed, use the one a concurrent build
+    has just finished instead of building again."""
     try:
-        return _build(index_dir, chunks, encoders, fingerprint, max_chars, show_progress)
+        with build_lock(index_dir):
+            if reuse_fresh:
+                try:
+                    return load_index(index_dir, chunks, encoders, fingerprint, max_chars)
+                except IndexStateError:
+                    pass
+            return _build(index_dir, chunks, encoders, fingerprint, max_chars, show_progress)
     except OSError as exc:
         raise IndexStateError(f"cannot write the index in {index_dir}: {exc}") from exc
 
@@ -124,6 +140,8 @@ def _build(
     pointer = index_dir / f".{CURRENT}.{uuid.uuid4().hex[:6]}"
     pointer.write_text(build_dir.name + "\n", encoding="utf-8")
     os.replace(pointer, index_dir / CURRENT)  # the switch: atomic on POSIX
+    # under the lock, so no other build is running: older builds and the unfinished
+    # folders of killed ones can go
     for old in index_dir.glob("build-*"):
         if old != build_dir:
             shutil.rmtree(old, ignore_errors=True)
@@ -138,41 +156,44 @@ def load_index(
     max_chars: int,
 ) -> SearchIndex:
     """Load the live build, or raise ``IndexStateError`` saying why it cannot be used."""
-    pointer = index_dir / CURRENT
-    if not pointer.is_file():
-        raise IndexStateError(f"no index in {index_dir}", REBUILD_HINT)
-    build_dir = index_dir / pointer.read_text(encoding="utf-8").strip()
+    build_dir = read_current(index_dir)
     try:
-        manifest = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        text = (build_dir / "manifest.json").read_text(encoding="utf-8")
+        version = json.loads(text).get("format_version")
+    except (OSError, ValueError, AttributeError) as exc:
         raise IndexStateError(
             f"index manifest in {build_dir} is unreadable ({exc})", REBUILD_HINT
         ) from exc
-    if manifest.get("format_version") != FORMAT_VERSION:
+    if version != FORMAT_VERSION:
         raise IndexStateError(f"index in {build_dir} has an older format", REBUILD_HINT)
+    manifest = read_manifest(build_dir, text)
     expected = _expected(fingerprint, max_chars, chunks, encoders)
     for key, value in expected.items():
-        if manifest.get(key) != value:
+        if getattr(manifest, key) != value:
             raise IndexStateError(
-                f"index in {build_dir} is stale ({key} is {manifest.get(key)!r}, "
+                f"index in {build_dir} is stale ({key} is {getattr(manifest, key)!r}, "
                 f"expected {value!r})",
                 REBUILD_HINT,
             )
     dense = {}
     for encoder in encoders:
-        entry = manifest["dense"][encoder.name]
-        path = build_dir / entry["file"]
-        if not path.is_file() or _sha256(path) != entry["sha256"]:
+        entry = manifest.dense.get(encoder.name)
+        if entry is None:
+            raise IndexStateError(
+                f"index in {build_dir} has no {encoder.name} vectors", REBUILD_HINT
+            )
+        path = build_dir / entry.file
+        if not path.is_file() or _sha256(path) != entry.sha256:
             raise IndexStateError(f"index file {path} is missing or corrupt", REBUILD_HINT)
         index = faiss.read_index(str(path))
-        if index.ntotal != len(unit_owners(chunks)) or index.d != entry["dimension"]:
+        if index.ntotal != len(unit_owners(chunks)) or index.d != entry.dimension:
             raise IndexStateError(f"index file {path} does not match the manifest", REBUILD_HINT)
         dense[encoder.name] = index
-    return SearchIndex(chunks, dense, _load_expansion(build_dir, manifest["expansion"]))
+    return SearchIndex(chunks, dense, _load_expansion(build_dir, manifest.expansion))
 
 
-def _load_expansion(build_dir: Path, entry: dict) -> ExpansionTable:
-    path = build_dir / entry["file"]
-    if not path.is_file() or _sha256(path) != entry["sha256"]:
+def _load_expansion(build_dir: Path, entry: ExpansionFile) -> ExpansionTable:
+    path = build_dir / entry.file
+    if not path.is_file() or _sha256(path) != entry.sha256:
         raise IndexStateError(f"index file {path} is missing or corrupt", REBUILD_HINT)
     return ExpansionTable.from_json(path.read_text(encoding="utf-8"))

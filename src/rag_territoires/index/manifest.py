@@ -1,0 +1,74 @@
+"""What a build folder must contain, checked before anything in it is trusted.
+
+A manifest edited by hand, truncated or written by another version (``"dense": {}``,
+``null``, a list, a file name with a path in it) is refused with one clear reason, so
+the server rebuilds or says what to do, never a KeyError. The ``CURRENT`` pointer is
+checked the same way: valid UTF-8, naming a build folder and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
+
+from rag_territoires.errors import IndexStateError
+
+REBUILD_HINT = "run `rag-territoires build` to rebuild it"
+CURRENT = "CURRENT"
+BUILD_NAME = re.compile(r"^build-[0-9A-Za-z-]+$")
+
+FileName = Annotated[StrictStr, Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]*$", max_length=100)]
+Sha256 = Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class DenseFile(BaseModel):
+    file: FileName
+    dimension: Annotated[StrictInt, Field(gt=0)]
+    sha256: Sha256
+
+
+class ExpansionFile(BaseModel):
+    file: FileName
+    words: Annotated[StrictInt, Field(ge=0)]
+    sha256: Sha256
+
+
+class Manifest(BaseModel):
+    model_config = ConfigDict(extra="allow")  # build facts (built_at, timings) are free
+
+    format_version: StrictInt
+    corpus_fingerprint: StrictStr
+    chunk_max_chars: StrictInt
+    chunk_count: StrictInt
+    chunk_ids: StrictStr
+    encoders: list[StrictStr]
+    dense: dict[str, DenseFile] = Field(min_length=1)
+    expansion: ExpansionFile
+
+
+def read_manifest(build_dir: Path, text: str) -> Manifest:
+    try:
+        return Manifest.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "manifest"
+        raise IndexStateError(
+            f"index manifest in {build_dir} is malformed ({where}: {first['msg']})", REBUILD_HINT
+        ) from None
+
+
+def read_current(index_dir: Path) -> Path:
+    """The live build folder named by ``CURRENT``."""
+    pointer = index_dir / CURRENT
+    if not pointer.is_file():
+        raise IndexStateError(f"no index in {index_dir}", REBUILD_HINT)
+    try:
+        name = pointer.read_bytes().decode("utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IndexStateError(f"{pointer} is unreadable ({exc})", REBUILD_HINT) from None
+    if not BUILD_NAME.match(name):
+        raise IndexStateError(f"{pointer} does not name a build folder", REBUILD_HINT)
+    return index_dir / name

@@ -1,0 +1,197 @@
+"""The API under a hostile client: oversized and slow requests, forged forwarding headers,
+key guessing. Real `rag-territoires serve` processes on loopback, spoken to with raw
+sockets where an HTTP library would refuse to misbehave. Every wait is bounded."""
+
+import json
+import socket
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from rag_territoires.api.limits import RateLimiter
+from tests.conftest import start_api, stop
+
+KEY = "resilience-key-4f2a9c81"
+
+
+@pytest.fixture(scope="module")
+def guarded(retriever):
+    """Small limits, so each is quick to reach: 8 KB of head, 1 s for a head or a body."""
+    process, url = start_api(
+        retriever,
+        RAG_TERRITOIRES_MAX_HEADER_BYTES="8192",
+        RAG_TERRITOIRES_HEADER_TIMEOUT_SECONDS="1",
+        RAG_TERRITOIRES_BODY_TIMEOUT_SECONDS="1",
+        RAG_TERRITOIRES_API_KEYS=json.dumps([KEY]),
+        RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0",
+    )
+    yield url
+    stop(process)
+
+
+def connect(url: str) -> socket.socket:
+    host, port = url.removeprefix("http://").split(":")
+    return socket.create_connection((host, int(port)), timeout=15)
+
+
+def reply(sock: socket.socket) -> str:
+    """What the server sends until it closes (bounded by the socket's timeout)."""
+    chunks = []
+    try:
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    except (TimeoutError, ConnectionResetError):
+        pass
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def status_and_error(raw: str) -> tuple[int, dict]:
+    head, _, body = raw.partition("\r\n\r\n")
+    return int(head.split()[1]), json.loads(body)["error"]
+
+
+def test_a_huge_header_is_refused_before_it_is_read(guarded):
+    with connect(guarded) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ")
+        try:  # 4 MB offered; the server closes long before
+            for _ in range(64):
+                sock.sendall(b"a" * 65536)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        raw = reply(sock)
+    assert raw.startswith("HTTP/1.1 431"), raw[:80]
+    assert status_and_error(raw)[1]["type"] == "headers_too_large"
+    assert httpx.get(f"{guarded}/healthz").status_code == 200  # the others are served
+
+
+def test_many_headers_are_bounded_too(guarded):
+    headers = {f"x-h{i}": "v" for i in range(2000)}
+    response = httpx.get(f"{guarded}/healthz", headers=headers)
+    assert response.status_code == 431 and response.json()["error"]["type"] == "headers_too_large"
+
+
+def test_a_head_that_comes_too_slowly_is_timed_out(guarded):
+    with connect(guarded) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # and nothing more
+        raw = reply(sock)
+    status, error = status_and_error(raw)
+    assert status == 408 and "headers came too slowly" in error["message"]
+
+
+def test_a_silent_connection_is_closed(guarded):
+    with connect(guarded) as sock:
+        assert reply(sock).startswith("HTTP/1.1 408")
+
+
+def test_a_body_that_comes_too_slowly_is_timed_out(guarded):
+    with connect(guarded) as sock:
+        sock.sendall(
+            b"POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"X-API-Key: " + KEY.encode() + b'\r\nContent-Length: 100\r\n\r\n{"query"'
+        )
+        raw = reply(sock)
+    status, error = status_and_error(raw)
+    assert status == 408 and "body came too slowly" in error["message"]
+
+
+def test_a_large_body_sent_with_its_head_is_not_mistaken_for_a_large_head(guarded):
+    body = b'{"query": "tiers-lieux ?"' + b" " * 50_000 + b"}"
+    with connect(guarded) as sock:
+        sock.sendall(
+            b"POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Connection: close\r\nX-API-Key: " + KEY.encode() + b"\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+        )
+        raw = reply(sock)
+    assert raw.startswith("HTTP/1.1 200"), raw[:200]
+
+
+def test_kept_alive_requests_each_get_their_own_time(guarded):
+    with httpx.Client() as client:
+        for _ in range(3):
+            assert client.get(f"{guarded}/healthz").status_code == 200
+            time.sleep(0.6)  # under the 1 s limit each time, over it in total
+
+
+def test_invalid_http_gets_a_json_400(guarded):
+    with connect(guarded) as sock:
+        sock.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+        status, error = status_and_error(reply(sock))
+    assert status == 400 and error["type"] == "invalid_http"
+
+
+def test_wrong_keys_are_throttled_and_the_right_key_still_works(guarded):
+    statuses = [
+        httpx.post(f"{guarded}/v1/search", json={"query": "x"}, headers={"X-API-Key": f"k{i}"})
+        for i in range(15)
+    ]
+    codes = [r.status_code for r in statuses]
+    assert codes[:10] == [401] * 10 and set(codes[10:]) == {429}
+    assert int(statuses[-1].headers["Retry-After"]) >= 1
+    ok = httpx.post(f"{guarded}/v1/search", json={"query": "x"}, headers={"X-API-Key": KEY})
+    assert ok.status_code == 200
+
+
+def forged(url: str, n: int) -> list[int]:
+    return [
+        httpx.post(
+            f"{url}/v1/search",
+            json={"query": "tiers-lieux ?"},
+            headers={"X-Forwarded-For": f"10.0.{i // 250}.{i % 250 + 1}"},
+        ).status_code
+        for i in range(n)
+    ]
+
+
+def test_forwarded_addresses_are_ignored_unless_the_proxy_is_trusted(retriever):
+    process, url = start_api(retriever, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="3")
+    try:
+        assert forged(url, 6).count(429) == 3  # one client, whatever it claims to be
+    finally:
+        stop(process)
+    process, url = start_api(
+        retriever,
+        RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="3",
+        RAG_TERRITOIRES_TRUSTED_PROXIES='["127.0.0.1"]',
+    )
+    try:  # behind a trusted proxy, each visitor has a bucket of its own
+        assert forged(url, 6).count(429) == 0
+    finally:
+        stop(process)
+
+
+def test_idle_buckets_are_dropped(monkeypatch):
+    limiter = RateLimiter(per_minute=60)
+    clock = [1000.0]
+    monkeypatch.setattr("rag_territoires.api.limits.time.monotonic", lambda: clock[0])
+    for i in range(40_000):
+        limiter.acquire(f"ip:{i}")
+    assert len(limiter) >= 39_000
+    clock[0] += 61  # every bucket is full again
+    for _ in range(RateLimiter.PRUNE_EVERY):
+        limiter.acquire("ip:active")
+    assert len(limiter) == 1
+    assert limiter.acquire("ip:active") > 0  # a busy client keeps its (empty) bucket
+
+
+def test_probes_are_answered_while_a_long_search_runs(retriever):
+    """A search of a long text runs off the event loop: the probe sent after it starts
+    comes back before it ends. (Order, not time: no threshold on a shared machine.)"""
+    process, url = start_api(retriever, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0")
+    cjk = "".join(chr(0x4E00 + (i * 7919) % 2000) for i in range(2000))
+    body = {"query": cjk, "history": [cjk] * 9}  # ~60 KB, hundreds of ms of CPU
+    done: list[str] = []
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            search = pool.submit(
+                lambda: (httpx.post(f"{url}/v1/search", json=body, timeout=60), done.append("s"))
+            )
+            time.sleep(0.05)  # the search has started
+            probes = [httpx.get(f"{url}/healthz").status_code for _ in range(5)]
+            done.append("probes")
+            assert search.result()[0].status_code == 200
+        assert probes == [200] * 5 and done == ["probes", "s"]
+    finally:
+        stop(process)
