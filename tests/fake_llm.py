@@ -4,7 +4,8 @@ The requested model name picks its behaviour: ``good`` (cites [1] and a bogus
 [99]), ``slow`` (answers after 3 s), ``garbage`` (200 with a body that is not
 JSON), ``error`` (HTTP 500), ``uncited`` (an answer with no marker), ``drip`` (a valid
 reply sent one byte every 0.2 s), ``drip_headers`` (the status line and headers sent that
-way), ``huge`` (a 5 MB answer).
+way), ``huge`` (a 5 MB answer), ``hostile`` (markup,
+links, terminal escapes and a NUL around a real marker).
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ def _reply(mode: str) -> dict:
         "slow": "Trop tard [1].",
         "uncited": "Je pense que oui.",
         "huge": "Selon les notes [1] " + "bla " * 1_250_000,
+        "hostile": "Voir [1](http://evil.example) ![x](http://evil.example/t.png) "
+        "<script>alert(1)</script>\x1b[31mrouge\x1b[0m\x00 [ici](javascript:alert(1))",
     }[mode]
     return {
         "id": "x",

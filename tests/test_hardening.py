@@ -31,7 +31,18 @@ def test_weak_or_empty_api_keys_are_refused_at_start(keys, message):
 
 @pytest.mark.parametrize(
     ("setting", "value"),
-    [("port", 99999), ("port", 0), ("rate_limit_per_minute", -5), ("max_body_bytes", -1)],
+    [
+        ("port", 99999),
+        ("port", 0),
+        ("rate_limit_per_minute", -5),
+        ("max_body_bytes", -1),
+        ("max_header_bytes", 10),
+        ("header_timeout_seconds", 0),
+        ("body_timeout_seconds", -1),
+        ("failed_keys_per_minute", -1),
+        ("llm_max_reply_bytes", 0),
+        ("llm_max_concurrent", 0),
+    ],
 )
 def test_settings_out_of_range_are_refused(setting, value):
     with pytest.raises(ValidationError):

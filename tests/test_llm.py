@@ -66,6 +66,12 @@ def test_a_failing_model_falls_back_to_the_extractive_answer(retriever, llm_url,
     assert data["citations"]
 
 
+def test_the_models_markup_never_reaches_clients(retriever, llm_url):
+    data = chat_with(retriever, llm_url, "hostile")
+    assert data["generator"] == "llm"
+    assert data["answer"] == "Voir [1] x alert(1)rouge ici"
+
+
 def test_answers_written_at_once_are_bounded(retriever, llm_url):
     settings = {
         "llm_base_url": llm_url,

@@ -257,10 +257,21 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.load:
+        from rag_territoires.evaluation.load import run_load
+
+        print(run_load(searches=args.searches, chats=args.chats, clients=args.clients))
+        return 0
     from rag_territoires.evaluation.benchmark import run
 
     print(run(repeats=args.repeats))
     return 0
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1, not {value!r}")
+    return int(value)
 
 
 def _top_k(value: str) -> int:
@@ -382,6 +393,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser("bench", help="measure search latency and throughput over HTTP")
     bench.add_argument("--repeats", type=int, default=300, help="requests per measurement")
+    bench.add_argument(
+        "--load",
+        action="store_true",
+        help="the long run instead: many clients, a misbehaving language model, probes, memory",
+    )
+    bench.add_argument("--searches", type=_positive, default=10_000, help="with --load")
+    bench.add_argument("--chats", type=_positive, default=2_000, help="with --load")
+    bench.add_argument("--clients", type=_positive, default=16, help="with --load")
     bench.set_defaults(func=cmd_bench)
 
     return parser

@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     cors_origins: list[str] = []  # browser origins allowed to call the API
     # per client (API key, else address); 0: no limit
     rate_limit_per_minute: int = Field(default=120, ge=0)
+    failed_keys_per_minute: int = Field(default=10, ge=0)  # wrong keys per address, then 429
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     # the HTTP connection (api/protocol.py): a request's head, and the time to receive it
     max_header_bytes: int = Field(default=32 * 1024, ge=1024)

@@ -26,6 +26,15 @@ from rag_territoires.errors import RagError
 from rag_territoires.schema import Citation
 
 MARKER = re.compile(r"\[(\d{1,4})\]")  # a marker is a small number: "[" + 5,000 digits is not
+# What a model's text may not carry to clients that render it (the chat page escapes it,
+# other integrations might not): terminal escapes, control characters, HTML tags, and
+# Markdown images and links (kept as their text; "[1](http://...)" stays the marker [1]).
+_ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|[@-_])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_TARGET = r"\((?:[^()]|\([^()]*\))*\)"  # "(url)", with one level of parentheses inside
+_IMAGE = re.compile(r"!\[([^\]]*)\]" + _TARGET)
+_LINK = re.compile(r"\[([^\]]+)\]" + _TARGET)
 LANGUAGE_NAMES = {"fr": "French", "en": "English"}
 
 
@@ -51,6 +60,14 @@ def _prompt(question: str, history: Sequence[str], citations: Sequence[Citation]
     )
     user = f"Quotes:\n{quotes}\n\nEarlier questions:\n{earlier}\n\nQuestion: {question}"
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+def plain_text(text: str) -> str:
+    """The model's answer as plain text (see above)."""
+    text = _CONTROL.sub("", _ANSI.sub("", text))
+    text = _IMAGE.sub(lambda m: m[1], text)
+    text = _LINK.sub(lambda m: f"[{m[1]}]" if m[1].isdigit() else m[1], text)
+    return _TAG.sub("", text).strip()
 
 
 class LlmClient:
@@ -115,7 +132,7 @@ class LlmClient:
         if not self._slots.acquire(blocking=False):
             raise LlmError(f"the language model is busy ({self.max_concurrent} answers at once)")
         try:
-            text = self._complete(_prompt(question, history, citations, language))
+            text = plain_text(self._complete(_prompt(question, history, citations, language)))
         finally:
             self._slots.release()
         known = {c.n for c in citations}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -21,8 +21,6 @@ from rag_territoires.config import Settings
 from rag_territoires.retrieval.search import Searcher
 from rag_territoires.retriever import Retriever
 
-FAILED_KEYS_PER_MINUTE = 10
-
 
 @dataclass
 class AppState:
@@ -33,7 +31,7 @@ class AppState:
     llm: LlmClient | None
     # wrong keys per client address: past it, 429 instead of 401, so keys cannot be guessed
     # at full speed (the address is the socket's, or a trusted proxy's X-Forwarded-For)
-    failed_keys: RateLimiter = field(default_factory=lambda: RateLimiter(FAILED_KEYS_PER_MINUTE))
+    failed_keys: RateLimiter
     ready: bool = False
 
 
@@ -73,7 +71,8 @@ async def require_api_key(
     # compare_digest on every key, always: the time taken says nothing about the keys
     matches = [hmac.compare_digest(offered, k.encode()) for k in keys]
     if not any(matches):
-        wait = state.failed_keys.acquire("ip:" + _address(request))
+        # a missing key guesses nothing; a wrong one is counted
+        wait = state.failed_keys.acquire("ip:" + _address(request)) if key else 0
         if wait:
             raise HTTPException(
                 429,

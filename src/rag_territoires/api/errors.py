@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from rag_territoires.errors import IndexStateError, QueryError, RagError, StorageError
@@ -40,7 +41,37 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
     return error_response(422, "invalid_request", message, fields=fields)
 
 
+class ErrorBody(BaseModel):
+    type: str = Field(description="A stable code: invalid_request, unauthorized, ...")
+    message: str = Field(description="What went wrong, for a person (English).")
+    reason: str | None = Field(None, description="Why a question was refused (422).")
+    fields: list[dict] | None = Field(None, description="Each invalid field (422).")
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+def _documented(description: str) -> dict:
+    return {"model": ErrorResponse, "description": description}
+
+
+# Every /v1 route may answer these (routes add their own): the OpenAPI schema says so.
+V1_ERRORS = {
+    400: _documented("The body is not valid JSON (or not UTF-8)."),
+    401: _documented("Missing or wrong X-API-Key (when keys are configured)."),
+    413: _documented("The body is over the size limit."),
+    422: _documented("The request is well-formed JSON but invalid; see `fields`/`reason`."),
+    429: _documented("Too many requests (or wrong keys); see Retry-After."),
+    503: _documented("The index is not ready, or feedback cannot be recorded."),
+}
+NOT_FOUND = {404: _documented("No such passage, document or lines.")}
+
+
 async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+    if exc.status_code == 400 and str(exc.detail) == "There was an error parsing the body":
+        # FastAPI's words for a body that is not UTF-8 (or not decodable): not valid JSON
+        return error_response(400, "invalid_json", "the request body is not valid JSON")
     kinds = {
         401: "unauthorized",
         404: "not_found",

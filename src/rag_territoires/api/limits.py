@@ -1,4 +1,5 @@
-"""Request limits: body size (an ASGI middleware) and a per-client rate limit."""
+"""Request limits: body size (an ASGI middleware), a per-client rate limit, and CORS
+refusals in the API's JSON."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import math
 import threading
 import time
 
+from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -106,3 +110,19 @@ class RateLimiter:
             for client, (tokens, last) in self._buckets.items()
             if tokens + (now - last) * self.refill < self.capacity
         }
+
+
+class JsonCorsMiddleware(CORSMiddleware):
+    """Starlette's CORS, whose refused preflights are plain text, answering in JSON."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code < 400:
+            return response
+        message = response.body.decode("utf-8", "replace").lower()
+        headers = {k: v for k, v in response.headers.items() if k.lower() == "vary"}
+        return JSONResponse(
+            {"error": {"type": "cors_refused", "message": message}},
+            status_code=response.status_code,
+            headers=headers,
+        )

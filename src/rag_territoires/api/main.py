@@ -9,14 +9,14 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 
 from rag_territoires import __version__
 from rag_territoires.answer.llm import LlmClient
 from rag_territoires.api import errors
 from rag_territoires.api.deps import AppState
-from rag_territoires.api.limits import BodySizeLimit, RateLimiter
+from rag_territoires.api.limits import BodySizeLimit, JsonCorsMiddleware, RateLimiter
 from rag_territoires.api.metrics import Metrics, MetricsMiddleware
 from rag_territoires.api.routes import browse, chat, feedback, health, search
 from rag_territoires.config import Settings
@@ -51,8 +51,14 @@ def _llm(settings: Settings) -> LlmClient | None:
 
 def create_app(settings: Settings | None = None, retriever: Retriever | None = None) -> FastAPI:
     settings = settings or Settings()
-    app = FastAPI(
-        title="rag-territoires", version=__version__, description=DESCRIPTION, lifespan=lifespan
+    app = FastAPIOffline(  # /docs and /redoc served from the package: they work offline
+        title="rag-territoires",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        # no redirect from /v1/search/ to /v1/search: it would echo the Host header into
+        # Location, before the key check
+        redirect_slashes=False,
     )
     metrics = Metrics()
     app.state.rag = AppState(
@@ -60,13 +66,14 @@ def create_app(settings: Settings | None = None, retriever: Retriever | None = N
         retriever=retriever or Retriever(settings),
         metrics=metrics,
         limiter=RateLimiter(settings.rate_limit_per_minute),
+        failed_keys=RateLimiter(settings.failed_keys_per_minute),
         llm=_llm(settings),
     )
     errors.install(app)
     # Added inner to outer: metrics see every answer, refusals of oversize bodies included.
     if settings.cors_origins:  # none configured: no CORS headers, browsers refuse other sites
         app.add_middleware(
-            CORSMiddleware,
+            JsonCorsMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type", "X-API-Key"],

@@ -8,9 +8,19 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+)
 from pydantic_core import PydanticCustomError
 
+from rag_territoires.config import MAX_QUERY_CHARS
 from rag_territoires.errors import QueryError
 from rag_territoires.retrieval.search import validate_query
 
@@ -38,8 +48,37 @@ def _text(value: str) -> str:
     return value
 
 
-Question = Annotated[StrictStr, AfterValidator(_question)]
-TopK = Annotated[StrictInt, Field(ge=1, le=50, description="Number of passages (1-50).")]
+# The rules above, as JSON Schema patterns (for clients and for schemathesis; pydantic
+# checks them in the validators, with a reason for each): no control characters, and a
+# question has a character that is not a space. (Lone surrogates are refused too, but a
+# pattern cannot name them: they are not characters, and UTF-8 cannot carry them.)
+_NOT_TEXT = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f"
+_NOT_QUESTION = _NOT_TEXT + "\\u0080-\\u009f"
+QUESTION_SCHEMA = {
+    "minLength": 1,
+    "maxLength": MAX_QUERY_CHARS,
+    "pattern": f"^[^{_NOT_QUESTION}]*[^\\s{_NOT_QUESTION}][^{_NOT_QUESTION}]*$",
+}
+TEXT_SCHEMA = {"maxLength": MAX_ASSISTANT_CHARS, "pattern": f"^[^{_NOT_TEXT}]*$"}
+
+Question = Annotated[StrictStr, AfterValidator(_question), Field(json_schema_extra=QUESTION_SCHEMA)]
+Text = Annotated[StrictStr, AfterValidator(_text), Field(json_schema_extra=TEXT_SCHEMA)]
+
+
+def _integral(value: object) -> object:
+    """JSON has one number type: 5.0 is the integer 5 (as JSON Schema says). "5" and true
+    stay errors, as strict types want."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def integer(**bounds: int) -> object:
+    """A strict integer within ``bounds`` (ge, le...) that accepts 5.0 as 5."""
+    return Annotated[StrictInt, Field(**bounds), BeforeValidator(_integral)]
+
+
+TopK = Annotated[integer(ge=1, le=50), Field(description="Number of passages (1-50).")]
 
 
 class SearchRequest(BaseModel):
@@ -61,10 +100,19 @@ class SearchRequest(BaseModel):
     )
 
 
-class ChatMessage(BaseModel):
+class UserMessage(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    role: Literal["user", "assistant"]
-    content: Annotated[StrictStr, AfterValidator(_text)]
+    role: Literal["user"]
+    content: Question
+
+
+class AssistantMessage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: Literal["assistant"]
+    content: Text
+
+
+ChatMessage = Annotated[UserMessage | AssistantMessage, Field(discriminator="role")]
 
 
 class ChatRequest(BaseModel):

@@ -8,10 +8,13 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel
 
 from rag_territoires.api.deps import V1_GUARDS, SearcherDep, StateDep
+from rag_territoires.api.errors import NOT_FOUND, V1_ERRORS
 from rag_territoires.notes.outline import Node
 from rag_territoires.schema import Source
 
-router = APIRouter(prefix="/v1", tags=["browse"], dependencies=V1_GUARDS)
+router = APIRouter(
+    prefix="/v1", tags=["browse"], dependencies=V1_GUARDS, responses={**V1_ERRORS, **NOT_FOUND}
+)
 MAX_LINES = 1000
 DOC = "seminaire-territoires-ruraux-carte-mentale.txt"
 PASSAGE_EXAMPLE = {

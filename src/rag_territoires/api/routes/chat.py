@@ -10,10 +10,11 @@ from fastapi.responses import StreamingResponse
 
 from rag_territoires.answer.chat import Message, answer_chat
 from rag_territoires.api.deps import V1_GUARDS, SearcherDep, StateDep
+from rag_territoires.api.errors import V1_ERRORS
 from rag_territoires.api.models import ChatRequest
 from rag_territoires.schema import ChatAnswer
 
-router = APIRouter(prefix="/v1", tags=["chat"], dependencies=V1_GUARDS)
+router = APIRouter(prefix="/v1", tags=["chat"], dependencies=V1_GUARDS, responses=V1_ERRORS)
 
 SSE_DESCRIPTION = """With `"stream": true`, `text/event-stream` events, in order:
 `answer` (data `{"delta": "..."}`, the answer text piece by piece), `citations`

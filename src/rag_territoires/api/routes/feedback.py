@@ -21,19 +21,61 @@ from pydantic import (
 )
 
 from rag_territoires.api.deps import V1_GUARDS, StateDep
-from rag_territoires.api.models import MAX_MESSAGES, Question, _text
+from rag_territoires.api.errors import V1_ERRORS
+from rag_territoires.api.models import (
+    MAX_MESSAGES,
+    TEXT_SCHEMA,
+    Question,
+    Text,
+    _text,
+    integer,
+)
 from rag_territoires.errors import StorageError
-from rag_territoires.schema import Citation
 
 log = logging.getLogger(__name__)
-router = APIRouter(prefix="/v1", tags=["feedback"], dependencies=V1_GUARDS)
+router = APIRouter(prefix="/v1", tags=["feedback"], dependencies=V1_GUARDS, responses=V1_ERRORS)
 _write_lock = threading.Lock()  # one line at a time, whole
+
+# What the page sends back of an answer's citations, checked as strictly as the rest:
+# the file is read by people and by `rag-territoires feedback`, so no control characters,
+# no impossible lines, bounded sizes.
+SHORT = 2000
+ShortText = Annotated[
+    StrictStr,
+    AfterValidator(_text),
+    Field(max_length=SHORT, json_schema_extra={**TEXT_SCHEMA, "maxLength": SHORT}),
+]
+Line = integer(ge=1, le=10_000_000)
+
+
+class FeedbackSource(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    document: Annotated[StrictStr, Field(pattern=r"^[^/\\\x00-\x1f]{1,200}$")]
+    line_start: Line
+    line_end: Line
+
+
+class FeedbackCitation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    n: integer(ge=1, le=10_000)
+    passage_id: Annotated[StrictStr, Field(pattern=r"^[0-9A-Za-z_-]{1,100}$")]
+    quote: ShortText
+    branch: list[ShortText] = Field(max_length=30)
+    source: FeedbackSource
 
 
 class FeedbackRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
+            # a rating, a comment that says something, or both (checked below)
+            "anyOf": [
+                {"properties": {"rating": {"enum": ["up", "down"]}}, "required": ["rating"]},
+                {
+                    "properties": {"comment": {"type": "string", "pattern": "\\S"}},
+                    "required": ["comment"],
+                },
+            ],
             "examples": [
                 {
                     "question": "Comment renforcer l'ingénierie territoriale ?",
@@ -42,16 +84,16 @@ class FeedbackRequest(BaseModel):
                     "rating": "down",
                     "comment": "Il manque la branche sur l'animation des territoires.",
                 }
-            ]
+            ],
         },
     )
     question: Question
-    answer: Annotated[StrictStr, AfterValidator(_text)]
-    citations: list[Citation] = Field(default_factory=list, max_length=MAX_MESSAGES * 2)
+    answer: Text
+    citations: list[FeedbackCitation] = Field(default_factory=list, max_length=MAX_MESSAGES * 2)
     rating: Literal["up", "down"] | None = Field(
         None, description="Thumbs up or down; null for a comment given without a rating."
     )
-    comment: Annotated[StrictStr, AfterValidator(_text), Field(max_length=2000)] | None = None
+    comment: ShortText | None = None
 
     @model_validator(mode="after")
     def _rated_or_commented(self) -> FeedbackRequest:
@@ -88,7 +130,9 @@ def feedback(body: FeedbackRequest, state: StateDep) -> FeedbackReceipt:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with _write_lock, path.open("a", encoding="utf-8") as out:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            line = json.dumps(record, ensure_ascii=False)
+            # U+2028/2029 end a line for JavaScript and some JSONL readers: escaped
+            out.write(line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n")
     except OSError as exc:
         log.error("cannot record feedback in %s: %s", path, exc.strerror or exc)
         raise StorageError("the feedback cannot be recorded now; try again later") from exc

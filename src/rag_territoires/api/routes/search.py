@@ -8,10 +8,11 @@ from fastapi import APIRouter, Response
 from starlette.concurrency import run_in_threadpool
 
 from rag_territoires.api.deps import V1_GUARDS, SearcherDep, StateDep
+from rag_territoires.api.errors import V1_ERRORS
 from rag_territoires.api.models import SearchRequest
 from rag_territoires.schema import SearchResult
 
-router = APIRouter(prefix="/v1", tags=["search"], dependencies=V1_GUARDS)
+router = APIRouter(prefix="/v1", tags=["search"], dependencies=V1_GUARDS, responses=V1_ERRORS)
 INLINE_CHARS = 200  # up to this much text (question and history), ~2-6 ms of CPU
 
 EXAMPLE = {

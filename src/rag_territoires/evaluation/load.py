@@ -1,0 +1,174 @@
+"""The long resilience run (`rag-territoires bench --load`): a real server on loopback
+under many concurrent clients, with a language model that misbehaves.
+
+1. ``searches`` searches from ``clients`` clients at once;
+2. ``chats`` chats from ``clients`` clients at once, the language model being a local
+   server that drips its reply one byte every 0.1 s (so every chat that reaches it is cut
+   at the deadline, and the others find it busy).
+
+Throughout, a probe asks ``/healthz`` every 50 ms. It prints errors (5xx and transport
+failures), p50/p99 per phase, the probe's p50/p99 idle and under load, and the server's
+resident memory before and after. A measurement, not a test: it asserts nothing, and
+every loop is bounded.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from rag_territoires.evaluation.benchmark import QUESTIONS
+from rag_territoires.launcher import spawn_api
+
+DRIP_SECONDS = 0.1
+LLM_DEADLINE = "2"
+
+
+class _DrippingModel(BaseHTTPRequestHandler):
+    """An OpenAI-compatible server that is far too slow: 1 byte per DRIP_SECONDS."""
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        reply = {"choices": [{"message": {"role": "assistant", "content": "Trop tard [1]."}}]}
+        body = json.dumps(reply).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            for i in range(min(len(body), 100)):  # at most 10 s, then it stops by itself
+                self.wfile.write(body[i : i + 1])
+                self.wfile.flush()
+                time.sleep(DRIP_SECONDS)
+        except OSError:
+            pass
+
+
+def _percentile(samples: list[float], q: float) -> float:
+    if not samples:
+        return float("nan")
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class _Client:
+    def __init__(self, base: str) -> None:
+        host, port = base.removeprefix("http://").split(":")
+        self.address = (host, int(port))
+        self.connection = http.client.HTTPConnection(*self.address, timeout=30)
+
+    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, float]:
+        """(status, seconds); status 0 for a transport failure (then reconnects)."""
+        data = json.dumps(body).encode() if body is not None else None
+        started = time.perf_counter()
+        try:
+            self.connection.request(method, path, data, {"Content-Type": "application/json"})
+            response = self.connection.getresponse()
+            response.read()
+            return response.status, time.perf_counter() - started
+        except (OSError, http.client.HTTPException):
+            self.connection.close()
+            self.connection = http.client.HTTPConnection(*self.address, timeout=30)
+            return 0, time.perf_counter() - started
+
+
+def _phase(base: str, clients: int, total: int, request) -> dict:
+    """``total`` requests shared by ``clients`` threads; ``request(i)`` gives (path, body)."""
+    statuses: list[int] = []
+    samples: list[float] = []
+    lock = threading.Lock()
+
+    def worker(offset: int) -> None:
+        client = _Client(base)
+        for i in range(offset, total, clients):
+            status, seconds = client.call("POST", *request(i))
+            with lock:
+                statuses.append(status)
+                samples.append(seconds)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(worker, range(clients)))
+    elapsed = time.perf_counter() - started
+    return {
+        "requests": len(statuses),
+        "errors": sum(s == 0 or s >= 500 for s in statuses),
+        "p50": _percentile(samples, 0.5),
+        "p99": _percentile(samples, 0.99),
+        "per_second": len(statuses) / elapsed,
+    }
+
+
+def _probe(base: str, stop: threading.Event, samples: list[float], limit: int = 20_000) -> None:
+    client = _Client(base)
+    while not stop.is_set() and len(samples) < limit:
+        status, seconds = client.call("GET", "/healthz")
+        samples.append(seconds if status == 200 else float("inf"))
+        time.sleep(0.05)
+
+
+def run_load(searches: int = 10_000, chats: int = 2_000, clients: int = 16) -> str:
+    model = ThreadingHTTPServer(("127.0.0.1", 0), _DrippingModel)
+    model.daemon_threads = True
+    threading.Thread(target=model.serve_forever, daemon=True).start()
+    env = {
+        "RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE": "0",
+        "RAG_TERRITOIRES_LLM_BASE_URL": f"http://127.0.0.1:{model.server_address[1]}/v1",
+        "RAG_TERRITOIRES_LLM_MODEL": "dripping",
+        "RAG_TERRITOIRES_LLM_TIMEOUT_SECONDS": LLM_DEADLINE,
+    }
+    process, base = spawn_api(env)
+    lines = []
+    try:
+        rss_before = _rss_mb(process.pid)
+        idle: list[float] = []
+        _probe(base, threading.Event(), idle, limit=100)
+        loaded: list[float] = []
+        stop = threading.Event()
+        probe = threading.Thread(target=_probe, args=(base, stop, loaded))
+        probe.start()
+        search = _phase(
+            base, clients, searches, lambda i: ("/v1/search", {"query": QUESTIONS[i % 8]})
+        )
+        chat = _phase(
+            base,
+            clients,
+            chats,
+            lambda i: ("/v1/chat", {"messages": [{"role": "user", "content": QUESTIONS[i % 8]}]}),
+        )
+        stop.set()
+        probe.join()
+        rss_after = _rss_mb(process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        model.shutdown()
+    for name, phase in (("search", search), ("chat (dripping model)", chat)):
+        lines.append(
+            f"{name:24} {phase['requests']:6} requests at {clients} clients: "
+            f"errors {phase['errors']}, p50 {phase['p50']:.1f} ms, p99 {phase['p99']:.1f} ms, "
+            f"{phase['per_second']:.0f} requests/s"
+        )
+    lines += [
+        f"/healthz idle:           p50 {_percentile(idle, 0.5):.1f} ms, "
+        f"p99 {_percentile(idle, 0.99):.1f} ms (n={len(idle)})",
+        f"/healthz under load:     p50 {_percentile(loaded, 0.5):.1f} ms, "
+        f"p99 {_percentile(loaded, 0.99):.1f} ms (n={len(loaded)}, "
+        f"failed {sum(s == float('inf') for s in loaded)})",
+        f"server memory (RSS):     {rss_before:.0f} MB before, {rss_after:.0f} MB after",
+    ]
+    return "\n".join(lines)
