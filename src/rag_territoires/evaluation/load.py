@@ -6,19 +6,21 @@ under many concurrent clients, with a language model that misbehaves.
    server that drips its reply one byte every 0.1 s (so every chat that reaches it is cut
    at the deadline, and the others find it busy).
 
-Throughout, a probe asks ``/healthz`` every 50 ms. It prints errors (5xx and transport
-failures), p50/p99 per phase, the probe's p50/p99 idle and under load, and the server's
-resident memory before and after. A measurement, not a test: it asserts nothing, and
-every loop is bounded.
+Throughout, a probe (in a process of its own) asks ``/healthz`` every 50 ms. It prints
+errors (5xx and transport failures), p50/p99 per phase, the probe's p50/p99 idle and
+under load, and the server's resident memory before and after. A measurement, not a
+test: it asserts nothing, and every loop is bounded.
 """
 
 from __future__ import annotations
 
 import http.client
 import json
+import multiprocessing
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -113,7 +115,7 @@ def _phase(base: str, clients: int, total: int, request) -> dict:
     }
 
 
-def _probe(base: str, stop: threading.Event, samples: list[float], limit: int = 20_000) -> None:
+def _probe(base: str, stop, samples, limit: int = 20_000) -> None:
     client = _Client(base)
     while not stop.is_set() and len(samples) < limit:
         status, seconds = client.call("GET", "/healthz")
@@ -121,7 +123,55 @@ def _probe(base: str, stop: threading.Event, samples: list[float], limit: int = 
         time.sleep(0.05)
 
 
-def run_load(searches: int = 10_000, chats: int = 2_000, clients: int = 16) -> str:
+def _probe_process(base: str, stop, results) -> None:
+    """The probe under load, in a process of its own: in the load generator's process it
+    would wait for the GIL behind 16 client threads and time them, not the server."""
+    samples: list[float] = []
+    _probe(base, stop, samples)
+    results.put(samples)
+
+
+@dataclass
+class LoadReport:
+    clients: int
+    phases: dict[str, dict]  # name -> requests, errors, p50, p99, per_second
+    idle_probe: list[float]
+    loaded_probe: list[float]
+    rss_before_mb: float
+    rss_after_mb: float
+
+    @property
+    def probe_failures(self) -> int:
+        return sum(s == float("inf") for s in self.loaded_probe)
+
+    def table(self) -> str:
+        lines = [
+            f"{name:24} {phase['requests']:6} requests at {self.clients} clients: "
+            f"errors {phase['errors']}, p50 {phase['p50']:.1f} ms, p99 {phase['p99']:.1f} ms, "
+            f"{phase['per_second']:.0f} requests/s"
+            for name, phase in self.phases.items()
+        ]
+        idle, loaded = self.idle_probe, self.loaded_probe
+        return "\n".join(
+            [
+                *lines,
+                f"/healthz idle:           p50 {_percentile(idle, 0.5):.1f} ms, "
+                f"p99 {_percentile(idle, 0.99):.1f} ms (n={len(idle)})",
+                f"/healthz under load:     p50 {_percentile(loaded, 0.5):.1f} ms, "
+                f"p99 {_percentile(loaded, 0.99):.1f} ms (n={len(loaded)}, "
+                f"failed {self.probe_failures})",
+                f"server memory (RSS):     {self.rss_before_mb:.0f} MB before, "
+                f"{self.rss_after_mb:.0f} MB after",
+            ]
+        )
+
+
+def measure_load(
+    searches: int = 10_000,
+    chats: int = 2_000,
+    clients: int = 16,
+    extra_env: dict[str, str] | None = None,
+) -> LoadReport:
     model = ThreadingHTTPServer(("127.0.0.1", 0), _DrippingModel)
     model.daemon_threads = True
     threading.Thread(target=model.serve_forever, daemon=True).start()
@@ -130,45 +180,42 @@ def run_load(searches: int = 10_000, chats: int = 2_000, clients: int = 16) -> s
         "RAG_TERRITOIRES_LLM_BASE_URL": f"http://127.0.0.1:{model.server_address[1]}/v1",
         "RAG_TERRITOIRES_LLM_MODEL": "dripping",
         "RAG_TERRITOIRES_LLM_TIMEOUT_SECONDS": LLM_DEADLINE,
+        **(extra_env or {}),
     }
     process, base = spawn_api(env)
-    lines = []
     try:
         rss_before = _rss_mb(process.pid)
         idle: list[float] = []
         _probe(base, threading.Event(), idle, limit=100)
-        loaded: list[float] = []
-        stop = threading.Event()
-        probe = threading.Thread(target=_probe, args=(base, stop, loaded))
+        spawn = multiprocessing.get_context("spawn")
+        stop, results = spawn.Event(), spawn.Queue()
+        probe = spawn.Process(target=_probe_process, args=(base, stop, results))
         probe.start()
-        search = _phase(
-            base, clients, searches, lambda i: ("/v1/search", {"query": QUESTIONS[i % 8]})
-        )
-        chat = _phase(
-            base,
-            clients,
-            chats,
-            lambda i: ("/v1/chat", {"messages": [{"role": "user", "content": QUESTIONS[i % 8]}]}),
-        )
-        stop.set()
-        probe.join()
+        try:
+            search = _phase(
+                base, clients, searches, lambda i: ("/v1/search", {"query": QUESTIONS[i % 8]})
+            )
+            chat = _phase(
+                base,
+                clients,
+                chats,
+                lambda i: (
+                    "/v1/chat",
+                    {"messages": [{"role": "user", "content": QUESTIONS[i % 8]}]},
+                ),
+            )
+        finally:
+            stop.set()
+            loaded = results.get(timeout=60)
+            probe.join(timeout=60)
         rss_after = _rss_mb(process.pid)
     finally:
         process.terminate()
         process.wait(timeout=20)
         model.shutdown()
-    for name, phase in (("search", search), ("chat (dripping model)", chat)):
-        lines.append(
-            f"{name:24} {phase['requests']:6} requests at {clients} clients: "
-            f"errors {phase['errors']}, p50 {phase['p50']:.1f} ms, p99 {phase['p99']:.1f} ms, "
-            f"{phase['per_second']:.0f} requests/s"
-        )
-    lines += [
-        f"/healthz idle:           p50 {_percentile(idle, 0.5):.1f} ms, "
-        f"p99 {_percentile(idle, 0.99):.1f} ms (n={len(idle)})",
-        f"/healthz under load:     p50 {_percentile(loaded, 0.5):.1f} ms, "
-        f"p99 {_percentile(loaded, 0.99):.1f} ms (n={len(loaded)}, "
-        f"failed {sum(s == float('inf') for s in loaded)})",
-        f"server memory (RSS):     {rss_before:.0f} MB before, {rss_after:.0f} MB after",
-    ]
-    return "\n".join(lines)
+    phases = {"search": search, "chat (dripping model)": chat}
+    return LoadReport(clients, phases, idle, loaded, rss_before, rss_after)
+
+
+def run_load(searches: int = 10_000, chats: int = 2_000, clients: int = 16) -> str:
+    return measure_load(searches, chats, clients).table()

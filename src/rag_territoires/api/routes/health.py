@@ -16,7 +16,9 @@ router = APIRouter(tags=["health"])
     summary="The process is alive",
     responses={200: {"content": {"application/json": {"example": {"status": "ok"}}}}},
 )
-def healthz() -> dict[str, str]:
+async def healthz() -> dict[str, str]:
+    # async, as /readyz: a probe must not wait for a worker thread (and the GIL) behind
+    # busy routes; on the event loop it waits for one search at most
     return {"status": "ok"}
 
 
@@ -39,7 +41,7 @@ def healthz() -> dict[str, str]:
         503: {"content": {"application/json": {"example": {"status": "loading"}}}},
     },
 )
-def readyz(state: StateDep) -> JSONResponse:
+async def readyz(state: StateDep) -> JSONResponse:
     if not state.ready:
         return JSONResponse({"status": "loading"}, status_code=503)
     retriever = state.retriever
