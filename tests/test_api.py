@@ -288,6 +288,9 @@ def test_openapi_documents_every_route_with_examples(client):
         "/healthz",
         "/readyz",
         "/metrics",
+        "/v1/widget-tokens",
+        "/widget/v1/rag-territoires.js",
+        "/widget/v1/chat",
     ]:
         assert path in paths
     for path, operations in paths.items():

@@ -3,7 +3,6 @@ desktop width and at a phone's, as a staff member uses it."""
 
 import os
 import shutil
-import subprocess
 import time
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from rag_territoires.launcher import free_port, ui_command
-from tests.conftest import start_api, stop, wait_until_ready
+from tests.conftest import spawn, start_api, stop
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"  # Debian's chromium-driver; nothing is downloaded
@@ -28,16 +27,8 @@ SCREENSHOTS = os.environ.get("RAG_TERRITOIRES_SCREENSHOTS")
 
 def serve_page(api_url: str):
     port = free_port()
-    process = subprocess.Popen(
-        ui_command("127.0.0.1", port),
-        env={**os.environ, "RAG_TERRITOIRES_UI_API_URL": api_url},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_until_ready(f"{url}/_stcore/health", process)
-    return process, url
+    env = {"RAG_TERRITOIRES_UI_API_URL": api_url}
+    return spawn(ui_command("127.0.0.1", port), port, "/_stcore/health", env)
 
 
 @pytest.fixture(scope="module")

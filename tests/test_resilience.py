@@ -276,8 +276,12 @@ def test_feedback_escapes_line_separators(retriever, tmp_path):
     assert json.loads(raw)["comment"] == "un\u2028deux"
 
 
-def test_the_documentation_page_needs_no_cdn(client):
-    page = client.get("/docs").text
+def test_the_documentation_page_needs_no_cdn_and_runs_under_a_strict_policy(client):
+    response = client.get("/docs")
+    page = response.text
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self' 'sha256-" in policy and "unsafe-eval" not in policy
+    assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
     scripts = [part.split('"')[1] for part in page.split("src=")[1:]]
     assert scripts and all(s.startswith("/") for s in scripts), scripts
     assert "cdn" not in page.lower()

@@ -6,16 +6,19 @@ evaluation set (see eval/); each can be overridden for an experiment.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rag_territoires.chunking import DEFAULT_MAX_CHARS
 
 MAX_QUERY_CHARS = 2000
+# asymmetric only: never "none", never a shared secret a public key could pass for
+OIDC_ALGORITHMS = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384"}
 MIN_KEY_CHARS = 16
 
 
@@ -72,6 +75,19 @@ class Settings(BaseSettings):
     max_header_bytes: int = Field(default=32 * 1024, ge=1024)
     header_timeout_seconds: float = Field(default=10.0, gt=0)
     body_timeout_seconds: float = Field(default=30.0, gt=0)
+    # the embeddable widget (api/widget.py): page origins allowed to use it; a secret for
+    # its tokens (empty: random per process); tokens required even without API keys
+    widget_origins: list[str] = []
+    widget_secret: str = ""
+    widget_require_token: bool = False
+    # intranet single sign-on (api/oidc.py): bearer JWTs from this OpenID Connect provider
+    # are accepted instead of keys; all three of issuer, audience and JWKS address, or none
+    oidc_issuer: str = ""
+    oidc_audience: str = ""
+    oidc_jwks_url: str = ""
+    oidc_algorithms: list[str] = ["RS256"]
+    oidc_leeway_seconds: int = Field(default=60, ge=0, le=300)
+    oidc_jwks_refetch_seconds: float = Field(default=30.0, ge=0)  # after an unknown key id
     # addresses of reverse proxies whose X-Forwarded-For is believed; none by default, so a
     # client cannot pick the address its rate limit is counted under
     trusted_proxies: list[str] = []
@@ -84,6 +100,24 @@ class Settings(BaseSettings):
     llm_timeout_seconds: float = Field(default=20.0, gt=0)  # for the whole exchange
     llm_max_reply_bytes: int = Field(default=256 * 1024, ge=1024)
     llm_max_concurrent: int = Field(default=4, ge=1)  # answers written at once; others: extractive
+
+    @model_validator(mode="after")
+    def _oidc_whole(self) -> Settings:
+        given = [bool(self.oidc_issuer), bool(self.oidc_audience), bool(self.oidc_jwks_url)]
+        if any(given) and not all(given):
+            raise ValueError("OIDC needs RAG_TERRITOIRES_OIDC_ISSUER, _AUDIENCE and _JWKS_URL")
+        if not self.oidc_algorithms or set(self.oidc_algorithms) - OIDC_ALGORITHMS:
+            raise ValueError(f"OIDC algorithms must be among {sorted(OIDC_ALGORITHMS)}")
+        return self
+
+    @field_validator("widget_origins")
+    @classmethod
+    def _origins_are_origins(cls, origins: list[str]) -> list[str]:
+        """An origin is scheme://host[:port], as a browser sends it: no path, no "*"."""
+        for origin in origins:
+            if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?", origin):
+                raise ValueError(f"{origin!r} is not an origin like https://intranet.example")
+        return origins
 
     @field_validator("api_keys")
     @classmethod

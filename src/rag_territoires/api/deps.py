@@ -13,10 +13,13 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import APIKeyHeader
+from starlette.concurrency import run_in_threadpool
 
 from rag_territoires.answer.llm import LlmClient
 from rag_territoires.api.limits import RateLimiter
 from rag_territoires.api.metrics import Metrics
+from rag_territoires.api.oidc import OidcError, OidcVerifier
+from rag_territoires.api.widget import WidgetTokens
 from rag_territoires.config import Settings
 from rag_territoires.retrieval.search import Searcher
 from rag_territoires.retriever import Retriever
@@ -32,6 +35,8 @@ class AppState:
     # wrong keys per client address: past it, 429 instead of 401, so keys cannot be guessed
     # at full speed (the address is the socket's, or a trusted proxy's X-Forwarded-For)
     failed_keys: RateLimiter
+    widget_tokens: WidgetTokens
+    oidc: OidcVerifier | None = None
     ready: bool = False
 
 
@@ -57,42 +62,56 @@ api_key_header = APIKeyHeader(
 )
 
 
-def _address(request: Request) -> str:
+def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+async def bearer_claims(request: Request, state: StateDep) -> dict | None:
+    """The claims of a valid OIDC bearer token, None when there is none to check, or
+    ``OidcError`` (the JWKS fetch, when needed, runs off the event loop)."""
+    header = request.headers.get("authorization", "")
+    if state.oidc is None or not header.startswith("Bearer "):
+        return None
+    return await run_in_threadpool(state.oidc.verify, header[7:].strip())
 
 
 async def require_api_key(
     request: Request, state: StateDep, key: Annotated[str | None, Depends(api_key_header)]
 ) -> str | None:
+    """The caller's identity for the rate limit ("key:..." or "sub:..."), or None when the
+    API is open. A key, or an OIDC bearer token, when either is configured."""
     keys = state.settings.api_keys
-    if not keys:
+    if not keys and state.oidc is None:
         return None
     offered = (key or "").encode()
     # compare_digest on every key, always: the time taken says nothing about the keys
     matches = [hmac.compare_digest(offered, k.encode()) for k in keys]
-    if not any(matches):
-        # a missing key guesses nothing; a wrong one is counted
-        wait = state.failed_keys.acquire("ip:" + _address(request)) if key else 0
-        if wait:
-            raise HTTPException(
-                429,
-                f"too many requests with a wrong key; retry in {wait:g} s",
-                headers={"Retry-After": f"{wait:g}"},
-            )
+    if any(matches):
+        return "key:" + hashlib.sha256(offered).hexdigest()[:16]
+    why = "missing or invalid X-API-Key"
+    if state.oidc is not None and not key:
+        try:
+            claims = await bearer_claims(request, state)
+        except OidcError as error:
+            claims, why = None, str(error)
+        if claims is not None:
+            return "sub:" + hashlib.sha256(str(claims.get("sub")).encode()).hexdigest()[:16]
+    # a missing credential guesses nothing; a wrong one is counted
+    guessing = key or request.headers.get("authorization")
+    wait = state.failed_keys.acquire("ip:" + client_address(request)) if guessing else 0
+    if wait:
         raise HTTPException(
-            401, "missing or invalid X-API-Key", headers={"WWW-Authenticate": "ApiKey"}
+            429,
+            f"too many requests with a wrong key; retry in {wait:g} s",
+            headers={"Retry-After": f"{wait:g}"},
         )
-    return key
+    raise HTTPException(401, why, headers={"WWW-Authenticate": "ApiKey, Bearer"})
 
 
 async def rate_limit(
     request: Request, state: StateDep, key: Annotated[str | None, Depends(require_api_key)]
 ) -> None:
-    if key:
-        client = "key:" + hashlib.sha256(key.encode()).hexdigest()[:16]
-    else:
-        client = "ip:" + _address(request)
-    wait = state.limiter.acquire(client)
+    wait = state.limiter.acquire(key or "ip:" + client_address(request))
     if wait:
         raise HTTPException(
             429, f"too many requests; retry in {wait:g} s", headers={"Retry-After": f"{wait:g}"}

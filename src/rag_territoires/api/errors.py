@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from fastapi import FastAPI, Request
@@ -13,6 +14,11 @@ from starlette.exceptions import HTTPException
 from rag_territoires.errors import IndexStateError, QueryError, RagError, StorageError
 
 log = logging.getLogger(__name__)
+
+
+def json_error_body(kind: str, message: str) -> bytes:
+    """The error body, for the layers below FastAPI (ASGI middleware, the protocol)."""
+    return json.dumps({"error": {"type": kind, "message": message}}).encode()
 
 
 def error_response(status: int, kind: str, message: str, **extra) -> JSONResponse:
@@ -41,6 +47,15 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
     return error_response(422, "invalid_request", message, fields=fields)
 
 
+class OriginRefused(HTTPException):
+    """A page whose origin is not in the widget's list."""
+
+    kind = "forbidden_origin"
+
+    def __init__(self) -> None:
+        super().__init__(403, "this page's origin may not use the widget")
+
+
 class ErrorBody(BaseModel):
     type: str = Field(description="A stable code: invalid_request, unauthorized, ...")
     message: str = Field(description="What went wrong, for a person (English).")
@@ -66,6 +81,7 @@ V1_ERRORS = {
     503: _documented("The index is not ready, or feedback cannot be recorded."),
 }
 NOT_FOUND = {404: _documented("No such passage, document or lines.")}
+FORBIDDEN_ORIGIN = {403: _documented("The page's origin may not use the widget.")}
 
 
 async def _http(request: Request, exc: HTTPException) -> JSONResponse:
@@ -74,6 +90,7 @@ async def _http(request: Request, exc: HTTPException) -> JSONResponse:
         return error_response(400, "invalid_json", "the request body is not valid JSON")
     kinds = {
         401: "unauthorized",
+        403: "forbidden",
         404: "not_found",
         405: "method_not_allowed",
         413: "body_too_large",
@@ -82,7 +99,7 @@ async def _http(request: Request, exc: HTTPException) -> JSONResponse:
     }
     return error_response(
         exc.status_code,
-        kinds.get(exc.status_code, "http_error"),
+        getattr(exc, "kind", None) or kinds.get(exc.status_code, "http_error"),
         str(exc.detail),
         headers=getattr(exc, "headers", None),
     )

@@ -3,8 +3,11 @@ refusals in the API's JSON."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import math
+import re
 import threading
 import time
 
@@ -113,7 +116,14 @@ class RateLimiter:
 
 
 class JsonCorsMiddleware(CORSMiddleware):
-    """Starlette's CORS, whose refused preflights are plain text, answering in JSON."""
+    """Starlette's CORS, whose refused preflights are plain text, answering in JSON; the
+    widget's paths have their own origin list (``api/widget.py``)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/widget/"):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
     def preflight_response(self, request_headers: Headers) -> Response:
         response = super().preflight_response(request_headers)
@@ -126,3 +136,59 @@ class JsonCorsMiddleware(CORSMiddleware):
             status_code=response.status_code,
             headers=headers,
         )
+
+
+_INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
+
+
+class SecurityHeaders:
+    """``nosniff`` on every answer, and a strict Content-Security-Policy on the API's own
+    pages (/docs, /redoc): scripts only from the API itself, plus the page's own inline
+    scripts by hash (FastAPI writes one to start Swagger UI), no eval, nothing elsewhere."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        page = bytearray()
+
+        async def secured_send(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                headers = [*message.get("headers", []), (b"x-content-type-options", b"nosniff")]
+                message = {**message, "headers": headers}
+                if dict(headers).get(b"content-type", b"").startswith(b"text/html"):
+                    start = message  # held until the page is whole, to hash its scripts
+                    return
+                await send(message)
+            elif start is not None:
+                page.extend(message.get("body", b""))
+                if not message.get("more_body"):
+                    await self._send_page(send, start, bytes(page))
+            else:
+                await send(message)
+
+        await self.app(scope, receive, secured_send)
+
+    @staticmethod
+    async def _send_page(send: Send, start: Message, page: bytes) -> None:
+        hashes = " ".join(
+            "'sha256-" + base64.b64encode(hashlib.sha256(script).digest()).decode() + "'"
+            for script in _INLINE_SCRIPT.findall(page)
+        )
+        policy = (
+            f"default-src 'none'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; "
+            "form-action 'none'; frame-ancestors 'none'"
+        )
+        headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+        headers += [
+            (b"content-security-policy", policy.encode()),
+            (b"content-length", str(len(page)).encode()),
+        ]
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": page})

@@ -16,9 +16,16 @@ from rag_territoires import __version__
 from rag_territoires.answer.llm import LlmClient
 from rag_territoires.api import errors
 from rag_territoires.api.deps import AppState
-from rag_territoires.api.limits import BodySizeLimit, JsonCorsMiddleware, RateLimiter
+from rag_territoires.api.limits import (
+    BodySizeLimit,
+    JsonCorsMiddleware,
+    RateLimiter,
+    SecurityHeaders,
+)
 from rag_territoires.api.metrics import Metrics, MetricsMiddleware
-from rag_territoires.api.routes import browse, chat, feedback, health, search
+from rag_territoires.api.oidc import OidcVerifier
+from rag_territoires.api.routes import browse, chat, feedback, health, search, widget
+from rag_territoires.api.widget import WidgetCors, WidgetTokens
 from rag_territoires.config import Settings
 from rag_territoires.retriever import Retriever
 
@@ -49,6 +56,19 @@ def _llm(settings: Settings) -> LlmClient | None:
     )
 
 
+def _oidc(settings: Settings) -> OidcVerifier | None:
+    if not settings.oidc_issuer:
+        return None
+    return OidcVerifier(
+        settings.oidc_issuer,
+        settings.oidc_audience,
+        settings.oidc_jwks_url,
+        settings.oidc_algorithms,
+        settings.oidc_leeway_seconds,
+        settings.oidc_jwks_refetch_seconds,
+    )
+
+
 def create_app(settings: Settings | None = None, retriever: Retriever | None = None) -> FastAPI:
     settings = settings or Settings()
     app = FastAPIOffline(  # /docs and /redoc served from the package: they work offline
@@ -67,6 +87,8 @@ def create_app(settings: Settings | None = None, retriever: Retriever | None = N
         metrics=metrics,
         limiter=RateLimiter(settings.rate_limit_per_minute),
         failed_keys=RateLimiter(settings.failed_keys_per_minute),
+        widget_tokens=WidgetTokens(settings.widget_secret),
+        oidc=_oidc(settings),
         llm=_llm(settings),
     )
     errors.install(app)
@@ -78,8 +100,11 @@ def create_app(settings: Settings | None = None, retriever: Retriever | None = N
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type", "X-API-Key"],
         )
+    app.add_middleware(WidgetCors, origins=settings.widget_origins)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
-    for module in (search, chat, browse, feedback, health):
+    for module in (search, chat, browse, feedback, health, widget):
         app.include_router(module.router)
+    app.include_router(widget.tokens)
     return app

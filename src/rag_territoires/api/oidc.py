@@ -1,0 +1,66 @@
+"""Intranet single sign-on: `Authorization: Bearer` JWTs from the intranet's OpenID
+Connect provider, accepted instead of an API key (on `/v1`) or of a widget token.
+
+The token must be signed by one of the provider's keys (fetched from its JWKS address,
+cached, fetched again when a token names a key not seen yet: keys rotate), with an
+algorithm from a pinned list (asymmetric only: never ``none``, never a shared secret the
+public key could be mistaken for), and carry the configured issuer and audience and an
+expiry, checked with a bounded clock skew.
+"""
+
+from __future__ import annotations
+
+import jwt
+
+from rag_territoires.config import OIDC_ALGORITHMS
+from rag_territoires.errors import RagError
+
+
+class OidcError(RagError):
+    """The bearer token is not one the provider issued for this API, now."""
+
+
+class OidcVerifier:
+    def __init__(
+        self,
+        issuer: str,
+        audience: str,
+        jwks_url: str,
+        algorithms: list[str],
+        leeway_seconds: int = 60,
+        refetch_seconds: float = 30.0,
+    ) -> None:
+        if not algorithms or set(algorithms) - OIDC_ALGORITHMS:
+            raise RagError(f"OIDC algorithms must be among {sorted(OIDC_ALGORITHMS)}")
+        self.issuer = issuer
+        self.audience = audience
+        self.algorithms = list(algorithms)
+        self.leeway = leeway_seconds
+        # keys cached for 5 minutes; an unknown "kid" makes the client fetch the set again,
+        # at most once per ``refetch_seconds`` (random kids cannot hammer the provider)
+        self._keys = jwt.PyJWKClient(
+            jwks_url, cache_keys=True, lifespan=300, timeout=5, cooldown_duration=refetch_seconds
+        )
+
+    def verify(self, token: str) -> dict:
+        """The token's claims, or ``OidcError`` saying why it is refused."""
+        try:
+            header = jwt.get_unverified_header(token)
+            if header.get("alg") not in self.algorithms:
+                raise OidcError(f"the token's algorithm {header.get('alg')!r} is not accepted")
+            key = self._keys.get_signing_key_from_jwt(token)
+            return jwt.decode(
+                token,
+                key.key,
+                algorithms=self.algorithms,
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self.leeway,
+                options={"require": ["exp", "iss", "aud"]},
+            )
+        except jwt.PyJWKClientConnectionError as exc:
+            raise OidcError(f"the provider's keys cannot be fetched ({exc})") from None
+        except jwt.PyJWKClientError as exc:
+            raise OidcError(f"the token's key is unknown ({exc})") from None
+        except jwt.InvalidTokenError as exc:
+            raise OidcError(f"the token is refused ({exc})") from None

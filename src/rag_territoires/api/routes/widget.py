@@ -1,0 +1,162 @@
+"""The embeddable widget: its script, the two routes it calls, and the token exchange.
+
+``/widget/v1/...`` is reached from intranet pages (see ``api/widget.py`` for who may):
+the script, the chat (as ``POST /v1/chat``) and the export's lines (as
+``GET /v1/documents/{name}/lines``). ``POST /v1/widget-tokens`` is for the intranet's
+server, with its API key.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+
+from rag_territoires.api.deps import (
+    V1_GUARDS,
+    SearcherDep,
+    StateDep,
+    bearer_claims,
+    client_address,
+)
+from rag_territoires.api.errors import FORBIDDEN_ORIGIN, NOT_FOUND, V1_ERRORS, OriginRefused
+from rag_territoires.api.models import ChatRequest, integer
+from rag_territoires.api.oidc import OidcError
+from rag_territoires.api.routes import browse, chat
+from rag_territoires.api.widget import TOKEN_VERSION
+
+SCRIPT = "rag-territoires.js"
+MAX_TOKEN_SECONDS = 3600
+
+
+async def widget_origin(request: Request, state: StateDep) -> None:
+    if request.headers.get("origin") not in state.settings.widget_origins:
+        raise OriginRefused()
+
+
+async def widget_guard(request: Request, state: StateDep) -> None:
+    """The token, when one is needed, and the per-visitor rate limit."""
+    settings = state.settings
+    if settings.api_keys or settings.widget_require_token or state.oidc is not None:
+        header = request.headers.get("authorization", "")
+        if not header.startswith("Bearer "):
+            raise HTTPException(401, "the widget needs a token (Authorization: Bearer ...)")
+        token = header[7:].strip()
+        if token.startswith(TOKEN_VERSION + ".") or state.oidc is None:
+            why = state.widget_tokens.check(token, request.headers["origin"])
+        else:  # the signed-in user's token from the intranet's provider
+            try:
+                why = None if await bearer_claims(request, state) else "no token"
+            except OidcError as error:
+                why = str(error)
+        if why:
+            raise HTTPException(401, why)
+    wait = state.limiter.acquire("widget:" + client_address(request))
+    if wait:
+        raise HTTPException(
+            429, f"too many requests; retry in {wait:g} s", headers={"Retry-After": f"{wait:g}"}
+        )
+
+
+WidgetGuard = [Depends(widget_guard)]
+router = APIRouter(
+    prefix="/widget/v1",
+    tags=["widget"],
+    dependencies=[Depends(widget_origin)],
+    responses=FORBIDDEN_ORIGIN,
+)
+tokens = APIRouter(
+    prefix="/v1",
+    tags=["widget"],
+    dependencies=V1_GUARDS,
+    responses={**V1_ERRORS, **FORBIDDEN_ORIGIN},
+)
+
+
+@router.get(
+    f"/{SCRIPT}",
+    summary="The <rag-territoires-chat> web component",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/javascript": {"example": "// <rag-territoires-chat>: ..."}}}
+    },
+)
+async def script() -> Response:
+    code = resources.files("rag_territoires.widget").joinpath(SCRIPT).read_bytes()
+    return Response(
+        code,
+        media_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+@router.post(
+    "/chat",
+    summary="The widget's chat (as POST /v1/chat)",
+    description=chat.SSE_DESCRIPTION,
+    dependencies=WidgetGuard,
+    response_model=chat.ChatAnswer,
+    responses={
+        **V1_ERRORS,
+        200: {"content": {"application/json": {"example": chat.EXAMPLE}, "text/event-stream": {}}},
+    },
+)
+def widget_chat(body: ChatRequest, searcher: SearcherDep, state: StateDep):
+    return chat.chat(body, searcher, state)
+
+
+@router.get(
+    "/documents/{name}/lines",
+    summary="The widget's view of the export (as GET /v1/documents/{name}/lines)",
+    dependencies=WidgetGuard,
+    responses={**V1_ERRORS, **NOT_FOUND, **browse._example(browse.LINES_EXAMPLE)},
+)
+def widget_lines(
+    name: str,
+    state: StateDep,
+    searcher: SearcherDep,
+    start: Annotated[int, Query(ge=1, description="First line, 1-based.")],
+    end: Annotated[int, Query(ge=1, description="Last line, inclusive.")],
+) -> browse.DocumentLines:
+    return browse.document_lines(name, state, searcher, start, end)
+
+
+class TokenRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"origin": "https://intranet.example", "ttl_seconds": 600}]
+        },
+    )
+    origin: StrictStr = Field(
+        description="The page's origin, one of RAG_TERRITOIRES_WIDGET_ORIGINS."
+    )
+    ttl_seconds: integer(ge=30, le=MAX_TOKEN_SECONDS) = 600  # type: ignore[valid-type]
+
+
+class WidgetToken(BaseModel):
+    token: str
+    expires_at: int = Field(description="Unix time.")
+
+
+@tokens.post(
+    "/widget-tokens",
+    summary="Exchange an API key for a widget token",
+    status_code=201,
+    responses={
+        201: {
+            "content": {
+                "application/json": {
+                    "example": {"token": "rtw1.eyJvIjoi….Qm9m…", "expires_at": 1795700000}
+                }
+            }
+        }
+    },
+)
+async def widget_token(body: TokenRequest, state: StateDep) -> WidgetToken:
+    if body.origin not in state.settings.widget_origins:
+        raise HTTPException(403, f"{body.origin!r} is not in RAG_TERRITOIRES_WIDGET_ORIGINS")
+    token, expires = state.widget_tokens.issue(body.origin, body.ttl_seconds)
+    return WidgetToken(token=token, expires_at=expires)

@@ -1,0 +1,451 @@
+// <rag-territoires-chat>: the seminar notes' assistant, for any intranet page.
+//
+//   <script type="module" src="https://api.example/widget/v1/rag-territoires.js"></script>
+//   <rag-territoires-chat api="https://api.example" lang="fr"></rag-territoires-chat>
+//
+// Attributes: api (the API's base URL), lang (fr | en), token (a widget token from
+// POST /v1/widget-tokens, when the API has keys), document (reserved for corpora of
+// several documents; ignored while there is one).
+//
+// Plain JavaScript, no dependency, no build step. Everything lives in a shadow root, so
+// the page's CSS cannot reach it; every text from the notes or the user is set with
+// textContent, never parsed as HTML; no inline script, no eval: it runs under a strict
+// Content-Security-Policy (styles are constructed, not inline).
+
+const MAX_CHARS = 2000;
+const CONTEXT_MESSAGES = 20;
+const ANSWER_CONTEXT_CHARS = 1000;
+const MARGIN = 3; // export lines shown around a citation
+
+const TEXTS = {
+  fr: {
+    title: "Notes du séminaire « territoires ruraux »",
+    label: "Votre question sur les notes",
+    placeholder: "Ex. : Comment renforcer l'ingénierie territoriale ?",
+    send: "Envoyer",
+    new: "Nouvelle conversation",
+    you: "Vous",
+    assistant: "Assistant",
+    thinking: "Recherche dans les notes…",
+    citations: "Citations",
+    lines: "lignes",
+    show: "Voir les lignes de l'export",
+    notCovered: "Les notes ne traitent pas de cette question.",
+    nearest: "Branches les plus proches :",
+    announced: "Réponse reçue : ",
+    counter: (n) => `${n} / ${MAX_CHARS}`,
+    errors: {
+      down: "L'assistant ne répond pas : vérifiez votre connexion ou réessayez plus tard.",
+      origin: "Cette page n'est pas autorisée à utiliser l'assistant.",
+      token: "L'accès à l'assistant a expiré : rechargez la page.",
+      limited: (s) => `Trop de questions d'affilée : réessayez dans ${s} s.`,
+      too_long: `La question est trop longue (${MAX_CHARS} caractères au plus).`,
+      empty: "La question est vide.",
+      refused: "Cette question n'a pas pu être traitée : reformulez-la.",
+      too_large: "La conversation est trop longue : commencez-en une nouvelle.",
+      not_ready: "Les notes ne sont pas encore prêtes : réessayez dans un instant.",
+      server: "L'assistant a rencontré une erreur : réessayez.",
+      lines: "Les lignes de l'export n'ont pas pu être affichées.",
+    },
+  },
+  en: {
+    title: "Notes of the seminar on rural territories",
+    label: "Your question about the notes",
+    placeholder: "E.g. How can territorial engineering be strengthened?",
+    send: "Send",
+    new: "New conversation",
+    you: "You",
+    assistant: "Assistant",
+    thinking: "Searching the notes…",
+    citations: "Citations",
+    lines: "lines",
+    show: "Show the export's lines",
+    notCovered: "The notes do not cover this question.",
+    nearest: "Nearest branches:",
+    announced: "Answer received: ",
+    counter: (n) => `${n} / ${MAX_CHARS}`,
+    errors: {
+      down: "The assistant does not answer: check your connection or try again later.",
+      origin: "This page is not allowed to use the assistant.",
+      token: "Access to the assistant has expired: reload the page.",
+      limited: (s) => `Too many questions in a row: try again in ${s} s.`,
+      too_long: `The question is too long (at most ${MAX_CHARS} characters).`,
+      empty: "The question is empty.",
+      refused: "This question could not be handled: rephrase it.",
+      too_large: "The conversation is too long: start a new one.",
+      not_ready: "The notes are not ready yet: try again in a moment.",
+      server: "The assistant met an error: try again.",
+      lines: "The export's lines could not be shown.",
+    },
+  },
+};
+
+const STYLE = `
+:host { display: block; contain: content; }
+.box { all: initial; display: flex; flex-direction: column; gap: .6rem; box-sizing: border-box;
+  width: 100%; max-width: 46rem; min-width: 0; padding: .8rem; border: 1px solid #d0d7de;
+  border-radius: 10px; background: #fff; color: #1f2328; letter-spacing: normal;
+  font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; text-align: left; }
+.box * { box-sizing: border-box; font: inherit; color: inherit; letter-spacing: inherit;
+  text-transform: none; }
+header { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center;
+  justify-content: space-between; }
+h2 { margin: 0; font-weight: 600; font-size: 1.05em; }
+button { cursor: pointer; border: 1px solid #8c959f; border-radius: 6px; background: #f6f8fa;
+  padding: .3rem .6rem; text-align: left; }
+button:hover { background: #eaeef2; }
+:focus-visible { outline: 3px solid #0969da; outline-offset: 2px; }
+.log { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column;
+  gap: .6rem; max-height: 32rem; overflow-y: auto; }
+.turn { display: block; padding: .5rem .6rem; border-radius: 8px; overflow-wrap: anywhere; }
+.user { background: #ddf4ff; align-self: flex-end; max-width: 90%; white-space: pre-wrap; }
+.bot { background: #f6f8fa; }
+.who { display: block; font-size: .8em; color: #57606a; margin-bottom: .2rem; }
+.answer p { margin: .15rem 0; }
+.answer strong { font-weight: 600; }
+.answer .item { padding-left: calc(1rem + var(--depth, 0) * 1rem); position: relative; }
+.answer .item::before { content: "•"; position: absolute; left: calc(var(--depth, 0) * 1rem); }
+.cites { margin: .5rem 0 0; padding: 0; list-style: none; display: flex; flex-direction: column;
+  gap: .3rem; }
+.cite { width: 100%; }
+.where { display: block; font-size: .85em; color: #57606a; }
+.lines { margin: .3rem 0 0; padding: .3rem; border: 1px solid #d0d7de; border-radius: 6px;
+  background: #fff; font-family: ui-monospace, SFMono-Regular, Menlo, monospace;
+  font-size: .85em; white-space: pre-wrap; }
+.line { display: flex; gap: .6rem; }
+.num { color: #57606a; min-width: 3.5ch; text-align: right; user-select: none; }
+.hit { background: #fff8c5; font-weight: 600; }
+.notice { margin: 0 0 .3rem; font-weight: 600; }
+.nearest { display: flex; flex-direction: column; gap: .3rem; margin: .3rem 0 0; padding: 0;
+  list-style: none; }
+.error { margin: 0; padding: .5rem .6rem; border-radius: 8px; background: #ffebe9;
+  color: #82071e; }
+form { display: flex; flex-direction: column; gap: .3rem; }
+label { font-weight: 600; }
+textarea { width: 100%; min-height: 3.2rem; resize: vertical; padding: .4rem; border: 1px solid
+  #8c959f; border-radius: 6px; background: #fff; }
+.row { display: flex; justify-content: space-between; align-items: center; gap: .5rem; }
+.count { font-size: .8em; color: #57606a; }
+.sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap; }
+`;
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "text") node.textContent = value;
+    else if (key === "class") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value);
+  }
+  node.append(...children);
+  return node;
+}
+
+class RagTerritoiresChat extends HTMLElement {
+  constructor() {
+    super();
+    this.root = this.attachShadow({ mode: "open" });
+    this.turns = []; // answered turns only: a failed one never becomes context
+    this.busy = false;
+  }
+
+  get t() {
+    return TEXTS[this.getAttribute("lang") === "en" ? "en" : "fr"];
+  }
+
+  get api() {
+    return (this.getAttribute("api") || "").replace(/\/+$/, "");
+  }
+
+  connectedCallback() {
+    if (this.box) return;
+    if ("adoptedStyleSheets" in this.root) {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(STYLE);
+      this.root.adoptedStyleSheets = [sheet];
+    }
+    const t = this.t;
+    this.log = el("ol", { class: "log" });
+    this.live = el("p", { class: "sr", "aria-live": "polite" });
+    this.input = el("textarea", {
+      id: "q",
+      maxlength: String(MAX_CHARS),
+      rows: "2",
+      placeholder: t.placeholder,
+      "aria-describedby": "count",
+    });
+    this.count = el("span", { class: "count", id: "count", text: t.counter(0) });
+    this.input.addEventListener("input", () => {
+      this.count.textContent = t.counter(this.input.value.length);
+    });
+    this.input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        this.form.requestSubmit();
+      }
+    });
+    this.sendButton = el("button", { type: "submit", text: t.send });
+    this.form = el(
+      "form",
+      { onsubmit: (event) => this.onSubmit(event) },
+      el("label", { for: "q", text: t.label }),
+      this.input,
+      el("div", { class: "row" }, this.count, this.sendButton),
+    );
+    this.box = el(
+      "section",
+      { class: "box", "aria-label": t.title },
+      el(
+        "header",
+        {},
+        el("h2", { text: t.title }),
+        el("button", { type: "button", text: t.new, onclick: () => this.reset() }),
+      ),
+      this.log,
+      this.form,
+      this.live,
+    );
+    this.root.append(this.box);
+  }
+
+  reset() {
+    this.turns = [];
+    this.log.replaceChildren();
+    this.live.textContent = "";
+    this.input.focus();
+  }
+
+  onSubmit(event) {
+    event.preventDefault();
+    const question = this.input.value.trim();
+    if (!question || this.busy) return;
+    this.input.value = "";
+    this.count.textContent = this.t.counter(0);
+    this.ask(question);
+  }
+
+  headers() {
+    const headers = { "Content-Type": "application/json", Accept: "text/event-stream" };
+    const token = this.getAttribute("token");
+    if (token) headers.Authorization = `Bearer ${token}`;
+    return headers;
+  }
+
+  async ask(question) {
+    const t = this.t;
+    this.busy = true;
+    this.log.append(
+      el("li", { class: "turn user" }, el("span", { class: "who", text: t.you }), question),
+    );
+    const answer = el("div", { class: "answer" });
+    const turn = el(
+      "li",
+      { class: "turn bot", "aria-busy": "true" },
+      el("span", { class: "who", text: t.assistant }),
+      answer,
+    );
+    const waiting = el("p", { text: t.thinking });
+    answer.append(waiting);
+    this.log.append(turn);
+    turn.scrollIntoView({ block: "nearest" });
+    const messages = [...this.turns.slice(-CONTEXT_MESSAGES), { role: "user", content: question }];
+    try {
+      const done = await this.stream(messages, answer, waiting);
+      this.turns.push(
+        { role: "user", content: question },
+        { role: "assistant", content: done.answer.slice(0, ANSWER_CONTEXT_CHARS) },
+      );
+      this.finish(turn, answer, done);
+    } catch (error) {
+      turn.replaceWith(el("li", { class: "error", role: "alert", text: this.sentence(error) }));
+      this.live.textContent = "";
+    } finally {
+      turn.removeAttribute("aria-busy");
+      this.busy = false;
+    }
+  }
+
+  async stream(messages, answer, waiting) {
+    let response;
+    try {
+      response = await fetch(`${this.api}/widget/v1/chat`, {
+        method: "POST",
+        headers: this.headers(),
+        body: JSON.stringify({ messages, stream: true }),
+        credentials: "omit",
+      });
+    } catch {
+      throw { kind: "down" };
+    }
+    if (!response.ok) throw await this.failure(response);
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    let done = null;
+    for (;;) {
+      const { value, done: ended } = await reader.read();
+      if (ended) break;
+      buffer += decoder.decode(value, { stream: true });
+      let end;
+      while ((end = buffer.indexOf("\n\n")) >= 0) {
+        const event = parseEvent(buffer.slice(0, end));
+        buffer = buffer.slice(end + 2);
+        if (!event) continue;
+        if (event.name === "answer") {
+          waiting.remove();
+          renderLine(answer, event.data.delta);
+        } else if (event.name === "done") {
+          done = event.data;
+        }
+      }
+    }
+    if (!done) throw { kind: "server" };
+    return done;
+  }
+
+  async failure(response) {
+    const retry = response.headers.get("Retry-After") || "?";
+    let reason = "";
+    try {
+      const body = await response.json();
+      reason = body.error.reason || (body.error.fields || [{}])[0].reason || "";
+    } catch {
+      // not the API's JSON (a proxy's page): the status says enough
+    }
+    const byStatus = { 401: "token", 403: "origin", 413: "too_large", 429: "limited" };
+    byStatus[503] = "not_ready";
+    if (response.status === 422) {
+      return { kind: reason === "too_long" || reason === "empty" ? reason : "refused" };
+    }
+    return { kind: byStatus[response.status] || "server", retry };
+  }
+
+  sentence(error) {
+    const errors = this.t.errors;
+    const kind = error && error.kind in errors ? error.kind : "server";
+    return kind === "limited" ? errors.limited(error.retry) : errors[kind];
+  }
+
+  finish(turn, answer, data) {
+    const t = this.t;
+    if (data.abstained) {
+      // said once: a notice, then the nearest branches to ask about
+      answer.replaceChildren(el("p", { class: "notice", text: t.notCovered }));
+      const nearest = el("ul", { class: "nearest", "aria-label": t.nearest });
+      for (const passage of data.passages.slice(0, 3)) {
+        const branch = passage.branch;
+        nearest.append(
+          el(
+            "li",
+            {},
+            el("button", {
+              type: "button",
+              text: `› ${branch.join(" › ")}`,
+              onclick: () => this.ask(branch[branch.length - 1]),
+            }),
+          ),
+        );
+      }
+      answer.append(el("p", { text: t.nearest }), nearest);
+      this.live.textContent = t.announced + t.notCovered;
+      return;
+    }
+    if (data.citations.length) {
+      const list = el("ol", { class: "cites", "aria-label": t.citations });
+      for (const citation of data.citations) list.append(this.citation(citation));
+      turn.append(el("p", { class: "who", text: t.citations }), list);
+    }
+    const first = answer.querySelector("p");
+    this.live.textContent = t.announced + (first ? first.textContent : "");
+  }
+
+  citation(citation) {
+    const t = this.t;
+    const source = citation.source;
+    const item = el("li");
+    const button = el(
+      "button",
+      { type: "button", class: "cite", "aria-expanded": "false", title: t.show },
+      `[${citation.n}] ${citation.quote}`,
+      el("span", {
+        class: "where",
+        text: `${citation.branch.join(" › ")} · ${t.lines} ${source.line_start}–${source.line_end}`,
+      }),
+    );
+    button.addEventListener("click", () => this.toggleLines(item, button, source));
+    item.append(button);
+    return item;
+  }
+
+  async toggleLines(item, button, source) {
+    const shown = item.querySelector(".lines");
+    if (shown) {
+      shown.remove();
+      button.setAttribute("aria-expanded", "false");
+      return;
+    }
+    const start = Math.max(1, source.line_start - MARGIN);
+    const path = `/widget/v1/documents/${encodeURIComponent(source.document)}/lines`;
+    const query = (end) => `${this.api}${path}?start=${start}&end=${end}`;
+    const label = `${this.t.lines} ${source.line_start}–${source.line_end}`;
+    const view = el("div", { class: "lines", role: "region", "aria-label": label });
+    const get = (end) => fetch(query(end), { headers: this.headers(), credentials: "omit" });
+    try {
+      let response = await get(source.line_end + MARGIN);
+      if (response.status === 422) response = await get(source.line_end); // near the end
+      if (!response.ok) throw new Error(String(response.status));
+      const data = await response.json();
+      for (const line of data.lines) {
+        const cited = line.number >= source.line_start && line.number <= source.line_end;
+        view.append(
+          el(
+            "div",
+            { class: cited ? "line hit" : "line" },
+            el("span", { class: "num", text: String(line.number) }),
+            el("span", { class: "text", text: line.text }),
+          ),
+        );
+      }
+    } catch {
+      view.append(el("p", { class: "error", role: "alert", text: this.t.errors.lines }));
+    }
+    item.append(view);
+    button.setAttribute("aria-expanded", "true");
+  }
+}
+
+function parseEvent(block) {
+  let name = "message";
+  let data = "";
+  for (const line of block.split("\n")) {
+    if (line.startsWith("event: ")) name = line.slice(7);
+    else if (line.startsWith("data: ")) data += line.slice(6);
+  }
+  try {
+    return { name, data: JSON.parse(data) };
+  } catch {
+    return null;
+  }
+}
+
+// One line of the API's answer: "**Heading**", "  - quote [n]" (indented: deeper), or text.
+function renderLine(answer, raw) {
+  const line = raw.replace(/\n$/, "");
+  if (!line.trim()) return;
+  const heading = /^\*\*(.+)\*\*$/.exec(line);
+  const item = /^( *)- (.*)$/.exec(line);
+  if (heading) {
+    answer.append(el("p", {}, el("strong", { text: heading[1] })));
+  } else if (item) {
+    const p = el("p", { class: "item", text: item[2] });
+    p.style.setProperty("--depth", String(Math.floor(item[1].length / 2)));
+    answer.append(p);
+  } else {
+    answer.append(el("p", { text: line }));
+  }
+}
+
+if (!customElements.get("rag-territoires-chat")) {
+  customElements.define("rag-territoires-chat", RagTerritoiresChat);
+}

@@ -1,0 +1,169 @@
+"""Intranet single sign-on: JWTs really signed with RSA keys, a JWKS served on loopback,
+and every way a token can be wrong."""
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.utils import base64url_encode
+
+from tests.conftest import make_client
+
+ISSUER = "https://sso.intranet.example/realms/reseau"
+AUDIENCE = "rag-territoires"
+QUESTION = {"query": "tiers-lieux ?"}
+
+
+def new_key():
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+class Provider:
+    """The provider's JWKS address on loopback; its keys can rotate."""
+
+    def __init__(self) -> None:
+        self.keys = {"k1": new_key()}
+        provider = self
+
+        class Jwks(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                jwks = {"keys": [provider.jwk(kid) for kid in provider.keys]}
+                body = json.dumps(jwks).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Jwks)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/certs"
+
+    def jwk(self, kid: str) -> dict:
+        public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.keys[kid].public_key()))
+        return {**public, "kid": kid, "use": "sig", "alg": "RS256"}
+
+    def token(self, kid="k1", key=None, algorithm="RS256", **claims) -> str:
+        now = int(time.time())
+        payload = {
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "sub": "agent-42",
+            "exp": now + 300,
+            "iat": now,
+            **claims,
+        }
+        signing = key if key is not None else self.keys[kid]
+        return jwt.encode(payload, signing, algorithm=algorithm, headers={"kid": kid})
+
+
+@pytest.fixture(scope="module")
+def provider():
+    provider = Provider()
+    yield provider
+    provider.server.shutdown()
+
+
+@pytest.fixture
+def api(retriever, provider):
+    settings = {
+        "oidc_issuer": ISSUER,
+        "oidc_audience": AUDIENCE,
+        "oidc_jwks_url": provider.url,
+        "oidc_leeway_seconds": 30,
+        "oidc_jwks_refetch_seconds": 0,  # rotation is seen at once in the test
+        "rate_limit_per_minute": 0,
+        "failed_keys_per_minute": 0,
+    }
+    with make_client(retriever, **settings) as client:
+        yield client
+
+
+def search(api, token: str):
+    return api.post("/v1/search", json=QUESTION, headers={"Authorization": f"Bearer {token}"})
+
+
+def test_a_signed_in_users_token_is_accepted_instead_of_a_key(api, provider):
+    assert search(api, provider.token()).status_code == 200
+    assert api.post("/v1/search", json=QUESTION).status_code == 401  # nothing: refused
+
+
+@pytest.mark.parametrize(
+    ("make", "why"),
+    [
+        (lambda p: p.token(exp=int(time.time()) - 120), "expired"),
+        (lambda p: p.token(aud="another-api"), "audience"),
+        (lambda p: p.token(iss="https://evil.example"), "issuer"),
+        (lambda p: p.token(kid="unknown", key=new_key()), "key"),
+        (lambda p: p.token(key=new_key()), "Signature"),  # a known kid, another key
+        (
+            lambda p: jwt.encode(
+                {"iss": ISSUER, "aud": AUDIENCE, "exp": int(time.time()) + 300},
+                None,
+                algorithm="none",
+            ),
+            "algorithm",
+        ),
+        (lambda p: "not.a.jwt", "refused"),
+    ],
+)
+def test_wrong_tokens_are_refused_with_the_reason(api, provider, make, why):
+    response = search(api, make(provider))
+    assert response.status_code == 401, response.text
+    assert why.lower() in response.json()["error"]["message"].lower()
+
+
+def test_a_token_signed_with_the_public_key_as_a_secret_is_refused(api, provider):
+    """The classic confusion: HS256 with the RSA public key as the HMAC secret."""
+    public_pem = (
+        provider.keys["k1"]
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    header = base64url_encode(json.dumps({"alg": "HS256", "kid": "k1"}).encode())
+    claims = {"iss": ISSUER, "aud": AUDIENCE, "exp": int(time.time()) + 300}
+    signing_input = header + b"." + base64url_encode(json.dumps(claims).encode())
+    signature = base64url_encode(hmac.new(public_pem, signing_input, hashlib.sha256).digest())
+    response = search(api, (signing_input + b"." + signature).decode())
+    assert response.status_code == 401 and "algorithm" in response.json()["error"]["message"]
+
+
+def test_keys_rotate(api, provider):
+    assert search(api, provider.token()).status_code == 200  # k1, now cached
+    provider.keys["k2"] = new_key()  # the provider adds a key and signs with it
+    del provider.keys["k1"]
+    assert search(api, provider.token(kid="k2")).status_code == 200  # fetched again
+    provider.keys["k1"] = new_key()
+    del provider.keys["k2"]
+
+
+def test_the_widget_takes_the_signed_in_users_token_too(retriever, provider):
+    page = "http://intranet.example"
+    settings = {
+        "oidc_issuer": ISSUER,
+        "oidc_audience": AUDIENCE,
+        "oidc_jwks_url": provider.url,
+        "widget_origins": [page],
+        "rate_limit_per_minute": 0,
+    }
+    body = {"messages": [{"role": "user", "content": "tiers-lieux ?"}]}
+    with make_client(retriever, **settings) as client:
+
+        def chat(token: str):
+            headers = {"Origin": page, "Authorization": f"Bearer {token}"}
+            return client.post("/widget/v1/chat", json=body, headers=headers)
+
+        assert chat(provider.token()).status_code == 200
+        assert chat(provider.token(aud="another-api")).status_code == 401
+        anonymous = client.post("/widget/v1/chat", json=body, headers={"Origin": page})
+        assert anonymous.status_code == 401

@@ -1,0 +1,243 @@
+"""The embeddable widget in real headless Chromium: the example intranet page, served from
+another loopback origin than the API, as an intranet team would embed it."""
+
+import json
+import shutil
+import sys
+import time
+
+import httpx
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from rag_territoires.api.widget import WidgetTokens
+from rag_territoires.launcher import free_port
+from rag_territoires.retriever import Retriever
+from tests.conftest import EXPORT, OUTLINE, ROOT, spawn, start_api, stop
+from tests.test_browser import SCREENSHOTS, chromium
+from tests.test_outline import edit
+
+KEY = "intranet-server-key-7c1e"
+SECRET = "widget-test-secret-0b5d9"
+PAGE = ROOT / "examples" / "intranet" / "serve.py"
+INJECTED = "<img src=x onerror=alert(1)> <b>gras</b>"
+
+
+def serve_page(api: str, port: int, key: str | None = KEY):
+    command = [sys.executable, str(PAGE), "--port", str(port), "--api", api]
+    return spawn([*command, *(["--api-key", key] if key else [])], port, "/intranet.css")
+
+
+@pytest.fixture(scope="module")
+def injected_index(tmp_path_factory):
+    """The notes with markup in one node, indexed: it must show as typed too."""
+    root = tmp_path_factory.mktemp("injected")
+    for source in (EXPORT, OUTLINE):
+        (root / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    for source in (EXPORT, OUTLINE):
+        edit(root / source.name, "Brie'nov living lab", f"Brie'nov living lab {INJECTED}")
+    from rag_territoires.config import Settings
+
+    settings = Settings(
+        document=root / EXPORT.name, outline=root / OUTLINE.name, index_dir=root / "index"
+    )
+    Retriever(settings).warm_up()
+    return settings
+
+
+@pytest.fixture(scope="module")
+def site(injected_index):
+    """The API (with keys, so the widget needs a token) and the intranet page on another
+    origin, the only one allowed; a second page on an origin that is not allowed."""
+    page_port, other_port = free_port(), free_port()
+    allowed = f"http://127.0.0.1:{page_port}"
+    api, api_url = start_api(
+        Retriever(injected_index),
+        RAG_TERRITOIRES_DOCUMENT=str(injected_index.document),
+        RAG_TERRITOIRES_OUTLINE=str(injected_index.outline),
+        RAG_TERRITOIRES_API_KEYS=json.dumps([KEY]),
+        RAG_TERRITOIRES_WIDGET_ORIGINS=json.dumps([allowed]),
+        RAG_TERRITOIRES_WIDGET_SECRET=SECRET,
+        RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0",
+    )
+    page, page_url = serve_page(api_url, page_port)
+    other, other_url = serve_page(api_url, other_port, key=None)
+    yield {"api": api_url, "page": page_url, "other": other_url}
+    for process in (page, other, api):
+        stop(process)
+
+
+@pytest.fixture
+def browser(tmp_path):
+    driver = chromium(tmp_path / "profile", 1200, 900)
+    yield driver
+    driver.quit()
+
+
+def widget(browser, url: str):
+    browser.get(url)
+    host = browser.find_element(By.CSS_SELECTOR, "rag-territoires-chat")
+    return WebDriverWait(browser, 30).until(
+        lambda b: b.execute_script(
+            "const r = arguments[0].shadowRoot; return r && r.querySelector('textarea') && r",
+            host,
+        )
+    )
+
+
+def ask(browser, root, question: str):
+    turns = len(root.find_elements(By.CSS_SELECTOR, ".log > li"))
+    root.find_element(By.CSS_SELECTOR, "textarea").send_keys(question, Keys.ENTER)
+
+    def answered(_):
+        items = root.find_elements(By.CSS_SELECTOR, ".log > li")
+        last = items[-1] if len(items) >= turns + 2 else None
+        return last if last is not None and last.get_attribute("aria-busy") != "true" else None
+
+    return WebDriverWait(browser, 60).until(answered)
+
+
+def problems(browser) -> list[str]:
+    """Console errors and CSP violations, but for the page's own favicon."""
+    return [
+        entry["message"]
+        for entry in browser.get_log("browser")
+        if entry["level"] == "SEVERE" or "Content Security Policy" in entry["message"]
+    ]
+
+
+def test_a_question_streams_an_answer_with_citations_that_open_on_the_export(
+    site, browser, tmp_path
+):
+    root = widget(browser, site["page"] + "/?hostile=1")
+    answer = ask(browser, root, "Comment renforcer l'ingénierie territoriale ?")
+    assert "D'après les notes du séminaire" in answer.text
+    citations = answer.find_elements(By.CSS_SELECTOR, ".cite")
+    assert citations and "lignes" in citations[0].text
+    citations[0].click()
+    WebDriverWait(browser, 10).until(lambda _: answer.find_elements(By.CSS_SELECTOR, ".hit"))
+    assert citations[0].get_attribute("aria-expanded") == "true"
+    cited = " ".join(e.text for e in answer.find_elements(By.CSS_SELECTOR, ".hit"))
+    assert "Renforcer" in cited or "ingénierie" in cited
+    announced = root.find_element(By.CSS_SELECTOR, "[aria-live]").get_attribute("textContent")
+    assert announced.startswith("Réponse reçue : ")
+    # the page's hostile stylesheet changed nothing inside the widget
+    style = browser.execute_script(
+        "const s = getComputedStyle(arguments[0]);"
+        "return [s.color, s.letterSpacing, s.textTransform, s.display]",
+        citations[0],
+    )
+    assert style == ["rgb(31, 35, 40)", "normal", "none", "inline-block"]  # not "none"
+    assert problems(browser) == []
+    shot = tmp_path / "widget.png"
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", citations[0])
+    browser.save_screenshot(str(shot))
+    if SCREENSHOTS:  # RAG_TERRITOIRES_SCREENSHOTS=ui refreshes the README's pictures
+        shutil.copy(shot, ROOT / "examples" / "intranet" / "screenshot.png")
+
+
+def test_an_off_topic_question_offers_the_nearest_branches(site, browser):
+    root = widget(browser, site["page"])
+    answer = ask(browser, root, "Quel est le budget du LAB 41 ?")
+    assert "Les notes ne traitent pas de cette question." in answer.text
+    nearest = answer.find_elements(By.CSS_SELECTOR, ".nearest button")
+    assert len(nearest) == 3 and "LAB 41" in nearest[0].text
+    nearest[0].click()  # asks about that branch
+    WebDriverWait(browser, 30).until(
+        lambda _: len(root.find_elements(By.CSS_SELECTOR, ".log > li")) >= 4
+    )
+
+
+def test_the_keyboard_alone_is_enough(site, browser):
+    root = widget(browser, site["page"])
+    body = browser.find_element(By.TAG_NAME, "body")
+    for _ in range(10):  # Tab until the question box has the focus
+        body.send_keys(Keys.TAB)
+        focused = browser.execute_script("return arguments[0].activeElement", root)
+        if focused is not None and focused.tag_name == "textarea":
+            break
+    assert focused.tag_name == "textarea"
+    focused.send_keys("Quels sont les 3 principes à appliquer ?", Keys.ENTER)
+    WebDriverWait(browser, 60).until(lambda _: root.find_elements(By.CSS_SELECTOR, ".cite"))
+    # the citations come before the question box: Shift+Tab back to the last one
+    button = focused
+    for _ in range(20):
+        button.send_keys(Keys.SHIFT, Keys.TAB)
+        button = browser.execute_script("return arguments[0].activeElement", root)
+        if button is not None and "cite" in (button.get_attribute("class") or ""):
+            break
+    assert "cite" in button.get_attribute("class")
+    outline = browser.execute_script("return getComputedStyle(arguments[0]).outlineStyle", button)
+    assert outline != "none"  # the focus is visible
+    button.send_keys(Keys.ENTER)
+    WebDriverWait(browser, 10).until(lambda _: root.find_elements(By.CSS_SELECTOR, ".hit"))
+
+
+def test_it_fits_a_320_px_screen(site, tmp_path):
+    narrow = chromium(tmp_path / "narrow", 320, 700)
+    try:
+        root = widget(narrow, site["page"])
+        ask(narrow, root, "tiers-lieux ?")
+        assert narrow.execute_script("return document.documentElement.scrollWidth") <= 320
+        box = root.find_element(By.CSS_SELECTOR, ".box")
+        right = narrow.execute_script("return arguments[0].getBoundingClientRect().right", box)
+        assert right <= 320
+    finally:
+        narrow.quit()
+
+
+def test_a_page_on_another_origin_is_refused(site, browser):
+    browser.get(site["other"])
+    time.sleep(1)
+    defined = browser.execute_script("return !!customElements.get('rag-territoires-chat')")
+    assert not defined  # the script itself was refused: nothing runs
+    refused = httpx.post(
+        f"{site['api']}/widget/v1/chat",
+        json={"messages": [{"role": "user", "content": "tiers-lieux ?"}]},
+        headers={"Origin": site["other"]},
+    )
+    assert refused.status_code == 403 and refused.json()["error"]["type"] == "forbidden_origin"
+    assert "access-control-allow-origin" not in refused.headers
+
+
+@pytest.mark.parametrize("kind", ["forged", "expired", "other origin"])
+def test_a_forged_or_expired_token_is_refused(site, browser, kind):
+    tokens = WidgetTokens(SECRET)
+    token = {
+        "forged": WidgetTokens("another-secret").issue(site["page"], 600)[0],
+        "expired": tokens.issue(site["page"], 60, now=time.time() - 120)[0],
+        "other origin": tokens.issue(site["other"], 600)[0],
+    }[kind]
+    root = widget(browser, site["page"])
+    host = browser.find_element(By.CSS_SELECTOR, "rag-territoires-chat")
+    browser.execute_script("arguments[0].setAttribute('token', arguments[1])", host, token)
+    error = ask(browser, root, "tiers-lieux ?")
+    assert error.text == "L'accès à l'assistant a expiré : rechargez la page."
+
+
+def test_markup_in_a_question_or_a_note_shows_as_typed(site, browser):
+    root = widget(browser, site["page"])
+    answer = ask(browser, root, f"Brie'nov {INJECTED} ?")
+    question = root.find_elements(By.CSS_SELECTOR, ".log > li.user")[-1]
+    assert INJECTED in question.text
+    assert INJECTED in answer.text  # the note, quoted as written
+    assert not root.find_elements(By.CSS_SELECTOR, ".log img, .log b")
+    assert browser.execute_script("return document.querySelectorAll('img').length") == 0
+    assert problems(browser) == []
+
+
+def test_the_script_is_small_self_contained_and_safe(site):
+    script = httpx.get(
+        f"{site['api']}/widget/v1/rag-territoires.js", headers={"Origin": site["page"]}
+    )
+    assert script.status_code == 200
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert script.headers["access-control-allow-origin"] == site["page"]
+    code = script.text
+    assert len(script.content) < 40_000
+    for forbidden in ("innerHTML", "outerHTML", "insertAdjacentHTML", "eval(", "new Function"):
+        assert forbidden not in code, forbidden  # data is set as text, never parsed
+    statements = [line for line in code.splitlines() if not line.lstrip().startswith("//")]
+    assert not [line for line in statements if "http://" in line or "https://" in line]
