@@ -257,6 +257,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.scale:
+        import tempfile
+        from pathlib import Path
+
+        from rag_territoires.evaluation.scale import run_scale
+
+        sizes = [int(n) for n in args.sizes.split(",")]
+        with tempfile.TemporaryDirectory(prefix="rag-scale-") as workdir:
+            print(run_scale(sizes, Path(workdir), Path(args.output)))
+        return 0
     if args.load:
         from rag_territoires.evaluation.load import run_load
 
@@ -398,6 +408,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the long run instead: many clients, a misbehaving language model, probes, memory",
     )
+    bench.add_argument(
+        "--scale",
+        action="store_true",
+        help="synthetic mind maps of growing size: build, disk, memory, search time, HNSW",
+    )
+    bench.add_argument(
+        "--sizes", default="1200,12000,120000", help="with --scale: node counts, comma-separated"
+    )
+    bench.add_argument("--output", default="bench", help="with --scale: where the table goes")
     bench.add_argument("--searches", type=_positive, default=10_000, help="with --load")
     bench.add_argument("--chats", type=_positive, default=2_000, help="with --load")
     bench.add_argument("--clients", type=_positive, default=16, help="with --load")

@@ -1,0 +1,246 @@
+"""How the product behaves as the notes grow (`rag-territoires bench --scale`).
+
+Synthetic mind maps, deterministic by seed: node texts of 3 to 14 words drawn from the
+seminar notes' own vocabulary, trees up to 6 levels deep with 1 to ~8 children a node,
+written as a text export and an outline exactly like the real ones, so the whole
+pipeline runs on them (outline, branch chunks, index, search, HTTP).
+
+For each size, in a fresh process each (so memory figures are its own): build time,
+index size on disk, cold start (load the model and index), resident memory, search p50
+and p95 in process and over HTTP, and at the FAISS level exact inner-product search
+against an HNSW index (M=32, efSearch=64): time per query and recall@10 of HNSW against
+exact, on stored vectors with a little noise as queries. A measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from rag_territoires.evaluation.benchmark import QUESTIONS
+
+MAX_DEPTH = 5
+QUERIES = 200
+WORD = re.compile(r"[A-Za-zÀ-ÿ'’-]{3,}")
+
+
+def vocabulary(export: Path) -> list[str]:
+    words = WORD.findall(export.read_text(encoding="utf-8"))
+    return sorted({w.strip("-'’").lower() for w in words if len(w.strip("-'’")) >= 3})
+
+
+def synthetic_notes(nodes: int, seed: int, words: list[str]) -> tuple[str, str]:
+    """(export, outline) for a mind map of ``nodes`` nodes."""
+    rng = random.Random(seed)
+    roots = max(4, nodes // 400)
+    depth = [0] * roots
+    children: list[list[int]] = [[] for _ in range(nodes)]
+    for i in range(roots, nodes):
+        for _ in range(20):  # a parent among the recent nodes: branches grow deep and bushy
+            parent = rng.randrange(max(0, i - 40), i)
+            if depth[parent] < MAX_DEPTH:
+                break
+        else:  # the recent nodes are all at the deepest level: a new main branch
+            parent = rng.randrange(roots)
+        children[parent].append(i)
+        depth.append(depth[parent] + 1)
+    texts, seen = [], set()
+    for _ in range(nodes):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(3, 14))).capitalize()
+        while text in seen:
+            text += " " + rng.choice(words)
+        seen.add(text)
+        texts.append(text)
+    export, outline = [], ["# Carte mentale synthétique", ""]
+    stack = list(reversed(range(roots)))
+    while stack:
+        i = stack.pop()
+        export += [texts[i], ""]
+        outline.append("  " * depth[i] + "- " + texts[i])
+        stack.extend(reversed(children[i]))
+    return "\n".join(export) + "\n", "\n".join(outline) + "\n"
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def _folder_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+def measure_one(folder: Path, phase: str) -> dict:
+    """One size, one phase, in this process: ``build`` or ``serve`` (load and query)."""
+    import faiss
+
+    from rag_territoires.config import Settings
+    from rag_territoires.retriever import Retriever
+
+    settings = Settings(
+        document=folder / "notes.txt", outline=folder / "plan.md", index_dir=folder / "index"
+    )
+    started = time.perf_counter()
+    retriever = Retriever(settings, auto_build=phase == "build", show_progress=False)
+    retriever.warm_up(rebuild=phase == "build")
+    seconds = time.perf_counter() - started
+    if phase == "build":
+        return {"chunks": len(retriever.chunks), "build_s": seconds}
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rng = random.Random(7)
+    texts = [c.text.split("\n")[0] for c in rng.sample(retriever.chunks, QUERIES // 2)]
+    queries = [*QUESTIONS, *texts][:QUERIES]
+    samples = []
+    for query in queries:
+        begun = time.perf_counter()
+        retriever.search(query[:300], top_k=5)
+        samples.append(time.perf_counter() - begun)
+    search_p50, search_p95 = _percentiles(samples)
+    flat = retriever.searcher.index.dense[retriever.encoders[0].name]
+    stored = flat.reconstruct_n(0, flat.ntotal).astype(np.float32)
+    picks = np.random.default_rng(3).choice(flat.ntotal, size=min(QUERIES, flat.ntotal))
+    noisy = stored[picks] + np.random.default_rng(4).normal(0, 0.05, stored[picks].shape)
+    noisy = (noisy / np.linalg.norm(noisy, axis=1, keepdims=True)).astype(np.float32)
+    begun = time.perf_counter()
+    hnsw = faiss.IndexHNSWFlat(stored.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
+    hnsw.add(stored)
+    hnsw_build_s = time.perf_counter() - begun
+    hnsw.hnsw.efSearch = 64
+    exact_times, hnsw_times, overlap = [], [], []
+    for vector in noisy:
+        begun = time.perf_counter()
+        _, truth = flat.search(vector[None, :], 10)
+        exact_times.append(time.perf_counter() - begun)
+        begun = time.perf_counter()
+        _, found = hnsw.search(vector[None, :], 10)
+        hnsw_times.append(time.perf_counter() - begun)
+        overlap.append(len(set(truth[0]) & set(found[0])) / 10)
+    return {
+        "cold_start_s": seconds,
+        "rss_mb": rss_mb,
+        "disk_mb": _folder_mb(settings.index_dir),
+        "units": int(flat.ntotal),
+        "search_p50_ms": search_p50,
+        "search_p95_ms": search_p95,
+        "exact_p50_ms": _percentiles(exact_times)[0],
+        "hnsw_p50_ms": _percentiles(hnsw_times)[0],
+        "hnsw_recall10": float(np.mean(overlap)),
+        "hnsw_build_s": hnsw_build_s,
+    }
+
+
+def _http(folder: Path) -> tuple[float, float]:
+    from rag_territoires.evaluation.benchmark import SearchClient
+    from rag_territoires.launcher import spawn_api
+
+    env = {
+        "RAG_TERRITOIRES_DOCUMENT": str(folder / "notes.txt"),
+        "RAG_TERRITOIRES_OUTLINE": str(folder / "plan.md"),
+        "RAG_TERRITOIRES_INDEX_DIR": str(folder / "index"),
+        "RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE": "0",
+    }
+    process, base = spawn_api(env, timeout=600)
+    try:
+        client, samples = SearchClient(base), []
+        for i in range(QUERIES):
+            begun = time.perf_counter()
+            client.search(QUESTIONS[i % len(QUESTIONS)])
+            samples.append(time.perf_counter() - begun)
+        client.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return _percentiles(samples[10:])
+
+
+def _in_subprocess(folder: Path, phase: str) -> dict:
+    code = (
+        "import json, sys; from pathlib import Path; "
+        "from rag_territoires.evaluation.scale import measure_one; "
+        f"print(json.dumps(measure_one(Path(sys.argv[1]), {phase!r})))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(folder)], capture_output=True, text=True, timeout=7200
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-2000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_scale(sizes: list[int], workdir: Path, out: Path, seed: int = 2026) -> str:
+    """``sizes``: node counts of the synthetic maps (chunks are reported as built)."""
+    from rag_territoires.config import Settings
+
+    words = vocabulary(Settings().document)
+    rows = []
+    for nodes in sizes:
+        folder = workdir / f"map-{nodes}"
+        folder.mkdir(parents=True, exist_ok=True)
+        export, outline = synthetic_notes(nodes, seed, words)
+        (folder / "notes.txt").write_text(export, encoding="utf-8")
+        (folder / "plan.md").write_text(outline, encoding="utf-8")
+        row = {"nodes": nodes, **_in_subprocess(folder, "build")}
+        row.update(_in_subprocess(folder, "serve"))
+        row["http_p50_ms"], row["http_p95_ms"] = _http(folder)
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "scale.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    table = _table(rows)
+    (out / "scale.md").write_text(table + "\n", encoding="utf-8")
+    _chart(rows, out / "scale.png")
+    return table
+
+
+def _table(rows: list[dict]) -> str:
+    lines = [
+        "| nodes | chunks | vectors | build | index on disk | cold start | RSS | search p50 / p95 "
+        "(in process) | HTTP p50 / p95 | FAISS exact p50 | HNSW p50 | HNSW recall@10 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['nodes']:,} | {r['chunks']:,} | {r['units']:,} | {r['build_s']:.1f} s | "
+            f"{r['disk_mb']:.1f} MB | {r['cold_start_s']:.1f} s | {r['rss_mb']:.0f} MB | "
+            f"{r['search_p50_ms']:.1f} / {r['search_p95_ms']:.1f} ms | "
+            f"{r['http_p50_ms']:.1f} / {r['http_p95_ms']:.1f} ms | {r['exact_p50_ms']:.3f} ms | "
+            f"{r['hnsw_p50_ms']:.3f} ms | {r['hnsw_recall10']:.3f} |"
+        )
+    return "\n".join(lines)
+
+
+def _chart(rows: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    chunks = [r["chunks"] for r in rows]
+    figure, axis = plt.subplots(figsize=(7, 4.2))
+    for key, label in [
+        ("http_p50_ms", "POST /v1/search over HTTP (p50)"),
+        ("search_p50_ms", "search in process (p50)"),
+        ("exact_p50_ms", "FAISS exact top-10 (p50)"),
+        ("hnsw_p50_ms", "FAISS HNSW top-10 (p50)"),
+    ]:
+        axis.plot(chunks, [r[key] for r in rows], marker="o", label=label)
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.set_xlabel("chunks in the index")
+    axis.set_ylabel("milliseconds per query")
+    axis.set_title("Search time as the notes grow (synthetic mind maps)")
+    axis.grid(True, which="both", alpha=0.3)
+    axis.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
