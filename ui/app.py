@@ -125,7 +125,10 @@ def source_view(citation: dict) -> None:
         table.style.apply(highlight, axis=1),
         hide_index=True,
         width="stretch",
-        column_config={t("line"): st.column_config.NumberColumn(width="small")},
+        column_config={
+            t("line"): st.column_config.NumberColumn(width="small"),
+            t("text"): st.column_config.TextColumn(width="large"),
+        },
     )
 
 
