@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import math
 import re
 import threading
@@ -15,6 +14,8 @@ from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from rag_territoires.api.errors import json_error_body
 
 
 class BodySizeLimit:
@@ -59,7 +60,7 @@ class BodySizeLimit:
 
     async def _refuse(self, send: Send) -> None:
         message = f"the request body is over {self.max_bytes} bytes"
-        body = json.dumps({"error": {"type": "body_too_large", "message": message}}).encode()
+        body = json_error_body("body_too_large", message)
         await send(
             {
                 "type": "http.response.start",

@@ -18,10 +18,11 @@ Its own refusals are JSON, like the API's, not uvicorn's plain text.
 from __future__ import annotations
 
 import asyncio
-import json
 
 import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from rag_territoires.api.errors import json_error_body
 
 _REASONS = {400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large"}
 MAX_HEADERS = 100
@@ -130,7 +131,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._disarm()
         if self.cycle is not None and not self.cycle.response_complete:
             self.cycle.disconnected = True  # the application, if reading, sees a disconnect
-        body = json.dumps({"error": {"type": kind, "message": message}}).encode()
+        body = json_error_body(kind, message)
         head = (
             f"HTTP/1.1 {status} {_REASONS[status]}\r\ncontent-type: application/json\r\n"
             f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"

@@ -37,10 +37,18 @@ class Timing:
     n: int
 
 
-def _timing(samples: list[float]) -> Timing:
+def percentile_ms(samples: list[float], q: float) -> float:
+    """The ``q`` quantile (0.5 is the median) of durations in seconds, in milliseconds."""
+    if not samples:
+        return float("nan")
+    if q == 0.5:
+        return statistics.median(samples) * 1000
     ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return Timing(statistics.median(ordered) * 1000, p95 * 1000, len(ordered))
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
+
+
+def _timing(samples: list[float]) -> Timing:
+    return Timing(percentile_ms(samples, 0.5), percentile_ms(samples, 0.95), len(samples))
 
 
 def forward_pass(encoder_spec: str, repeats: int) -> Timing:
@@ -59,16 +67,27 @@ class SearchClient:
     """A keep-alive HTTP/1.1 client from the standard library: lean, so that the
     figures are mostly the server's, not the client's (httpx adds ~0.5 ms here)."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, timeout: float = 10) -> None:
         host, port = base.removeprefix("http://").split(":")
-        self.connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        self.address, self.timeout = (host, int(port)), timeout
+        self.connection = http.client.HTTPConnection(*self.address, timeout=timeout)
+
+    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, float]:
+        """(status, seconds); status 0 for a transport failure (then reconnects)."""
+        data = json.dumps(body).encode() if body is not None else None
+        started = time.perf_counter()
+        try:
+            self.connection.request(method, path, data, {"Content-Type": "application/json"})
+            response = self.connection.getresponse()
+            response.read()
+            return response.status, time.perf_counter() - started
+        except (OSError, http.client.HTTPException):
+            self.connection.close()
+            self.connection = http.client.HTTPConnection(*self.address, timeout=self.timeout)
+            return 0, time.perf_counter() - started
 
     def search(self, question: str) -> int:
-        body = json.dumps({"query": question, "top_k": 5}).encode()
-        self.connection.request("POST", "/v1/search", body, {"Content-Type": "application/json"})
-        response = self.connection.getresponse()
-        response.read()
-        return response.status
+        return self.call("POST", "/v1/search", {"query": question, "top_k": 5})[0]
 
     def close(self) -> None:
         self.connection.close()

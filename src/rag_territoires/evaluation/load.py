@@ -14,7 +14,6 @@ test: it asserts nothing, and every loop is bounded.
 
 from __future__ import annotations
 
-import http.client
 import json
 import multiprocessing
 import threading
@@ -24,7 +23,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from rag_territoires.evaluation.benchmark import QUESTIONS
+from rag_territoires.evaluation.benchmark import QUESTIONS, SearchClient, percentile_ms
 from rag_territoires.launcher import spawn_api
 
 DRIP_SECONDS = 0.1
@@ -53,39 +52,11 @@ class _DrippingModel(BaseHTTPRequestHandler):
             pass
 
 
-def _percentile(samples: list[float], q: float) -> float:
-    if not samples:
-        return float("nan")
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
-
-
 def _rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-class _Client:
-    def __init__(self, base: str) -> None:
-        host, port = base.removeprefix("http://").split(":")
-        self.address = (host, int(port))
-        self.connection = http.client.HTTPConnection(*self.address, timeout=30)
-
-    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, float]:
-        """(status, seconds); status 0 for a transport failure (then reconnects)."""
-        data = json.dumps(body).encode() if body is not None else None
-        started = time.perf_counter()
-        try:
-            self.connection.request(method, path, data, {"Content-Type": "application/json"})
-            response = self.connection.getresponse()
-            response.read()
-            return response.status, time.perf_counter() - started
-        except (OSError, http.client.HTTPException):
-            self.connection.close()
-            self.connection = http.client.HTTPConnection(*self.address, timeout=30)
-            return 0, time.perf_counter() - started
 
 
 def _phase(base: str, clients: int, total: int, request) -> dict:
@@ -95,7 +66,7 @@ def _phase(base: str, clients: int, total: int, request) -> dict:
     lock = threading.Lock()
 
     def worker(offset: int) -> None:
-        client = _Client(base)
+        client = SearchClient(base, timeout=30)
         for i in range(offset, total, clients):
             status, seconds = client.call("POST", *request(i))
             with lock:
@@ -109,14 +80,14 @@ def _phase(base: str, clients: int, total: int, request) -> dict:
     return {
         "requests": len(statuses),
         "errors": sum(s == 0 or s >= 500 for s in statuses),
-        "p50": _percentile(samples, 0.5),
-        "p99": _percentile(samples, 0.99),
+        "p50": percentile_ms(samples, 0.5),
+        "p99": percentile_ms(samples, 0.99),
         "per_second": len(statuses) / elapsed,
     }
 
 
 def _probe(base: str, stop, samples, limit: int = 20_000) -> None:
-    client = _Client(base)
+    client = SearchClient(base, timeout=30)
     while not stop.is_set() and len(samples) < limit:
         status, seconds = client.call("GET", "/healthz")
         samples.append(seconds if status == 200 else float("inf"))
@@ -155,10 +126,10 @@ class LoadReport:
         return "\n".join(
             [
                 *lines,
-                f"/healthz idle:           p50 {_percentile(idle, 0.5):.1f} ms, "
-                f"p99 {_percentile(idle, 0.99):.1f} ms (n={len(idle)})",
-                f"/healthz under load:     p50 {_percentile(loaded, 0.5):.1f} ms, "
-                f"p99 {_percentile(loaded, 0.99):.1f} ms (n={len(loaded)}, "
+                f"/healthz idle:           p50 {percentile_ms(idle, 0.5):.1f} ms, "
+                f"p99 {percentile_ms(idle, 0.99):.1f} ms (n={len(idle)})",
+                f"/healthz under load:     p50 {percentile_ms(loaded, 0.5):.1f} ms, "
+                f"p99 {percentile_ms(loaded, 0.99):.1f} ms (n={len(loaded)}, "
                 f"failed {self.probe_failures})",
                 f"server memory (RSS):     {self.rss_before_mb:.0f} MB before, "
                 f"{self.rss_after_mb:.0f} MB after",

@@ -18,7 +18,6 @@ import json
 import random
 import re
 import resource
-import statistics
 import subprocess
 import sys
 import time
@@ -26,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag_territoires.evaluation.benchmark import QUESTIONS
+from rag_territoires.evaluation.benchmark import QUESTIONS, percentile_ms
 
 MAX_DEPTH = 5
 QUERIES = 200
@@ -71,9 +70,7 @@ def synthetic_notes(nodes: int, seed: int, words: list[str]) -> tuple[str, str]:
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return statistics.median(ordered) * 1000, p95 * 1000
+    return percentile_ms(samples, 0.5), percentile_ms(samples, 0.95)
 
 
 def _folder_mb(folder: Path) -> float:
