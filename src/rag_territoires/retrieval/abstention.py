@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
 
-import numpy as np
-
+from rag_territoires.logistic import LogisticModel
 from rag_territoires.retrieval.analyzer import analyze, fold_accents
 from rag_territoires.retrieval.lexicon import common_words
 
@@ -135,62 +133,10 @@ FEATURES = (
 )
 
 
-@dataclass(frozen=True)
-class AbstentionModel:
-    """Logistic regression over standardised ``FEATURES``; abstain under ``threshold``."""
+class AbstentionModel(LogisticModel):
+    """Probability that the best passages answer the question; abstain under ``threshold``."""
 
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    weights: tuple[float, ...]
-    bias: float
-    threshold: float
-    l2: float
-
-    def probability(self, features: np.ndarray) -> float:
-        """Probability that the best passages answer the question."""
-        z = (features - np.asarray(self.mean)) / np.asarray(self.scale)
-        return float(_sigmoid(float(z @ np.asarray(self.weights)) + self.bias))
-
-    @classmethod
-    def fit(cls, x: np.ndarray, answerable: np.ndarray, l2: float, threshold: float = 0.5):
-        """L2-regularised logistic regression by Newton's method (a few features, a few
-        hundred questions: exact and deterministic)."""
-        mean = x.mean(axis=0)
-        scale = np.where(x.std(axis=0) > 1e-9, x.std(axis=0), 1.0)
-        z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
-        y = answerable.astype(np.float64)
-        w = np.zeros(z.shape[1])
-        penalty = np.full(z.shape[1], l2)
-        penalty[-1] = 0.0  # the bias is not shrunk
-        for _ in range(50):
-            p = _sigmoid(z @ w)
-            gradient = z.T @ (p - y) + penalty * w
-            hessian = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty) + 1e-9 * np.eye(len(w))
-            step = np.linalg.solve(hessian, gradient)
-            w -= step
-            if np.abs(step).max() < 1e-8:
-                break
-        return cls(tuple(mean), tuple(scale), tuple(w[:-1]), float(w[-1]), threshold, l2)
-
-    def to_dict(self) -> dict:
-        return {"features": list(FEATURES), **asdict(self)}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> AbstentionModel:
-        if tuple(data["features"]) != FEATURES:
-            raise ValueError("the abstention model was fitted on other features")
-        return cls(
-            tuple(data["mean"]),
-            tuple(data["scale"]),
-            tuple(data["weights"]),
-            float(data["bias"]),
-            float(data["threshold"]),
-            float(data["l2"]),
-        )
-
-
-def _sigmoid(x):
-    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
+    FEATURES = FEATURES
 
 
 def unknown_names(question: str, knows: Callable[[str], bool]) -> int:
