@@ -1,7 +1,7 @@
 """A small OpenAI-compatible chat-completions server on loopback, for the tests.
 
-The requested model name picks its behaviour: ``good`` (cites [1] and a bogus
-[99]), ``slow`` (answers after 3 s), ``garbage`` (200 with a body that is not
+The requested model name picks its behaviour: ``good`` (two sentences its quotes support,
+with a bogus [99] too), ``slow`` (answers after 3 s), ``garbage`` (200 with a body that is not
 JSON), ``error`` (HTTP 500), ``uncited`` (an answer with no marker), ``drip`` (a valid
 reply sent one byte every 0.2 s), ``drip_headers`` (the status line and headers sent that
 way), ``huge`` (a 5 MB answer), ``hostile`` (markup,
@@ -11,12 +11,11 @@ links, terminal escapes and a NUL around a real marker).
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
+
+from rag_territoires.evaluation.adversarial_llm import loopback_server
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -70,12 +69,15 @@ class Handler(BaseHTTPRequestHandler):
 
 def _reply(mode: str) -> dict:
     content = {
-        "good": "Selon les notes, il faut coopérer [1], et aussi autre chose [99].",
+        "good": "Selon les notes, il faut se préparer aux changements et anticiper [3][99]. "
+        "La posture d'anticipation et de construction fait partie des 3 principes à appliquer "
+        "[1][2].",
         "slow": "Trop tard [1].",
         "uncited": "Je pense que oui.",
         "huge": "Selon les notes [1] " + "bla " * 1_250_000,
-        "hostile": "Voir [1](http://evil.example) ![x](http://evil.example/t.png) "
-        "<script>alert(1)</script>\x1b[31mrouge\x1b[0m\x00 [ici](javascript:alert(1))",
+        "hostile": "<b>Se préparer</b> à des \x1b[31mchangements\x1b[0m\x00 et anticiper "
+        "[3](http://evil.example). ![x](http://evil.example/t.png) <script>alert(1)</script> "
+        "[ici](javascript:alert(1))",
     }[mode]
     return {
         "id": "x",
@@ -91,14 +93,5 @@ def _reply(mode: str) -> dict:
     }
 
 
-@contextmanager
-def fake_llm_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
+def fake_llm_server():
+    return loopback_server(Handler)

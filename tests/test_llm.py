@@ -34,9 +34,13 @@ def test_the_models_answer_is_used_and_unknown_markers_are_dropped(retriever, ll
     Handler.requests.clear()
     data = chat_with(retriever, llm_url, "good")
     assert data["generator"] == "llm" and data["notice"] is None
-    assert data["answer"] == "Selon les notes, il faut coopérer [1], et aussi autre chose ."
+    assert data["answer"] == (
+        "Selon les notes, il faut se préparer aux changements et anticiper [3]. La posture "
+        "d'anticipation et de construction fait partie des 3 principes à appliquer [1][2]."
+    )
     assert data["dropped_citations"] == [99]
-    assert [c["n"] for c in data["citations"]] == [1]
+    assert data["unsupported"] == []
+    assert [c["n"] for c in data["citations"]] == [1, 2, 3]
     sent = Handler.requests[-1]
     assert sent["path"] == "/v1/chat/completions" and sent["auth"] == "Bearer k"
     assert (
@@ -69,7 +73,9 @@ def test_a_failing_model_falls_back_to_the_extractive_answer(retriever, llm_url,
 def test_the_models_markup_never_reaches_clients(retriever, llm_url):
     data = chat_with(retriever, llm_url, "hostile")
     assert data["generator"] == "llm"
-    assert data["answer"] == "Voir [1] x alert(1)rouge ici"
+    assert data["answer"] == "Se préparer à des changements et anticiper [3]."
+    # the rest, once plain text ("x alert(1) ici"), cites nothing: removed, and listed
+    assert [u["reason"] for u in data["unsupported"]] == ["no_citation"]
 
 
 def test_answers_written_at_once_are_bounded(retriever, llm_url):

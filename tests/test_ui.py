@@ -238,3 +238,26 @@ def test_a_comment_without_a_thumb_is_stored_unrated_and_confirmed(monkeypatch, 
     records = [json.loads(line) for line in stored.read_text(encoding="utf-8").splitlines()]
     assert [(r["rating"], r["comment"]) for r in records] == [(None, "il manque Brie'nov")]
     assert records[0]["question"] == "tiers-lieux ?"
+
+
+def test_sentences_the_grounding_check_removed_are_listed_as_text(monkeypatch, retriever):
+    from rag_territoires.evaluation.adversarial_llm import adversarial_server, is_invented
+
+    with adversarial_server() as llm_url:
+        process, url = start_api(
+            retriever,
+            RAG_TERRITOIRES_LLM_BASE_URL=llm_url,
+            RAG_TERRITOIRES_LLM_MODEL="mixed",
+            RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0",
+        )
+        try:
+            app = ask(page(monkeypatch, url), "Quels sont les 3 principes à appliquer ?")
+        finally:
+            stop(process)
+    answer = last_answer(app)
+    assert "Sortir du cadre" in answer and not is_invented(answer)
+    (removed,) = [
+        e for e in app.chat_message[-1].expander if e.label.startswith("Phrases du modèle retirées")
+    ]
+    shown = [element.value for element in removed.text]
+    assert shown and all(map(is_invented, shown))

@@ -167,6 +167,11 @@ def answer_extras(index: int, message: dict, tree: dict | None) -> None:
                 )
     if data.get("notice"):
         st.caption(f"{t('llm_notice')} : {escape(data['notice'])}")
+    if data.get("generator") == "llm" and data.get("unsupported"):
+        # what the grounding check removed from the model's answer, as text, for checking
+        with st.expander(t("removed", n=len(data["unsupported"]))):
+            for removed in data["unsupported"]:
+                st.text(removed["sentence"])
     if data["citations"]:
         st.markdown(f"**{t('citations')}**")
         for citation in data["citations"]:

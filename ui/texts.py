@@ -21,6 +21,7 @@ TEXTS = {
         "comment": "Un commentaire ?",
         "send": "Envoyer",
         "llm_notice": "Remarque",
+        "removed": "Phrases du modèle retirées, que leurs citations n'appuient pas : {n}",
         # every error the API can return, in one sentence (the API's own words are English)
         "down": "L'API ne répond pas ({detail}) : vérifiez qu'elle est démarrée.",
         "slow": "L'API met trop de temps à répondre ({detail}) : réessayez.",
@@ -66,6 +67,7 @@ TEXTS = {
         "comment": "A comment?",
         "send": "Send",
         "llm_notice": "Note",
+        "removed": "Sentences of the model removed, unsupported by their citations: {n}",
         "down": "The API does not answer ({detail}): check that it is running.",
         "slow": "The API is taking too long ({detail}): try again.",
         "key": "The API refuses the access key (X-API-Key): check the configuration.",

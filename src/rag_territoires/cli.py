@@ -188,6 +188,19 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_grounding(args: argparse.Namespace) -> int:
+    from rag_territoires.evaluation.grounding import calibrate, report
+    from rag_territoires.retrieval.encoders import make_encoder
+
+    encoder = make_encoder("use")
+    encoder.warm_up()
+    result = calibrate(encoder, args.folder, *([args.output] if args.output else []))
+    text = report(result, args.folder)
+    (args.folder / "grounding.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
 def cmd_feedback(args: argparse.Namespace) -> int:
     from rag_territoires.evaluation.feedback import (
         LABELLED_FILE,
@@ -267,6 +280,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         with tempfile.TemporaryDirectory(prefix="rag-scale-") as workdir:
             print(run_scale(sizes, Path(workdir), Path(args.output)))
         return 0
+    if args.llm:
+        return _bench_llm(args)
     if args.load:
         from rag_territoires.evaluation.load import run_load
 
@@ -275,6 +290,31 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from rag_territoires.evaluation.benchmark import run
 
     print(run(repeats=args.repeats))
+    return 0
+
+
+def _bench_llm(args: argparse.Namespace) -> int:
+    from rag_territoires.errors import RagError
+    from rag_territoires.evaluation.llm_bench import run_llm_bench, write
+    from rag_territoires.retriever import Retriever
+
+    settings = _settings()
+    if args.llm == "model" and not settings.llm_base_url:
+        raise RagError("bench --llm model needs RAG_TERRITOIRES_LLM_BASE_URL (and _LLM_MODEL)")
+    retriever = Retriever(settings)
+    retriever.warm_up()
+    result = run_llm_bench(
+        retriever.searcher,
+        Path("eval/questions.jsonl"),
+        args.llm,
+        settings.llm_base_url,
+        settings.llm_model,
+        limit=args.questions_limit,
+        min_share=settings.llm_min_grounded_share,
+        timeout=settings.llm_timeout_seconds,
+    )
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    print(f"written: {write(result, Path(args.output))}")
     return 0
 
 
@@ -380,6 +420,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     calibrate.set_defaults(func=cmd_calibrate)
 
+    grounding = sub.add_parser(
+        "calibrate-grounding",
+        help="fit the check of a language model's sentences on the labelled set, and report",
+    )
+    grounding.add_argument(
+        "--folder", type=Path, default=Path("eval"), help="where grounding*.jsonl are (eval)"
+    )
+    grounding.add_argument(
+        "--output", type=Path, metavar="FILE", help="default: the package's grounding.json"
+    )
+    grounding.set_defaults(func=cmd_grounding)
+
     feedback = sub.add_parser(
         "feedback", help="list thumbs-down answers; label one as an evaluation question"
     )
@@ -414,9 +466,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="synthetic mind maps of growing size: build, disk, memory, search time, HNSW",
     )
     bench.add_argument(
+        "--llm",
+        choices=("model", "adversarial", "mixed"),
+        help="the grounding check over the evaluation questions: with the configured language "
+        "model (RAG_TERRITOIRES_LLM_*), or a built-in adversarial one",
+    )
+    bench.add_argument(
+        "--questions-limit", type=_positive, default=60, help="with --llm: questions asked"
+    )
+    bench.add_argument(
         "--sizes", default="1200,12000,120000", help="with --scale: node counts, comma-separated"
     )
-    bench.add_argument("--output", default="bench", help="with --scale: where the table goes")
+    bench.add_argument("--output", default="bench", help="with --scale, --llm: where results go")
     bench.add_argument("--searches", type=_positive, default=10_000, help="with --load")
     bench.add_argument("--chats", type=_positive, default=2_000, help="with --load")
     bench.add_argument("--clients", type=_positive, default=16, help="with --load")

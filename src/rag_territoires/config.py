@@ -100,6 +100,10 @@ class Settings(BaseSettings):
     llm_timeout_seconds: float = Field(default=20.0, gt=0)  # for the whole exchange
     llm_max_reply_bytes: int = Field(default=256 * 1024, ge=1024)
     llm_max_concurrent: int = Field(default=4, ge=1)  # answers written at once; others: extractive
+    llm_max_tokens: int = Field(default=400, ge=16, le=4096)  # the model's answer, bounded
+    # Fewer of the model's sentences than this share supported by their quotes: the
+    # extractive answer instead (the unsupported ones are always removed).
+    llm_min_grounded_share: float = Field(default=0.5, ge=0.0, le=1.0)
 
     @model_validator(mode="after")
     def _oidc_whole(self) -> Settings:

@@ -40,6 +40,18 @@ class Citation(BaseModel):
     source: Source = Field(description="The quoted node's own lines in the export.")
 
 
+class Unsupported(BaseModel):
+    sentence: str = Field(description="A sentence of the language model's answer, as written.")
+    reason: str = Field(
+        description="no_citation, unknown_citation, not_in_quotes, number_not_in_quotes or "
+        "name_not_in_quotes."
+    )
+    probability: float | None = Field(
+        description="The grounding check's probability that the cited quotes support it "
+        "(null when decided without it: no marker, or only unknown markers)."
+    )
+
+
 class ChatAnswer(BaseModel):
     answer: str = Field(description="Markdown; every [n] resolves to a citation.")
     abstained: bool
@@ -52,4 +64,10 @@ class ChatAnswer(BaseModel):
     dropped_citations: list[int] = Field(
         default_factory=list,
         description="Markers the language model wrote that matched no passage (removed).",
+    )
+    unsupported: list[Unsupported] = Field(
+        default_factory=list,
+        description="Sentences of the language model's answer that its cited quotes do not "
+        "support: removed from the answer (or, when too few remained, the reason for the "
+        "extractive answer).",
     )

@@ -1,17 +1,28 @@
-"""A chat turn: the last user message is the question, the earlier ones its context."""
+"""A chat turn: the last user message is the question, the earlier ones its context.
+
+With a language model, only the sentences its cited quotes support reach the user
+(``grounding.py``); when too few remain, the extractive answer is given instead, with a
+notice saying why. Either way the answer is complete before the first byte is sent, so a
+streamed answer carries only checked sentences too.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from rag_territoires.answer.extractive import extractive_answer
+from rag_territoires.answer.grounding import MARKER, GroundingChecker, grounded_text
 from rag_territoires.answer.language import question_language
 from rag_territoires.answer.llm import LlmClient, LlmError
 from rag_territoires.errors import QueryError
+from rag_territoires.retrieval.encoders import Encoder, make_encoder
 from rag_territoires.retrieval.search import Searcher
-from rag_territoires.schema import ChatAnswer
+from rag_territoires.schema import ChatAnswer, Unsupported
+
+GROUNDING_ENCODER = "use"  # the grounding model was fitted on this encoder's similarities
 
 
 @dataclass(frozen=True)
@@ -20,11 +31,25 @@ class Message:
     content: str
 
 
+@lru_cache(maxsize=1)
+def _own_encoder() -> Encoder:
+    encoder = make_encoder(GROUNDING_ENCODER)
+    encoder.warm_up()
+    return encoder
+
+
+def grounding_checker(searcher: Searcher) -> GroundingChecker:
+    """The search's own multilingual encoder when it has one (no second copy in memory)."""
+    encoder = next((e for e in searcher.encoders if e.name == GROUNDING_ENCODER), None)
+    return GroundingChecker(encoder or _own_encoder())
+
+
 def answer_chat(
     searcher: Searcher,
     messages: Sequence[Message],
     top_k: int = 5,
     llm: LlmClient | None = None,
+    min_grounded_share: float = 0.5,
 ) -> ChatAnswer:
     if not messages or messages[-1].role != "user":
         raise QueryError("the last message must be the user's question", "not_a_question")
@@ -34,19 +59,39 @@ def answer_chat(
     extractive = extractive_answer(question, retrieval, searcher)
     if llm is None or extractive.abstained:
         return extractive
+
+    def fallback(reason: str, unsupported: list[Unsupported] | None = None) -> ChatAnswer:
+        notice = f"Language model not used ({reason}): extractive answer instead."
+        return extractive.model_copy(update={"notice": notice, "unsupported": unsupported or []})
+
     try:
         written = llm.write(
             retrieval.result.query, history, extractive.citations, question_language(question)
         )
     except LlmError as error:
-        return extractive.model_copy(
-            update={"notice": f"Language model not used ({error}): extractive answer instead."}
+        return fallback(str(error))
+    quotes = {c.n: (c.quote, " > ".join(c.branch[:-1])) for c in extractive.citations}
+    verdicts = grounding_checker(searcher).check_answer(written.text, quotes)
+    unsupported = [
+        Unsupported(sentence=v.claim.text, reason=v.reason, probability=v.probability)
+        for v in verdicts
+        if not v.supported
+    ]
+    kept = len(verdicts) - len(unsupported)
+    if kept == 0 or kept < min_grounded_share * len(verdicts):
+        return fallback(
+            f"{len(unsupported)} of its {len(verdicts)} sentences are not supported by the "
+            "quotes they cite",
+            unsupported,
         )
+    text = MARKER.sub(lambda m: m[0] if int(m[1]) in quotes else "", grounded_text(verdicts))
+    cited = {int(n) for n in MARKER.findall(text)}
     return ChatAnswer(
-        answer=written.text,
+        answer=text,
         abstained=False,
-        citations=[c for c in extractive.citations if c.n in written.cited],
+        citations=[c for c in extractive.citations if c.n in cited],
         passages=extractive.passages,
         generator="llm",
         dropped_citations=written.dropped,
+        unsupported=unsupported,
     )

@@ -1,9 +1,10 @@
 """Optional: let an OpenAI-compatible chat-completions server write the answer.
 
 The model sees only the numbered quotes the extractive answer would cite, and
-must cite them with [n]. Markers that match no quote are removed and reported;
-an answer that cites nothing, a timeout, an HTTP error or a malformed reply
-raises ``LlmError``, and the caller falls back to the extractive answer.
+must end each sentence with the quotes it comes from, [n]. Markers that match no
+quote are reported; an answer that cites nothing, a timeout, an HTTP error or a
+malformed reply raises ``LlmError``, and the caller falls back to the extractive
+answer. What the model wrote is then checked sentence by sentence (``grounding.py``).
 
 A slow or hostile server cannot hold a request: the timeout is a deadline for the whole
 exchange (a server dripping one byte a second is cut at it, headers included), the reply
@@ -22,10 +23,10 @@ from dataclasses import dataclass
 
 import httpx
 
+from rag_territoires.answer.grounding import MARKER
 from rag_territoires.errors import RagError
 from rag_territoires.schema import Citation
 
-MARKER = re.compile(r"\[(\d{1,4})\]")  # a marker is a small number: "[" + 5,000 digits is not
 # What a model's text may not carry to clients that render it (the chat page escapes it,
 # other integrations might not): terminal escapes, control characters, HTML tags, and
 # Markdown images and links (kept as their text; "[1](http://...)" stays the marker [1]).
@@ -35,7 +36,6 @@ _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _TARGET = r"\((?:[^()]|\([^()]*\))*\)"  # "(url)", with one level of parentheses inside
 _IMAGE = re.compile(r"!\[([^\]]*)\]" + _TARGET)
 _LINK = re.compile(r"\[([^\]]+)\]" + _TARGET)
-LANGUAGE_NAMES = {"fr": "French", "en": "English"}
 
 
 class LlmError(RagError):
@@ -44,22 +44,40 @@ class LlmError(RagError):
 
 @dataclass(frozen=True)
 class LlmAnswer:
-    text: str
-    cited: set[int]
-    dropped: list[int]
+    text: str  # plain text; its sentences are checked next (``grounding.py``)
+    dropped: list[int]  # markers that match no quote
+
+
+SYSTEM = {
+    "fr": (
+        "Tu réponds à des questions sur les notes d'un séminaire sur les territoires ruraux. "
+        "Utilise uniquement les citations numérotées données, jamais d'autres connaissances. "
+        "Écris des phrases courtes. Termine chaque phrase par le numéro des citations qui "
+        "la disent, par exemple [1] ou [2][3]. N'écris rien que les citations ne disent pas. "
+        "Si elles ne répondent pas à la question, dis-le en une phrase."
+    ),
+    "en": (
+        "You answer questions about the notes of a seminar on rural territories. Use only "
+        "the numbered quotes given, never other knowledge. Write short sentences. End each "
+        "sentence with the numbers of the quotes that say it, for example [1] or [2][3]. "
+        "Write nothing the quotes do not say. If they do not answer the question, say so in "
+        "one sentence. Answer in English; keep quoted words in French."
+    ),
+}
 
 
 def _prompt(question: str, history: Sequence[str], citations: Sequence[Citation], language: str):
+    """The system prompt in the question's language; each quote with its branch, whose
+    titles often carry what the quote is about ("3 principes à appliquer > ...")."""
     quotes = "\n".join(f"[{c.n}] ({' > '.join(c.branch[:-1])}) {c.quote}" for c in citations)
-    earlier = "\n".join(f"- {h}" for h in history) or "(none)"
-    system = (
-        "You answer questions about the notes of a seminar on rural territories. Use only the "
-        "numbered quotes given. After each statement, cite the quotes it comes from as [n]. "
-        "If the quotes do not answer the question, say so. Do not invent facts. "
-        f"Answer in {LANGUAGE_NAMES[language]}; keep quoted words in French."
-    )
-    user = f"Quotes:\n{quotes}\n\nEarlier questions:\n{earlier}\n\nQuestion: {question}"
-    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+    earlier = "\n".join(f"- {h}" for h in history) or "-"
+    if language == "fr":
+        user = (
+            f"Citations :\n{quotes}\n\nQuestions précédentes :\n{earlier}\n\nQuestion : {question}"
+        )
+    else:
+        user = f"Quotes:\n{quotes}\n\nEarlier questions:\n{earlier}\n\nQuestion: {question}"
+    return [{"role": "system", "content": SYSTEM[language]}, {"role": "user", "content": user}]
 
 
 def plain_text(text: str) -> str:
@@ -79,6 +97,7 @@ class LlmClient:
         timeout: float = 20.0,
         max_reply_bytes: int = 256 * 1024,
         max_concurrent: int = 4,
+        max_tokens: int = 400,
     ):
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.model = model
@@ -86,6 +105,7 @@ class LlmClient:
         self.timeout = timeout
         self.max_reply_bytes = max_reply_bytes
         self.max_concurrent = max_concurrent
+        self.max_tokens = max_tokens
         self._slots = threading.BoundedSemaphore(max_concurrent)
 
     async def _post(self, body: dict, headers: dict[str, str]) -> bytes:
@@ -107,7 +127,12 @@ class LlmClient:
 
     def _complete(self, messages: list[dict[str, str]]) -> str:
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
-        body = {"model": self.model, "messages": messages, "temperature": 0}
+        body = {
+            "model": self.model,
+            "messages": messages,
+            "temperature": 0,
+            "max_tokens": self.max_tokens,
+        }
         try:
             # its own event loop, in the worker thread: the deadline cancels the exchange
             # wherever it is (connecting, reading headers or the body)
@@ -138,9 +163,6 @@ class LlmClient:
         known = {c.n for c in citations}
         found = [int(m) for m in MARKER.findall(text)]
         dropped = sorted({n for n in found if n not in known})
-        cited = {n for n in found if n in known}
-        if not cited:
+        if not any(n in known for n in found):
             raise LlmError("the model's answer cites none of the passages")
-        if dropped:
-            text = MARKER.sub(lambda m: m[0] if int(m[1]) in known else "", text)
-        return LlmAnswer(text, cited, dropped)
+        return LlmAnswer(text, dropped)

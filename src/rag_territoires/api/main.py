@@ -53,6 +53,7 @@ def _llm(settings: Settings) -> LlmClient | None:
         settings.llm_timeout_seconds,
         settings.llm_max_reply_bytes,
         settings.llm_max_concurrent,
+        settings.llm_max_tokens,
     )
 
 

@@ -18,7 +18,9 @@ router = APIRouter(prefix="/v1", tags=["chat"], dependencies=V1_GUARDS, response
 
 SSE_DESCRIPTION = """With `"stream": true`, `text/event-stream` events, in order:
 `answer` (data `{"delta": "..."}`, the answer text piece by piece), `citations`
-(data: the list of citations), then `done` (data: the whole JSON answer)."""
+(data: the list of citations), then `done` (data: the whole JSON answer). The answer is
+checked before its first event is sent: with a language model, a streamed answer carries
+only the sentences its quotes support, as the JSON one does."""
 
 EXAMPLE = {
     "answer": "D'après les notes du séminaire, voici ce qui répond à votre question :\n\n"
@@ -72,7 +74,13 @@ def sse_events(answer: ChatAnswer) -> Iterator[str]:
 def chat(body: ChatRequest, searcher: SearcherDep, state: StateDep):
     body.question()  # a QueryError (422, with its reason) when the last message is not one
     messages = [Message(m.role, m.content) for m in body.messages]
-    answer = answer_chat(searcher, messages, top_k=body.top_k, llm=state.llm)
+    answer = answer_chat(
+        searcher,
+        messages,
+        top_k=body.top_k,
+        llm=state.llm,
+        min_grounded_share=state.settings.llm_min_grounded_share,
+    )
     if answer.abstained:
         state.metrics.abstentions.labels("chat").inc()
     if body.stream:
