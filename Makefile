@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test browser eval build clean
+.PHONY: run test system eval build clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,14 +23,16 @@ run: $(STAMP)
 build: $(STAMP)
 	$(BIN)/rag-territoires build
 
-# The browser test drives Debian's Chromium through Debian's chromedriver (no test tool
-# may download a browser here). Installing them needs root, as CI has.
-browser:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
-		apt-get update -q && apt-get install -y -q chromium chromium-driver; fi
+# Debian packages the tests drive for real: Chromium and chromedriver (the browser tests;
+# no test tool may download a browser here), nginx (two replicas behind a load balancer)
+# and wrk (`bench --workers`). Installing them needs root, as CI has.
+system:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || \
+		[ ! -x /usr/sbin/nginx ] || [ ! -x /usr/bin/wrk ]; then \
+		apt-get update -q && apt-get install -y -q chromium chromium-driver nginx wrk; fi
 
-test: $(STAMP) browser
-	$(BIN)/ruff check src tests ui
+test: $(STAMP) system
+	$(BIN)/ruff check src tests ui examples
 	$(BIN)/python -m pytest
 
 eval: $(STAMP)

@@ -111,7 +111,7 @@ def stop(process) -> None:
         process.kill()
 
 
-def start_api(retriever: Retriever, port: int | None = None, **env: str):
+def start_api(retriever: Retriever, port: int | None = None, workers: int = 1, **env: str):
     """`rag-territoires serve` on loopback (a free port unless given), on the session's
     index."""
     from rag_territoires.errors import RagError
@@ -122,6 +122,7 @@ def start_api(retriever: Retriever, port: int | None = None, **env: str):
             {"RAG_TERRITOIRES_INDEX_DIR": str(retriever.settings.index_dir), **env},
             timeout=120,
             port=port,
+            workers=workers,
         )
     except RagError as error:
         pytest.fail(str(error))

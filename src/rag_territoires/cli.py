@@ -94,24 +94,56 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # line and exit status 1, as for `search`, not a server traceback.
     retriever = Retriever(settings)
     retriever.warm_up()
-    app = create_app(settings, retriever)
     print(
-        f"rag-territoires API on http://{host}:{port} (docs: http://{host}:{port}/docs)", flush=True
+        f"rag-territoires API on http://{host}:{port} (docs: http://{host}:{port}/docs)"
+        + (f", {args.workers} workers" if args.workers > 1 else ""),
+        flush=True,
     )
+    options = {
+        "host": host,
+        "port": port,
+        # X-Forwarded-For only from the configured proxies (uvicorn trusts 127.0.0.1 else)
+        "proxy_headers": bool(settings.trusted_proxies),
+        "forwarded_allow_ips": settings.trusted_proxies or [],
+        "log_level": "warning",
+        "access_log": False,
+    }
+    if args.workers > 1:
+        del retriever  # each worker loads its own, from the files just checked
+        return _serve_workers(args.workers, options)
+    app = create_app(settings, retriever)
     http = guarded_protocol(
         settings.max_header_bytes, settings.header_timeout_seconds, settings.body_timeout_seconds
     )
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        http=http,
-        # X-Forwarded-For only from the configured proxies (uvicorn trusts 127.0.0.1 else)
-        proxy_headers=bool(settings.trusted_proxies),
-        forwarded_allow_ips=settings.trusted_proxies or [],
-        log_level="warning",
-        access_log=False,
+    uvicorn.run(app, http=http, **options)
+    return 0
+
+
+def _serve_workers(workers: int, options: dict) -> int:
+    """N processes on one port (uvicorn's supervisor restarts one that dies); the rate
+    limits' buckets in one file they share, in memory (/dev/shm) when the system has it."""
+    import os
+    import shutil
+    import tempfile
+
+    import uvicorn
+
+    from rag_territoires.api.protocol import SettingsGuardedProtocol
+
+    folder = tempfile.mkdtemp(
+        prefix="rag-territoires-limits-", dir="/dev/shm" if Path("/dev/shm").is_dir() else None
     )
+    os.environ["RAG_TERRITOIRES_SHARED_LIMITS_FILE"] = str(Path(folder) / "limits.sqlite")
+    try:
+        uvicorn.run(
+            "rag_territoires.api.main:app_from_environment",
+            factory=True,
+            workers=workers,
+            http=SettingsGuardedProtocol,
+            **options,
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 
@@ -272,7 +304,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     if args.scale:
         import tempfile
-        from pathlib import Path
 
         from rag_territoires.evaluation.scale import run_scale
 
@@ -282,6 +313,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return 0
     if args.llm:
         return _bench_llm(args)
+    if args.workers:
+        from rag_territoires.evaluation.workers import run_workers
+
+        print(run_workers(Path(args.output)))
+        return 0
     if args.load:
         from rag_territoires.evaluation.load import run_load
 
@@ -383,6 +419,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="start the HTTP API (FastAPI on uvicorn)")
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default 8000)")
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="processes serving the port (default 1; 2 uses both cores of a 2-core machine)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     start = sub.add_parser("start", help="start the API and the chat page together")
@@ -470,6 +512,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("model", "adversarial", "mixed"),
         help="the grounding check over the evaluation questions: with the configured language "
         "model (RAG_TERRITOIRES_LLM_*), or a built-in adversarial one",
+    )
+    bench.add_argument(
+        "--workers",
+        action="store_true",
+        help="throughput of `serve --workers 1` and `--workers 2` at 16 clients, with wrk",
     )
     bench.add_argument(
         "--questions-limit", type=_positive, default=60, help="with --llm: questions asked"

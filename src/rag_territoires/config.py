@@ -94,6 +94,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")  # feedback and other files the API writes
 
     # Optional OpenAI-compatible chat-completions server that writes the answer
+    # Set by `serve --workers N` (N > 1): the rate limits' buckets shared by the workers.
+    shared_limits_file: Path | None = None
     llm_base_url: str = ""  # e.g. http://llm.intranet:8080/v1 ; empty: extractive answers
     llm_model: str = ""
     llm_api_key: str = ""

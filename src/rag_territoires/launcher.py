@@ -23,17 +23,9 @@ UI_APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
 READY_TIMEOUT = 300.0  # a first start builds the index
 
 
-def api_command(host: str, port: int) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "rag_territoires.cli",
-        "serve",
-        "--host",
-        host,
-        "--port",
-        str(port),
-    ]
+def api_command(host: str, port: int, workers: int = 1) -> list[str]:
+    command = [sys.executable, "-m", "rag_territoires.cli", "serve"]
+    return [*command, "--host", host, "--port", str(port), "--workers", str(workers)]
 
 
 def ui_command(host: str, port: int) -> list[str]:
@@ -83,13 +75,13 @@ def wait_ready(url: str, process: subprocess.Popen, timeout: float = READY_TIMEO
 
 
 def spawn_api(
-    env: dict[str, str], timeout: float = READY_TIMEOUT, port: int | None = None
+    env: dict[str, str], timeout: float = READY_TIMEOUT, port: int | None = None, workers: int = 1
 ) -> tuple[subprocess.Popen, str]:
     """A quiet API server on loopback (a free port unless given), once ready (for
     benchmarks and tests)."""
     port = port or free_port()
     process = subprocess.Popen(
-        api_command("127.0.0.1", port),
+        api_command("127.0.0.1", port, workers),
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -19,6 +19,7 @@ from rag_territoires.answer.llm import LlmClient
 from rag_territoires.api.limits import RateLimiter
 from rag_territoires.api.metrics import Metrics
 from rag_territoires.api.oidc import OidcError, OidcVerifier
+from rag_territoires.api.shared_limits import SharedRateLimiter
 from rag_territoires.api.widget import WidgetTokens
 from rag_territoires.config import Settings
 from rag_territoires.retrieval.search import Searcher
@@ -30,11 +31,11 @@ class AppState:
     settings: Settings
     retriever: Retriever
     metrics: Metrics
-    limiter: RateLimiter
+    limiter: RateLimiter | SharedRateLimiter
     llm: LlmClient | None
     # wrong keys per client address: past it, 429 instead of 401, so keys cannot be guessed
     # at full speed (the address is the socket's, or a trusted proxy's X-Forwarded-For)
-    failed_keys: RateLimiter
+    failed_keys: RateLimiter | SharedRateLimiter
     widget_tokens: WidgetTokens
     oidc: OidcVerifier | None = None
     ready: bool = False

@@ -25,6 +25,7 @@ from rag_territoires.api.limits import (
 from rag_territoires.api.metrics import Metrics, MetricsMiddleware
 from rag_territoires.api.oidc import OidcVerifier
 from rag_territoires.api.routes import browse, chat, feedback, health, search, widget
+from rag_territoires.api.shared_limits import SharedRateLimiter
 from rag_territoires.api.widget import WidgetCors, WidgetTokens
 from rag_territoires.config import Settings
 from rag_territoires.retriever import Retriever
@@ -70,6 +71,13 @@ def _oidc(settings: Settings) -> OidcVerifier | None:
     )
 
 
+def _limiter(settings: Settings, per_minute: int, name: str) -> RateLimiter | SharedRateLimiter:
+    """In memory for one process; in the shared file when several workers serve."""
+    if settings.shared_limits_file is None:
+        return RateLimiter(per_minute)
+    return SharedRateLimiter(per_minute, settings.shared_limits_file, name)
+
+
 def create_app(settings: Settings | None = None, retriever: Retriever | None = None) -> FastAPI:
     settings = settings or Settings()
     app = FastAPIOffline(  # /docs and /redoc served from the package: they work offline
@@ -86,8 +94,8 @@ def create_app(settings: Settings | None = None, retriever: Retriever | None = N
         settings=settings,
         retriever=retriever or Retriever(settings),
         metrics=metrics,
-        limiter=RateLimiter(settings.rate_limit_per_minute),
-        failed_keys=RateLimiter(settings.failed_keys_per_minute),
+        limiter=_limiter(settings, settings.rate_limit_per_minute, "requests"),
+        failed_keys=_limiter(settings, settings.failed_keys_per_minute, "failed_keys"),
         widget_tokens=WidgetTokens(settings.widget_secret),
         oidc=_oidc(settings),
         llm=_llm(settings),
@@ -109,3 +117,17 @@ def create_app(settings: Settings | None = None, retriever: Retriever | None = N
         app.include_router(module.router)
     app.include_router(widget.tokens)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker of ``serve --workers N``: settings from the environment
+    (``serve`` passes them on), the index loaded from the build's files."""
+    from rag_territoires.api.protocol import SettingsGuardedProtocol
+
+    settings = Settings()
+    SettingsGuardedProtocol.configure(
+        settings.max_header_bytes, settings.header_timeout_seconds, settings.body_timeout_seconds
+    )
+    retriever = Retriever(settings, auto_build=False)  # `serve` built it before the workers
+    retriever.warm_up()
+    return create_app(settings, retriever)

@@ -150,3 +150,15 @@ def guarded_protocol(
         "body_seconds": body_seconds,
     }
     return type("GuardedHttpToolsProtocol", (GuardedHttpToolsProtocol,), limits)
+
+
+class SettingsGuardedProtocol(GuardedHttpToolsProtocol):
+    """The same, for ``serve --workers N``: uvicorn starts each worker in a fresh process
+    and hands it the protocol by name, so the limits cannot be baked into a class made at
+    run time; each worker's app factory calls ``configure`` with its settings instead."""
+
+    @classmethod
+    def configure(cls, max_head_bytes: int, head_seconds: float, body_seconds: float) -> None:
+        cls.max_head_bytes = max_head_bytes
+        cls.head_seconds = head_seconds
+        cls.body_seconds = body_seconds

@@ -185,7 +185,9 @@ def load_index(
         path = build_dir / entry.file
         if not path.is_file() or _sha256(path) != entry.sha256:
             raise IndexStateError(f"index file {path} is missing or corrupt", REBUILD_HINT)
-        index = faiss.read_index(str(path))
+        # memory-mapped, not copied: the workers of `serve --workers N` (and every process
+        # reading this build) share one copy of the vectors in the page cache
+        index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC)
         if index.ntotal != len(unit_owners(chunks)) or index.d != entry.dimension:
             raise IndexStateError(f"index file {path} does not match the manifest", REBUILD_HINT)
         dense[encoder.name] = index

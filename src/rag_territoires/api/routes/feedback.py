@@ -3,6 +3,7 @@ evaluation questions. Appended as one JSON line to <data_dir>/feedback.jsonl."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import threading
@@ -130,6 +131,8 @@ def feedback(body: FeedbackRequest, state: StateDep) -> FeedbackReceipt:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with _write_lock, path.open("a", encoding="utf-8") as out:
+            # other workers and replicas sharing this folder append too: one line at a time
+            fcntl.flock(out, fcntl.LOCK_EX)
             line = json.dumps(record, ensure_ascii=False)
             # U+2028/2029 end a line for JavaScript and some JSONL readers: escaped
             out.write(line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n")
