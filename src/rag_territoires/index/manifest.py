@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
@@ -28,6 +28,7 @@ class DenseFile(BaseModel):
     file: FileName
     dimension: Annotated[StrictInt, Field(gt=0)]
     sha256: Sha256
+    kind: Literal["flat", "hnsw"] = "flat"  # exact, or an HNSW graph (memory.HNSW_ABOVE)
 
 
 class ExpansionFile(BaseModel):

@@ -24,7 +24,8 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 @dataclass
 class SearchIndex:
     chunks: list[Chunk]
-    # encoder name -> IndexFlatIP over the embedding units, centred (see centre())
+    # encoder name -> IndexFlatIP (or IndexHNSWFlat above HNSW_ABOVE units) over the
+    # embedding units, centred (see centre())
     dense: dict[str, faiss.Index]
     expansion: ExpansionTable = field(default_factory=lambda: ExpansionTable({}))
     node_vectors: bool = True
@@ -33,28 +34,65 @@ class SearchIndex:
 
     def __post_init__(self) -> None:
         self.unit_owner = unit_owners(self.chunks, self.node_vectors)
+        # a chunk's units are consecutive rows: where each chunk's first one is
+        self.unit_start = np.searchsorted(self.unit_owner, np.arange(len(self.chunks)))
+        self.unit_count = np.diff(np.append(self.unit_start, len(self.unit_owner)))
         # BM25 over ~150 short chunks builds in milliseconds: rebuilt, not stored.
         self.bm25 = bm25s.BM25()
         self.bm25.index([analyze(c.lexical_text) or [""] for c in self.chunks], show_progress=False)
 
-    def bm25_scores(self, terms: Mapping[str, float]) -> np.ndarray:
-        """BM25 of weighted terms: the sum of each term's scores times its weight."""
+    def bm25_scores(
+        self, terms: Mapping[str, float], chunks: np.ndarray | None = None
+    ) -> np.ndarray:
+        """BM25 of weighted terms: the sum of each term's scores times its weight, for
+        every chunk or for the given ones."""
         total = np.zeros(len(self.chunks), dtype=np.float32)
         for term, weight in terms.items():
             if term in self.bm25.vocab_dict:
                 total += weight * np.asarray(self.bm25.get_scores([term]), dtype=np.float32)
-        return total
+        return total if chunks is None else total[chunks]
+
+    def bm25_candidates(self, terms: Mapping[str, float], k: int) -> np.ndarray:
+        """The ``k`` chunks BM25 scores best (fewer when fewer score at all)."""
+        scores = self.bm25_scores(terms)
+        scored = np.flatnonzero(scores > 0)
+        if len(scored) <= k:
+            return scored
+        return scored[np.argpartition(-scores[scored], k)[:k]]
 
     def knows(self, term: str) -> bool:
         return term in self.bm25.vocab_dict
 
-    def dense_scores(self, encoder: str, query_vector: np.ndarray) -> np.ndarray:
-        """Per chunk, the best cosine similarity of the query with one of its units."""
+    def dense_scores(
+        self, encoder: str, query_vector: np.ndarray, chunks: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Per chunk (every one, or the given ones), the best cosine similarity of the
+        query with one of its units: the units' vectors read in place (memory-mapped),
+        one matrix-vector product, the best per chunk."""
+        vectors = stored_vectors(self.dense[encoder])
+        query = query_vector.astype(np.float32)
+        if chunks is None:
+            return np.maximum.reduceat(vectors @ query, self.unit_start).astype(np.float32)
+        counts = self.unit_count[chunks]
+        starts = np.repeat(self.unit_start[chunks] - np.cumsum(counts) + counts, counts)
+        rows = starts + np.arange(counts.sum())
+        local = np.cumsum(counts) - counts
+        return np.maximum.reduceat(vectors[rows] @ query, local).astype(np.float32)
+
+    def dense_candidates(self, encoder: str, query_vector: np.ndarray, k: int) -> np.ndarray:
+        """The chunks of the ``k`` nearest units (exact, or approximate with HNSW)."""
         index = self.dense[encoder]
-        scores, ids = index.search(query_vector.reshape(1, -1).astype(np.float32), index.ntotal)
-        out = np.full(len(self.chunks), -1.0, dtype=np.float32)
-        np.maximum.at(out, self.unit_owner[ids[0]], scores[0])
-        return out
+        if isinstance(index, faiss.IndexHNSW):
+            index.hnsw.efSearch = max(64, k)  # the graph's search width must exceed k
+        _, ids = index.search(query_vector.reshape(1, -1).astype(np.float32), k)
+        return np.unique(self.unit_owner[ids[0][ids[0] >= 0]])
+
+
+def stored_vectors(index: faiss.Index) -> np.ndarray:
+    """A FAISS index's vectors as a NumPy view, not a copy (an HNSW index keeps them in
+    its flat ``storage``)."""
+    flat = faiss.downcast_index(index.storage) if hasattr(index, "storage") else index
+    return faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d)
 
 
 def unit_owners(chunks: Sequence[Chunk], node_vectors: bool = True) -> np.ndarray:
@@ -91,6 +129,22 @@ def flat_index(vectors: np.ndarray) -> faiss.Index:
     index = faiss.IndexFlatIP(vectors.shape[1])
     index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     return index
+
+
+# Above this many vectors the dense candidates come from an HNSW graph, not an exact scan
+# (bench --scale: exact top-10 4.1 ms at 25k vectors and 38 ms at 252k; HNSW 0.5 ms at
+# both, recall@10 0.985-0.988). The candidates are then rescored exactly.
+HNSW_ABOVE = 50_000
+HNSW_NEIGHBOURS = 32
+
+
+def dense_index(vectors: np.ndarray) -> tuple[faiss.Index, str]:
+    """The index for one encoder's vectors and its kind for the manifest: exact or HNSW."""
+    if len(vectors) <= HNSW_ABOVE:
+        return flat_index(vectors), "flat"
+    index = faiss.IndexHNSWFlat(vectors.shape[1], HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index, "hnsw"
 
 
 def build_expansion(chunks: Sequence[Chunk], encoders: Sequence[Encoder]) -> ExpansionTable:

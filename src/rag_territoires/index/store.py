@@ -39,8 +39,8 @@ from rag_territoires.index.memory import (
     SearchIndex,
     build_expansion,
     centre,
+    dense_index,
     embed_chunks,
-    flat_index,
     unit_owners,
 )
 from rag_territoires.retrieval.encoders import Encoder
@@ -112,12 +112,13 @@ def _build(
         for encoder in encoders:
             encoder.warm_up()
             vectors = embed_chunks(chunks, encoder, progress=bar.update)
-            dense[encoder.name] = flat_index(centre(vectors))
+            dense[encoder.name], kind = dense_index(centre(vectors))
             file_name = f"dense-{hashlib.sha1(encoder.name.encode()).hexdigest()[:10]}.faiss"
             faiss.write_index(dense[encoder.name], str(partial / file_name))
             files[encoder.name] = {
                 "file": file_name,
                 "dimension": int(vectors.shape[1]),
+                "kind": kind,
                 "sha256": _sha256(partial / file_name),
             }
     expansion = build_expansion(chunks, encoders)

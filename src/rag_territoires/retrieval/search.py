@@ -66,9 +66,27 @@ class Focus:
 
 
 @dataclass(frozen=True)
-class Signals:
-    scores: dict[str, np.ndarray]  # per chunk, by signal (BM25, each encoder)
+class Query:
+    """What a text asks, before any chunk is scored: its expansion, its vectors."""
+
     expansion: Expansion
+    vectors: dict[str, np.ndarray]  # by encoder, centred when configured
+
+
+@dataclass(frozen=True)
+class Signals:
+    scores: dict[str, np.ndarray]  # by signal (BM25, each encoder), per scored chunk
+    expansion: Expansion
+    chunks: np.ndarray  # the scored chunks' positions: all, or the candidates
+
+
+# Up to this many chunks, every query scores every chunk (exact, and ~4 ms at 1,000
+# chunks); above, each signal proposes its best CANDIDATES chunks and only their union is
+# scored, exactly, so a search costs the same at 10k or 100k chunks (bench --scale
+# measures both paths and their agreement). The evaluation always scores every chunk.
+EXACT_UP_TO = 2_000
+CANDIDATES = 100
+UNITS_PER_CANDIDATE = 3  # a chunk has several embedding units: ask FAISS for more units
 
 
 @dataclass(frozen=True)
@@ -122,7 +140,7 @@ class Searcher:
         model = self.calibration.abstention
         return model.threshold if model is not None else 0.0
 
-    def signals(self, text: str) -> Signals:
+    def read(self, text: str) -> Query:
         config = self.config
         expansion = self.index.expansion.expand(
             text,
@@ -131,21 +149,49 @@ class Searcher:
             config.expansion_weight,
             notes=self.index.bm25.vocab_dict,
         )
-        scores: dict[str, np.ndarray] = {}
-        if config.use_bm25:
-            scores[BM25] = self.index.bm25_scores(expansion.terms)
+        vectors = {}
         for encoder in self.encoders:
             vector = encoder.encode([text])[0]
             if config.centring:
                 vector = self.calibration.centre_query(encoder.name, vector)
-            scores[encoder.name] = self.index.dense_scores(encoder.name, vector)
-        return Signals(scores, expansion)
+            vectors[encoder.name] = vector
+        return Query(expansion, vectors)
+
+    def candidates(self, query: Query) -> np.ndarray:
+        """The chunks worth scoring: each signal's best ``CANDIDATES``."""
+        found = []
+        if self.config.use_bm25:
+            found.append(self.index.bm25_candidates(query.expansion.terms, CANDIDATES))
+        for name, vector in query.vectors.items():
+            k = min(CANDIDATES * UNITS_PER_CANDIDATE, len(self.index.unit_owner))
+            found.append(self.index.dense_candidates(name, vector, k))
+        return np.unique(np.concatenate(found)) if found else np.arange(0)
+
+    def score(self, query: Query, chunks: np.ndarray | None = None) -> Signals:
+        """Every signal's exact score for the given chunks (None: all of them)."""
+        scores: dict[str, np.ndarray] = {}
+        if self.config.use_bm25:
+            scores[BM25] = self.index.bm25_scores(query.expansion.terms, chunks)
+        for name, vector in query.vectors.items():
+            scores[name] = self.index.dense_scores(name, vector, chunks)
+        scored = np.arange(len(self.index.chunks)) if chunks is None else chunks
+        return Signals(scores, query.expansion, scored)
+
+    def signals(self, text: str) -> Signals:
+        return self.score(self.read(text))
+
+    def _scored_chunks(self, queries: Sequence[Query], extra: Sequence[int], limit: int | None):
+        """None (every chunk) for the evaluation and small notes; else the candidates."""
+        if limit is None or len(self.index.chunks) <= EXACT_UP_TO:
+            return None
+        parts = [self.candidates(q) for q in queries] + [np.asarray(extra, dtype=np.int64)]
+        return np.unique(np.concatenate(parts))
 
     def _features(self, text: str, signals: Signals, fused: np.ndarray) -> np.ndarray:
         dense = next((s for name, s in signals.scores.items() if name != BM25), None)
         if dense is None:  # BM25 alone: its best score over 10, capped at 1, stands in
             dense = np.minimum(signals.scores[BM25] / 10.0, 1.0)
-        best = np.argsort(-fused, kind="stable")[:PASSAGES_CHECKED]
+        best = signals.chunks[np.argsort(-fused, kind="stable")[:PASSAGES_CHECKED]]
         words = signals.expansion.words
         strengths = [w.strength for w in words] or [0.0]
         kind = expected_answer_type(text)
@@ -168,28 +214,34 @@ class Searcher:
     def rank(self, query: str, history: Sequence[str] = (), limit: int | None = None) -> Ranking:
         """Chunks best first: all of them, or the first ``limit`` (a search needs only top_k;
         the evaluation needs all for recall)."""
-        signals = self.signals(query)
+        read = self.read(query)
+        context = contextual_query(query, history)
+        context_read = self.read(context) if context is not None else None
+        focus = None
+        if context is not None:
+            # The branch the conversation had reached: the last question read with its own
+            # conversation ("et le troisième ?" after "et le deuxième ?" after "… principes ?")
+            previous = contextual_query(history[-1], history[:-1]) or history[-1]
+            focus = self._ordinal_focus(query, previous)
+        focus_chunk = [self._chunk_of_node[focus.child.id]] if focus is not None else []
+        reads = [read] + ([context_read] if context_read is not None else [])
+        chunks = self._scored_chunks(reads, focus_chunk, limit)
+        signals = self.score(read, chunks)
         fused = fuse(signals.scores, self.config)
         features = self._features(query, signals, fused)
         probability = self._probability(features)
-        focus = None
-        context = contextual_query(query, history)
-        if context is not None:
-            context_signals = self.signals(context)
+        if context_read is not None:
+            context_signals = self.score(context_read, chunks)
             fused = fused + self.config.history_weight * fuse(context_signals.scores, self.config)
             # The question read alone or with its conversation: the likelier to be answered.
             context_features = self._features(context, context_signals, fused)
             context_probability = self._probability(context_features)
             if context_probability > probability:
                 features, probability = context_features, context_probability
-            # The branch the conversation had reached: the last question read with its own
-            # conversation ("et le troisième ?" after "et le deuxième ?" after "… principes ?")
-            previous = contextual_query(history[-1], history[:-1]) or history[-1]
-            focus = self._ordinal_focus(query, previous)
-            if focus is not None:  # "et le deuxième ?": that child's chunk comes first
-                fused[self._chunk_of_node[focus.child.id]] = fused.max() + 1.0
+            if focus_chunk:  # "et le deuxième ?": that child's chunk comes first
+                fused[np.flatnonzero(signals.chunks == focus_chunk[0])] = fused.max() + 1.0
         order = np.argsort(-fused, kind="stable")[: max(limit or len(fused), PASSAGES_CHECKED)]
-        hits = [Hit(self.index.chunks[i], float(fused[i])) for i in order]
+        hits = [Hit(self.index.chunks[signals.chunks[i]], float(fused[i])) for i in order]
         return Ranking(hits, features, probability, focus)
 
     def _ordinal_focus(self, query: str, previous: str) -> Focus | None:
@@ -198,14 +250,17 @@ class Searcher:
             return None
         # A chunk's id is its top node's, except for the evaluation's fixed-size windows,
         # which have no branch whose children an ordinal could pick.
-        found = self.nodes.get(self._top_chunk(self.signals(previous)).id)
+        found = self.nodes.get(self._top_chunk(previous).id)
         picked = ordinal_child(number, found) if found is not None else None
         if picked is None:
             return None
         return Focus(number, picked.parent, picked)
 
-    def _top_chunk(self, signals: Signals) -> Chunk:
-        return self.index.chunks[int(np.argmax(fuse(signals.scores, self.config)))]
+    def _top_chunk(self, text: str) -> Chunk:
+        read = self.read(text)
+        signals = self.score(read, self._scored_chunks([read], [], limit=1))
+        best = int(np.argmax(fuse(signals.scores, self.config)))
+        return self.index.chunks[signals.chunks[best]]
 
     def retrieve(self, query: str, top_k: int = 5, history: Sequence[str] = ()) -> Retrieval:
         query = validate_query(query)
