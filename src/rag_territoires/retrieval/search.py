@@ -86,7 +86,6 @@ class Signals:
 # measures both paths and their agreement). The evaluation always scores every chunk.
 EXACT_UP_TO = 2_000
 CANDIDATES = 100
-UNITS_PER_CANDIDATE = 3  # a chunk has several embedding units: ask FAISS for more units
 
 
 @dataclass(frozen=True)
@@ -163,8 +162,7 @@ class Searcher:
         if self.config.use_bm25:
             found.append(self.index.bm25_candidates(query.expansion.terms, CANDIDATES))
         for name, vector in query.vectors.items():
-            k = min(CANDIDATES * UNITS_PER_CANDIDATE, len(self.index.unit_owner))
-            found.append(self.index.dense_candidates(name, vector, k))
+            found.append(self.index.dense_candidates(name, vector, CANDIDATES))
         return np.unique(np.concatenate(found)) if found else np.arange(0)
 
     def score(self, query: Query, chunks: np.ndarray | None = None) -> Signals:
