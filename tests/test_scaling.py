@@ -80,3 +80,25 @@ def test_bm25_candidates_are_the_best_scored_chunks(retriever, k):
     assert len(found) == min(k, int((scores > 0).sum()))
     outside = np.setdiff1d(np.flatnonzero(scores > 0), found)
     assert not len(outside) or scores[found].min() >= scores[outside].max()
+
+
+def test_bm25_is_stored_in_the_build_and_read_back_as_it_was_built(tmp_path):
+    from rag_territoires.errors import IndexStateError
+    from rag_territoires.index.memory import bm25_index
+
+    settings = Settings(document=EXPORT, outline=OUTLINE, index_dir=tmp_path / "index")
+    Retriever(settings, auto_build=False).warm_up(rebuild=True)
+    build = settings.index_dir / (settings.index_dir / "CURRENT").read_text().strip()
+    entry = json.loads((build / "manifest.json").read_text())["bm25"]
+    assert entry["folder"] == "bm25" and "vocab.index.json" in entry["files"]
+    loaded = Retriever(settings, auto_build=False)
+    loaded.warm_up()
+    fresh = bm25_index(loaded.chunks)
+    terms = loaded.searcher.read("ingénierie territoriale et coopération").expansion.terms
+    stored = loaded.searcher.index
+    assert stored.bm25.vocab_dict == fresh.vocab_dict
+    reference = memory.SearchIndex(loaded.chunks, stored.dense, bm25=fresh)
+    assert np.array_equal(stored.bm25_scores(terms), reference.bm25_scores(terms))
+    (build / "bm25" / "vocab.index.json").write_text("{}")
+    with pytest.raises(IndexStateError, match=r"vocab\.index\.json is missing or corrupt"):
+        Retriever(settings, auto_build=False).warm_up()

@@ -37,6 +37,11 @@ class ExpansionFile(BaseModel):
     sha256: Sha256
 
 
+class Bm25Folder(BaseModel):
+    folder: FileName
+    files: dict[FileName, Sha256] = Field(min_length=1)
+
+
 class Manifest(BaseModel):
     model_config = ConfigDict(extra="allow")  # build facts (built_at, timings) are free
 
@@ -48,6 +53,7 @@ class Manifest(BaseModel):
     encoders: list[StrictStr]
     dense: dict[str, DenseFile] = Field(min_length=1)
     expansion: ExpansionFile
+    bm25: Bm25Folder | None = None  # builds before it was stored rebuild BM25 at load
 
 
 def read_manifest(build_dir: Path, text: str) -> Manifest:

@@ -29,7 +29,7 @@ class SearchIndex:
     dense: dict[str, faiss.Index]
     expansion: ExpansionTable = field(default_factory=lambda: ExpansionTable({}))
     node_vectors: bool = True
-    bm25: bm25s.BM25 = field(init=False)
+    bm25: bm25s.BM25 | None = None  # None: built from the chunks now
     unit_owner: np.ndarray = field(init=False)  # unit row -> its chunk's position
 
     def __post_init__(self) -> None:
@@ -37,9 +37,8 @@ class SearchIndex:
         # a chunk's units are consecutive rows: where each chunk's first one is
         self.unit_start = np.searchsorted(self.unit_owner, np.arange(len(self.chunks)))
         self.unit_count = np.diff(np.append(self.unit_start, len(self.unit_owner)))
-        # BM25 over ~150 short chunks builds in milliseconds: rebuilt, not stored.
-        self.bm25 = bm25s.BM25()
-        self.bm25.index([analyze(c.lexical_text) or [""] for c in self.chunks], show_progress=False)
+        if self.bm25 is None:  # the evaluation's variants; a build stores its own
+            self.bm25 = bm25_index(self.chunks)
 
     def bm25_scores(
         self, terms: Mapping[str, float], chunks: np.ndarray | None = None
@@ -98,6 +97,12 @@ def stored_vectors(index: faiss.Index) -> np.ndarray:
     its flat ``storage``)."""
     flat = faiss.downcast_index(index.storage) if hasattr(index, "storage") else index
     return faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d)
+
+
+def bm25_index(chunks: Sequence[Chunk]) -> bm25s.BM25:
+    bm25 = bm25s.BM25()
+    bm25.index([analyze(c.lexical_text) or [""] for c in chunks], show_progress=False)
+    return bm25
 
 
 def unit_owners(chunks: Sequence[Chunk], node_vectors: bool = True) -> np.ndarray:

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+import bm25s
 import faiss
 from tqdm import tqdm
 
@@ -31,12 +32,14 @@ from rag_territoires.index.lock import build_lock
 from rag_territoires.index.manifest import (
     CURRENT,
     REBUILD_HINT,
+    Bm25Folder,
     ExpansionFile,
     read_current,
     read_manifest,
 )
 from rag_territoires.index.memory import (
     SearchIndex,
+    bm25_index,
     build_expansion,
     centre,
     dense_index,
@@ -48,6 +51,7 @@ from rag_territoires.retrieval.expansion import ExpansionTable
 
 FORMAT_VERSION = 2  # 2: centred unit vectors, plain node units, expansion table
 EXPANSION_FILE = "expansion.json"
+BM25_FOLDER = "bm25"
 
 
 def _sha256(path: Path) -> str:
@@ -123,6 +127,11 @@ def _build(
             }
     expansion = build_expansion(chunks, encoders)
     (partial / EXPANSION_FILE).write_text(expansion.to_json(), encoding="utf-8")
+    # BM25 stored too, and memory-mapped at load: at 100k chunks, analysing and indexing
+    # every chunk again would take seconds at every start
+    bm25 = bm25_index(chunks)
+    bm25.save(str(partial / BM25_FOLDER), show_progress=False)
+    bm25_files = {p.name: _sha256(p) for p in sorted((partial / BM25_FOLDER).iterdir())}
     manifest = {
         "format_version": FORMAT_VERSION,
         "package_version": __version__,
@@ -135,6 +144,7 @@ def _build(
             "words": len(expansion.neighbours),
             "sha256": _sha256(partial / EXPANSION_FILE),
         },
+        "bm25": {"folder": BM25_FOLDER, "files": bm25_files},
     }
     (partial / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     partial.rename(build_dir)
@@ -146,7 +156,7 @@ def _build(
     for old in index_dir.glob("build-*"):
         if old != build_dir:
             shutil.rmtree(old, ignore_errors=True)
-    return SearchIndex(chunks, dense, expansion)
+    return SearchIndex(chunks, dense, expansion, bm25=bm25)
 
 
 def load_index(
@@ -192,7 +202,18 @@ def load_index(
         if index.ntotal != len(unit_owners(chunks)) or index.d != entry.dimension:
             raise IndexStateError(f"index file {path} does not match the manifest", REBUILD_HINT)
         dense[encoder.name] = index
-    return SearchIndex(chunks, dense, _load_expansion(build_dir, manifest.expansion))
+    expansion = _load_expansion(build_dir, manifest.expansion)
+    return SearchIndex(chunks, dense, expansion, bm25=_load_bm25(build_dir, manifest.bm25))
+
+
+def _load_bm25(build_dir: Path, entry: Bm25Folder | None) -> bm25s.BM25 | None:
+    if entry is None:
+        return None
+    folder = build_dir / entry.folder
+    for name, digest in entry.files.items():
+        if not (folder / name).is_file() or _sha256(folder / name) != digest:
+            raise IndexStateError(f"index file {folder / name} is missing or corrupt", REBUILD_HINT)
+    return bm25s.BM25.load(str(folder), mmap=True, show_progress=False)
 
 
 def _load_expansion(build_dir: Path, entry: ExpansionFile) -> ExpansionTable:
