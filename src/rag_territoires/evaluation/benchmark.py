@@ -122,6 +122,27 @@ def throughput(base: str, clients: int, requests_per_client: int) -> tuple[float
     return clients * requests_per_client / elapsed, errors
 
 
+def _bare_stack(repeats: int) -> Timing:
+    """``POST`` to a bare FastAPI route (``bare_app.py``): the stack's own cost."""
+    import subprocess
+    import sys
+
+    from rag_territoires.launcher import free_port, wait_ready
+
+    port = free_port()
+    command = [sys.executable, "-m", "rag_territoires.evaluation.bare_app", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(base + "/readyz", process, 60)
+        http_latency(base, 20)
+        timing, _ = http_latency(base, repeats)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    return timing
+
+
 def run(repeats: int = 300) -> str:
     encoder = Settings().encoders[0]
     forward = forward_pass(encoder, repeats)
@@ -134,6 +155,7 @@ def run(repeats: int = 300) -> str:
     finally:
         process.terminate()
         process.wait(timeout=20)
+    floor = _bare_stack(repeats)
     ratio = latency.p50_ms / forward.p50_ms
     return "\n".join(
         [
@@ -142,6 +164,8 @@ def run(repeats: int = 300) -> str:
             f"POST /v1/search over HTTP, 1 client:      p50 {latency.p50_ms:.2f} ms"
             f"  p95 {latency.p95_ms:.2f} ms  (n={latency.n}, errors {errors})",
             f"p50 ratio HTTP search / forward pass:     {ratio:.2f}x (goal <= 1.5x)",
+            f"bare FastAPI route on uvicorn (floor):    p50 {floor.p50_ms:.2f} ms"
+            f"  p95 {floor.p95_ms:.2f} ms  (no middleware, no dependency, no search)",
             f"throughput, 1 client:                     {rps_1:.0f} requests/s (errors {errors_1})",
             f"throughput, 8 concurrent clients:         {rps_8:.0f} requests/s (errors {errors_8})",
         ]

@@ -1,0 +1,14 @@
+"""`rag-territoires bench` measures, in one run, the encoder, the real API and the floor of
+the HTTP stack (a bare FastAPI route): a short run, checked for its shape, not its times."""
+
+import re
+
+from rag_territoires.evaluation.benchmark import run
+
+
+def test_bench_reports_the_api_against_the_encoder_and_the_bare_stack():
+    report = run(repeats=10)
+    for label in ("encoder forward pass", "POST /v1/search over HTTP", "bare FastAPI route"):
+        line = next(line for line in report.splitlines() if line.startswith(label))
+        assert re.search(r"p50 \d+\.\d\d ms", line), line
+    assert "errors 0" in report and "errors 1" not in report
