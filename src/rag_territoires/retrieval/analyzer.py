@@ -19,6 +19,8 @@ from bm25s.stopwords import STOPWORDS_EN_PLUS, STOPWORDS_FRENCH
 
 
 def fold_accents(text: str) -> str:
+    if text.isascii():  # nothing to fold (NFKD leaves ASCII as it is): the common case
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
