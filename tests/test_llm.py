@@ -60,6 +60,7 @@ def test_the_models_answer_is_used_and_unknown_markers_are_dropped(retriever, ll
         ("drip", "no answer within 1 s"),
         ("drip_headers", "no answer within 1 s"),
         ("huge", "reply is over 262144 bytes"),
+        ("long", "100 sentences, more than the 40 checked"),
     ],
 )
 def test_a_failing_model_falls_back_to_the_extractive_answer(retriever, llm_url, model, reason):

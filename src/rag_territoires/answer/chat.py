@@ -14,7 +14,12 @@ from functools import lru_cache
 from typing import Literal
 
 from rag_territoires.answer.extractive import extractive_answer
-from rag_territoires.answer.grounding import MARKER, GroundingChecker, grounded_text
+from rag_territoires.answer.grounding import (
+    MARKER,
+    GroundingChecker,
+    grounded_text,
+    split_claims,
+)
 from rag_territoires.answer.language import question_language
 from rag_territoires.answer.llm import LlmClient, LlmError
 from rag_territoires.errors import QueryError
@@ -23,6 +28,9 @@ from rag_territoires.retrieval.search import Searcher
 from rag_territoires.schema import ChatAnswer, Unsupported
 
 GROUNDING_ENCODER = "use"  # the grounding model was fitted on this encoder's similarities
+# Each sentence costs a few encoder passes: a server that sends 256 KB of one-word
+# sentences must not hold a worker for seconds. An answer with more is not checked at all.
+MAX_CHECKED_SENTENCES = 40
 
 
 @dataclass(frozen=True)
@@ -71,7 +79,12 @@ def answer_chat(
     except LlmError as error:
         return fallback(str(error))
     quotes = {c.n: (c.quote, " > ".join(c.branch[:-1])) for c in extractive.citations}
-    verdicts = grounding_checker(searcher).check_answer(written.text, quotes)
+    claims = split_claims(written.text)
+    if len(claims) > MAX_CHECKED_SENTENCES:
+        return fallback(f"its answer has {len(claims)} sentences, more than the "
+                        f"{MAX_CHECKED_SENTENCES} checked")  # fmt: skip
+    checker = grounding_checker(searcher)
+    verdicts = [checker.check(claim, quotes) for claim in claims]
     unsupported = [
         Unsupported(sentence=v.claim.text, reason=v.reason, probability=v.probability)
         for v in verdicts
