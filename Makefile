@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LLM_STAMP := $(VENV)/.installed-llm-test
 
 .PHONY: run test system eval build clean
 
@@ -11,11 +12,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	# CPU build of torch first: an unpinned torch would pull a CUDA build of several GB.
 	$(BIN)/pip install --quiet torch==2.13.0
-	# llama-cpp-python (dev extra) compiles llama.cpp once (~11 min on 2 cores; pip's wheel
-	# cache serves it after that); a build tuned to the build machine's CPU crashed here
-	# with "Illegal instruction", hence a portable one.
-	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# Only the tests need a real language model: llama-cpp-python compiles llama.cpp once
+# (~10 min on 2 cores; pip's wheel cache serves it after that), so `make run` does not
+# wait for it. A build tuned to the build machine's CPU crashed here with "Illegal
+# instruction", hence a portable one.
+$(LLM_STAMP): $(STAMP)
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --quiet -e '.[llm-test]'
+	touch $(LLM_STAMP)
 
 run: $(STAMP)
 	$(BIN)/rag-territoires start
@@ -31,7 +37,7 @@ system:
 		[ ! -x /usr/sbin/nginx ] || [ ! -x /usr/bin/wrk ]; then \
 		apt-get update -q && apt-get install -y -q chromium chromium-driver nginx wrk; fi
 
-test: $(STAMP) system
+test: $(LLM_STAMP) system
 	$(BIN)/ruff check src tests ui examples
 	$(BIN)/python -m pytest
 

@@ -81,7 +81,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from rag_territoires.api.main import create_app
-    from rag_territoires.api.protocol import guarded_protocol
+    from rag_territoires.api.protocol import SettingsGuardedProtocol
     from rag_territoires.errors import RagError
     from rag_territoires.retriever import Retriever
 
@@ -112,10 +112,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         del retriever  # each worker loads its own, from the files just checked
         return _serve_workers(args.workers, options)
     app = create_app(settings, retriever)
-    http = guarded_protocol(
+    SettingsGuardedProtocol.configure(
         settings.max_header_bytes, settings.header_timeout_seconds, settings.body_timeout_seconds
     )
-    uvicorn.run(app, http=http, **options)
+    uvicorn.run(app, http=SettingsGuardedProtocol, **options)
     return 0
 
 
@@ -228,7 +228,8 @@ def cmd_grounding(args: argparse.Namespace) -> int:
     encoder.warm_up()
     result = calibrate(encoder, args.folder, *([args.output] if args.output else []))
     text = report(result, args.folder)
-    (args.folder / "grounding.md").write_text(text, encoding="utf-8")
+    if args.output is None:  # the report describes the shipped model, not a trial one
+        (args.folder / "grounding.md").write_text(text, encoding="utf-8")
     print(text)
     return 0
 

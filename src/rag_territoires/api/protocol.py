@@ -140,22 +140,11 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self.transport.close()
 
 
-def guarded_protocol(
-    max_head_bytes: int, head_seconds: float, body_seconds: float
-) -> type[HttpToolsProtocol]:
-    """The protocol class for ``uvicorn.run(http=...)`` with these limits."""
-    limits = {
-        "max_head_bytes": max_head_bytes,
-        "head_seconds": head_seconds,
-        "body_seconds": body_seconds,
-    }
-    return type("GuardedHttpToolsProtocol", (GuardedHttpToolsProtocol,), limits)
-
-
 class SettingsGuardedProtocol(GuardedHttpToolsProtocol):
-    """The same, for ``serve --workers N``: uvicorn starts each worker in a fresh process
-    and hands it the protocol by name, so the limits cannot be baked into a class made at
-    run time; each worker's app factory calls ``configure`` with its settings instead."""
+    """The class given to ``uvicorn.run(http=...)``, its limits set from the settings by
+    ``configure``: in ``serve``'s process, or, with ``--workers N``, in each worker's app
+    factory (uvicorn starts the workers in fresh processes and hands them the class by
+    name, so the limits cannot be baked into a class made at run time)."""
 
     @classmethod
     def configure(cls, max_head_bytes: int, head_seconds: float, body_seconds: float) -> None:

@@ -24,7 +24,7 @@ local bodies = {BODIES}
 local i = 0
 request = function()
   i = i % #bodies + 1
-  return wrk.format("POST", "/v1/search", {{["Content-Type"] = "application/json"}}, bodies[i])
+  return wrk.format("POST", "/v1/search", {["Content-Type"] = "application/json"}, bodies[i])
 end
 """
 _RATE = re.compile(r"Requests/sec:\s+([\d.]+)")
@@ -38,7 +38,7 @@ def _lua(questions: list[str]) -> str:
         json.dumps(json.dumps({"query": q}, ensure_ascii=False), ensure_ascii=False)
         for q in questions
     )
-    return SCRIPT.replace("{BODIES}", "{" + bodies + "}").replace("{{", "{").replace("}}", "}")
+    return SCRIPT.replace("{BODIES}", "{" + bodies + "}")
 
 
 def _wrk(url: str, script: Path, clients: int, seconds: int) -> dict:
