@@ -16,7 +16,8 @@ from rag_territoires.retriever import Retriever
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPORT = ROOT / "corpus" / "seminaire-territoires-ruraux-carte-mentale.txt"
-OUTLINE = ROOT / "corpus" / "seminaire-territoires-ruraux-plan.md"
+OUTLINE = ROOT / "corpus" / "seminaire-territoires-ruraux-carte-mentale.outline.md"
+CORPUS = ROOT / "corpus"
 
 
 @pytest.fixture
@@ -31,18 +32,14 @@ def corpus_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(corpus_dir: Path, tmp_path: Path) -> Settings:
-    return Settings(
-        document=corpus_dir / EXPORT.name,
-        outline=corpus_dir / OUTLINE.name,
-        index_dir=tmp_path / "index",
-    )
+    return Settings(corpus_dir=corpus_dir, index_dir=tmp_path / "index")
 
 
 @pytest.fixture(scope="session")
 def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
     """The real pipeline with the default configuration, loaded once for the session."""
     index_dir = tmp_path_factory.mktemp("index")
-    ready = Retriever(Settings(document=EXPORT, outline=OUTLINE, index_dir=index_dir))
+    ready = Retriever(Settings(corpus_dir=CORPUS, index_dir=index_dir))
     ready.warm_up()
     return ready
 

@@ -7,6 +7,7 @@ import pytest
 from tests.conftest import make_client
 
 DOC = "seminaire-territoires-ruraux-carte-mentale.txt"
+TITLE = "Séminaire « territoires ruraux » : carte mentale"
 
 
 def ask(client, *questions, **extra):
@@ -39,7 +40,13 @@ def test_chat_quotes_the_notes_with_resolving_citations(client):
     quotes = {c["quote"]: c for c in data["citations"]}
     second = quotes["Coopération et construction collective"]
     assert f"- Coopération et construction collective [{second['n']}]" in data["answer"]
-    assert second["source"] == {"document": DOC, "line_start": 931, "line_end": 933}
+    assert second["source"] == {
+        "document": DOC,
+        "title": TITLE,
+        "line_start": 931,
+        "line_end": 933,
+        "topic_id": None,
+    }
     assert second["branch"][-2:] == [
         "3 principes à appliquer",
         "Coopération et construction collective",
@@ -86,8 +93,21 @@ def test_chat_streams_the_answer_then_citations_then_done(client):
 
 
 def test_passage_tree_and_lines_let_a_person_check_a_citation(client):
-    tree = client.get("/v1/tree").json()
+    (tree,) = client.get("/v1/tree").json()["documents"]
     assert tree["document"] == DOC and len(tree["roots"]) == 8
+    assert tree["title"] == TITLE and tree["format"] == "text"
+    assert client.get(f"/v1/documents/{DOC}/tree").json() == tree
+    assert client.get("/v1/documents").json() == [
+        {
+            "document": DOC,
+            "id": "seminaire-territoires-ruraux-carte-mentale",
+            "title": TITLE,
+            "format": "text",
+            "nodes": 149,
+            "passages": 110,
+        }
+    ]
+    assert client.get("/v1/documents/nope.txt/tree").status_code == 404
 
     def walk(nodes):
         for node in nodes:
@@ -99,7 +119,13 @@ def test_passage_tree_and_lines_let_a_person_check_a_citation(client):
     tiers = next(n for n in nodes if n["text"] == "Tiers-lieux")
     passage = client.get(f"/v1/passages/{tiers['passage_id']}").json()
     assert passage["branch"] == ["Pour s'inspirer", "Tiers-lieux"]
-    assert passage["source"] == {"document": DOC, "line_start": 84, "line_end": 100}
+    assert passage["source"] == {
+        "document": DOC,
+        "title": TITLE,
+        "line_start": 84,
+        "line_end": 100,
+        "topic_id": None,
+    }
     lines = client.get(f"/v1/documents/{DOC}/lines", params={"start": 84, "end": 88}).json()
     assert [line["text"] for line in lines["lines"]] == [
         "Tiers-lieux",

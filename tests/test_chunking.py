@@ -1,20 +1,20 @@
-from rag_territoires.chunking import DEFAULT_MAX_CHARS, chunk_outline
-from rag_territoires.notes.outline import load_outline
-from tests.conftest import EXPORT, OUTLINE
+from rag_territoires.chunking import DEFAULT_MAX_CHARS
+from rag_territoires.corpus.corpus import Corpus
+from tests.conftest import CORPUS, OUTLINE
 from tests.test_outline import edit, load
 
 
 def test_every_node_lies_in_exactly_one_chunk():
-    outline = load_outline(EXPORT, OUTLINE)
-    chunks = chunk_outline(outline)
+    outline = Corpus.load(CORPUS)
+    chunks = outline.chunks
     in_chunks = [span.id for chunk in chunks for span in chunk.nodes]
     assert sorted(in_chunks) == sorted(node.id for node in outline.nodes())
 
 
 def test_chunks_are_branches_within_the_budget():
-    outline = load_outline(EXPORT, OUTLINE)
+    outline = Corpus.load(CORPUS)
     nodes = outline.by_id()
-    for chunk in chunk_outline(outline):
+    for chunk in outline.chunks:
         top = nodes[chunk.id]
         assert chunk.branch == top.path
         assert chunk.nodes[0].id == top.id
@@ -26,8 +26,8 @@ def test_chunks_are_branches_within_the_budget():
 
 
 def test_chunk_text_has_no_breadcrumb_and_its_source_covers_its_nodes():
-    outline = load_outline(EXPORT, OUTLINE)
-    chunk = next(c for c in chunk_outline(outline) if c.branch[-1] == "Tiers-lieux")
+    outline = Corpus.load(CORPUS)
+    chunk = next(c for c in outline.chunks if c.branch[-1] == "Tiers-lieux")
     assert chunk.text.split("\n") == [
         "Tiers-lieux",
         "Volonté de contribuer à des logiques de développement territorial et coopération",
@@ -41,10 +41,10 @@ def test_chunk_text_has_no_breadcrumb_and_its_source_covers_its_nodes():
 
 
 def test_chunk_ids_survive_edits_elsewhere_in_the_outline(corpus_dir):
-    before = {c.branch: c.id for c in chunk_outline(load(corpus_dir))}
+    before = {c.branch: c.id for c in load(corpus_dir).chunks}
     # move a node of another section, deep in "Enjeux et pistes..."
     edit(corpus_dir / OUTLINE.name, "\n      - Sortir du cadre", "\n    - Sortir du cadre")
-    after = {c.branch: c.id for c in chunk_outline(load(corpus_dir))}
+    after = {c.branch: c.id for c in load(corpus_dir).chunks}
     for branch, chunk_id in before.items():
         if branch[0] != "Enjeux et pistes de travail pour les territoires ruraux":
             assert after[branch] == chunk_id

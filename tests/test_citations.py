@@ -10,8 +10,8 @@ import re
 import pytest
 
 from rag_territoires.answer.chat import Message, answer_chat
+from rag_territoires.corpus.readers.files import read_text, split_lines
 from rag_territoires.evaluation.questions import load_questions
-from rag_territoires.notes.export import read_text, split_lines
 from tests.conftest import EXPORT, ROOT
 
 QUESTIONS = load_questions(ROOT / "eval" / "questions.jsonl")

@@ -89,18 +89,20 @@ def test_top_k_out_of_range_is_a_usage_error():
 
 
 def test_a_non_utf8_corpus_names_the_file_and_byte(tmp_path):
-    bad = tmp_path / "export.txt"
+    (tmp_path / "corpus").mkdir()
+    bad = tmp_path / "corpus" / "export.txt"
     bad.write_bytes(b"Ateliers\n\nD\xe9veloppement\n")
+    (tmp_path / "corpus" / "export.outline.md").write_text("- Ateliers\n- Développement\n")
     out = run(
         "search",
         "tiers-lieux",
         env={
-            "RAG_TERRITOIRES_DOCUMENT": str(bad),
+            "RAG_TERRITOIRES_CORPUS_DIR": str(tmp_path / "corpus"),
             "RAG_TERRITOIRES_INDEX_DIR": str(tmp_path / "i"),
         },
     )
     assert out.returncode == 1
-    assert f"{bad}: not valid UTF-8 at byte 11 (line 3)" in out.stderr
+    assert f"{bad}:3: not valid UTF-8 at byte 11" in out.stderr
     assert "Traceback" not in out.stderr
 
 
@@ -133,7 +135,10 @@ def test_a_bad_setting_is_named():
 def test_check_reports_the_outline():
     out = run("check")
     assert out.returncode == 0
-    assert "149 nodes, all found once" in out.stdout
+    assert (
+        "seminaire-territoires-ruraux-carte-mentale.txt (text): "
+        "'Séminaire « territoires ruraux » : carte mentale', 149 nodes"
+    ) in out.stdout
 
 
 def test_eval_runs_one_named_configuration_or_names_the_known_ones():

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
+from rag_territoires.corpus.readers.text_export import parse_export, parse_export_lines
 from rag_territoires.errors import CorpusError
-from rag_territoires.notes.export import parse_export, parse_export_lines
 from tests.conftest import EXPORT
 
 
@@ -54,7 +54,7 @@ def test_the_seminar_export_has_149_nodes_with_the_known_joins():
 def test_a_file_that_is_not_utf8_is_named_with_the_bad_byte(tmp_path: Path):
     bad = tmp_path / "notes.txt"
     bad.write_bytes("Ateliers\n\ncafé".encode() + b"\xff\n")
-    with pytest.raises(CorpusError, match=r"notes\.txt: not valid UTF-8 at byte 15 \(line 3\)"):
+    with pytest.raises(CorpusError, match=r"notes\.txt:3: not valid UTF-8 at byte 15"):
         parse_export(bad)
 
 

@@ -5,10 +5,10 @@ evaluation loads."""
 import json
 from pathlib import Path
 
+from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.evaluation.feedback import LABELLED_FILE
 from rag_territoires.evaluation.questions import load_questions, problems
-from rag_territoires.notes.outline import load_outline
-from tests.conftest import EXPORT, OUTLINE, make_client
+from tests.conftest import CORPUS, make_client
 from tests.test_cli import run
 
 
@@ -35,8 +35,7 @@ def test_a_thumbs_down_is_listed_labelled_and_evaluated(retriever, tmp_path: Pat
         said = post(client, "Loos-en-Gohelle ?", None, "il manque le nom du maire")
     env = {
         "RAG_TERRITOIRES_DATA_DIR": str(data),
-        "RAG_TERRITOIRES_DOCUMENT": str(EXPORT),
-        "RAG_TERRITOIRES_OUTLINE": str(OUTLINE),
+        "RAG_TERRITOIRES_CORPUS_DIR": str(CORPUS),
     }
     listed = run("feedback", "list", env=env, cwd=tmp_path)
     assert listed.returncode == 0, listed.stderr
@@ -56,8 +55,14 @@ def test_a_thumbs_down_is_listed_labelled_and_evaluated(retriever, tmp_path: Pat
         ("paraphrase", "Comment on muscle l'ingénierie locale ?"),
         ("unanswerable", "Qui présidait la séance de clôture ?"),
     ]
-    assert problems(items, load_outline(EXPORT, OUTLINE)) == []
-    assert items[0].gold[0].node.startswith("necessite-de-renforcer-l-ingenierie-tech")
+    assert problems(items, Corpus.load(CORPUS)) == []
+    assert (
+        items[0]
+        .gold[0]
+        .node.startswith(
+            "seminaire-territoires-ruraux-carte-mentale:necessite-de-renforcer-l-ingenierie-tech"
+        )
+    )
     after = run("feedback", "list", env=env, cwd=tmp_path)
     assert "1 answer(s) to label (thumbs down" in after.stdout  # the comment is left
 
@@ -68,12 +73,11 @@ def test_labelling_errors_are_one_clear_line(retriever, tmp_path: Path):
         down = post(client, "tiers-lieux ?", "down")
     env = {
         "RAG_TERRITOIRES_DATA_DIR": str(data),
-        "RAG_TERRITOIRES_DOCUMENT": str(EXPORT),
-        "RAG_TERRITOIRES_OUTLINE": str(OUTLINE),
+        "RAG_TERRITOIRES_CORPUS_DIR": str(CORPUS),
     }
     cases = [
         (["nope", "--unanswerable"], "no feedback with id 'nope'"),
-        ([down, "--gold", "zzzz introuvable"], "no node of the outline contains"),
+        ([down, "--gold", "zzzz introuvable"], "no node of the corpus contains"),
         ([down, "--gold", "territoire"], "nodes contain 'territoire'"),
         ([down], "either --gold TEXT (repeat) or --unanswerable"),
     ]

@@ -1,19 +1,20 @@
 """The fixed-size chunking baseline: windows, node membership, line spans."""
 
 from rag_territoires.config import RetrievalConfig
+from rag_territoires.corpus.corpus import Corpus
+from rag_territoires.corpus.model import Document, Node
 from rag_territoires.evaluation.fixed_chunks import FIXED_CHARS, fixed_chunks, windows
 from rag_territoires.index.memory import build_in_memory
-from rag_territoires.notes.outline import Node, Outline, load_outline
 from rag_territoires.retrieval.search import Searcher
-from tests.conftest import EXPORT, OUTLINE
+from tests.conftest import CORPUS
 
 
-def flat_outline(*texts: str) -> Outline:
+def flat_outline(*texts: str) -> list[Document]:
     """Top-level nodes on lines 1-2, 3-4, 5-6..., in that (export) order."""
     roots = [
         Node(f"n{i}", text, (text,), 2 * i - 1, 2 * i) for i, text in enumerate(texts, start=1)
     ]
-    return Outline("notes.txt", roots, "fingerprint")
+    return [Document("notes", "notes.txt", "Notes", "text", roots, [], "fingerprint")]
 
 
 def share_in(window: str, text: str) -> int:
@@ -64,8 +65,8 @@ def test_ties_go_to_the_earlier_window_and_a_window_may_credit_no_node():
 
 
 def test_the_notes_cut_every_500_characters():
-    outline = load_outline(EXPORT, OUTLINE)
-    chunks = fixed_chunks(outline)
+    outline = Corpus.load(CORPUS)
+    chunks = fixed_chunks(outline.documents)
     assert all(len(c.text) <= FIXED_CHARS for c in chunks)
     assert sum(len(c.text) for c in chunks) > 0.95 * sum(len(n.text) for n in outline.nodes())
     credited = [span.id for c in chunks for span in c.nodes]
@@ -77,8 +78,10 @@ def test_the_notes_cut_every_500_characters():
 
 
 def test_an_ordinal_follow_up_works_on_windows_without_branches():
-    outline = load_outline(EXPORT, OUTLINE)
+    outline = Corpus.load(CORPUS)
     config = RetrievalConfig(encoders=())  # BM25 alone: no encoder to load
-    searcher = Searcher(build_in_memory(fixed_chunks(outline), []), [], config, outline.by_id())
+    searcher = Searcher(
+        build_in_memory(fixed_chunks(outline.documents), []), [], config, outline.by_id()
+    )
     ranking = searcher.rank("et le deuxième ?", ["Quels sont les 3 principes à appliquer ?"])
     assert len(ranking.hits) == len(searcher.index.chunks)

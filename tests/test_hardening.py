@@ -56,7 +56,10 @@ def test_settings_out_of_range_are_refused(setting, value):
         ({"RAG_TERRITOIRES_API_KEYS": "notjson"}, "RAG_TERRITOIRES_API_KEYS must be JSON"),
         ({"RAG_TERRITOIRES_CORS_ORIGINS": "*"}, "RAG_TERRITOIRES_CORS_ORIGINS must be JSON"),
         ({"RAG_TERRITOIRES_PORT": "99999"}, "RAG_TERRITOIRES_PORT"),
-        ({"RAG_TERRITOIRES_DOCUMENT": "/nonexistent/notes.txt"}, "notes.txt"),
+        (
+            {"RAG_TERRITOIRES_CORPUS_DIR": "/nonexistent/notes"},
+            "no corpus folder /nonexistent/notes",
+        ),
     ],
 )
 def test_serve_refuses_bad_start_up_in_one_line(env, shown, tmp_path):

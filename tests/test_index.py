@@ -11,9 +11,9 @@ import pytest
 
 from rag_territoires.config import Settings
 from rag_territoires.errors import IndexStateError
-from rag_territoires.index.store import CURRENT, load_index
+from rag_territoires.index.store import CACHE_FOLDER, CURRENT, load_index
 from rag_territoires.retriever import Retriever
-from tests.conftest import EXPORT, OUTLINE
+from tests.conftest import CORPUS, OUTLINE
 from tests.test_outline import edit
 
 
@@ -33,7 +33,7 @@ def reload(settings) -> Retriever:
 def one_build(tmp_path_factory) -> Path:
     """An index built once, copied by the tests that break it (a build takes seconds)."""
     root = tmp_path_factory.mktemp("one-build")
-    settings = Settings(document=EXPORT, outline=OUTLINE, index_dir=root / "index")
+    settings = Settings(corpus_dir=CORPUS, index_dir=root / "index")
     built(settings)
     return settings.index_dir
 
@@ -48,7 +48,7 @@ def test_a_build_writes_a_manifest_that_describes_it(settings):
     assert manifest["chunk_count"] == len(retriever.chunks)
     assert manifest["encoders"] == ["use"]
     assert manifest["dense"]["use"]["dimension"] == 512
-    assert manifest["corpus_fingerprint"] == retriever.outline.fingerprint
+    assert manifest["corpus_fingerprint"] == retriever.corpus.fingerprint
     assert {"built_at", "build_seconds", "package_version", "chunk_max_chars"} <= set(manifest)
     assert reload(settings).search("tiers-lieux").passages[0].branch[-1] == "Tiers-lieux"
 
@@ -60,7 +60,7 @@ def test_a_missing_index_is_refused_with_the_command_that_builds_it(settings):
 
 def test_an_index_of_another_outline_is_stale(settings):
     built(settings)
-    edit(settings.outline, "\n      - Sortir du cadre", "\n    - Sortir du cadre")
+    edit(settings.corpus_dir / OUTLINE.name, "\n      - Sortir du cadre", "\n    - Sortir du cadre")
     with pytest.raises(IndexStateError, match=r"stale .*corpus_fingerprint"):
         reload(settings)
     rebuilt = Retriever(settings)  # auto_build: rebuilt instead of refused
@@ -81,6 +81,7 @@ def test_a_damaged_index_file_is_detected(settings):
 def test_an_interrupted_build_leaves_the_previous_index_usable(settings, monkeypatch):
     built(settings)
     before = current_build(settings)
+    shutil.rmtree(settings.index_dir / CACHE_FOLDER)  # else no text would need the encoder
     retriever = Retriever(settings)
     encoder = retriever.encoders[0]
     real_encode = encoder.encode
@@ -105,7 +106,7 @@ def test_loaded_vectors_equal_built_ones(settings):
         settings.index_dir,
         retriever.chunks,
         retriever.encoders,
-        retriever.outline.fingerprint,
+        retriever.corpus.fingerprint,
         retriever.config.chunk_max_chars,
     )
     vector = retriever.encoders[0].encode(["tiers-lieux"])[0]
@@ -159,8 +160,7 @@ def test_concurrent_builds_wait_for_each_other(settings, tmp_path):
     env = {
         **os.environ,
         "RAG_TERRITOIRES_INDEX_DIR": str(settings.index_dir),
-        "RAG_TERRITOIRES_DOCUMENT": str(settings.document),
-        "RAG_TERRITOIRES_OUTLINE": str(settings.outline),
+        "RAG_TERRITOIRES_CORPUS_DIR": str(settings.corpus_dir),
     }
     command = [sys.executable, "-m", "rag_territoires.cli"]
     builds = [  # two explicit builds and two searches that need an index, all at once

@@ -2,14 +2,15 @@ from pathlib import Path
 
 import pytest
 
-from rag_territoires.errors import CorpusError, OutlineError
-from rag_territoires.notes.export import parse_export, read_text
-from rag_territoires.notes.outline import load_outline
-from tests.conftest import EXPORT, OUTLINE
+from rag_territoires.corpus.corpus import Corpus
+from rag_territoires.corpus.readers.files import read_text
+from rag_territoires.corpus.readers.text_export import parse_export
+from rag_territoires.errors import CorpusError, SourceFileError
+from tests.conftest import CORPUS, EXPORT, OUTLINE
 
 
 def test_every_export_node_appears_once_in_the_outline_with_its_text_and_lines():
-    outline = load_outline(EXPORT, OUTLINE)
+    outline = Corpus.load(CORPUS)
     exported = [(n.text, n.line_start, n.line_end) for n in parse_export(EXPORT)]
     outlined = [(n.text, n.line_start, n.line_end) for n in outline.nodes()]
     assert sorted(outlined) == sorted(exported)
@@ -20,8 +21,8 @@ def test_every_export_node_appears_once_in_the_outline_with_its_text_and_lines()
 
 
 def test_the_outline_has_the_seminar_sections():
-    outline = load_outline(EXPORT, OUTLINE)
-    assert [root.text for root in outline.roots] == [
+    outline = Corpus.load(CORPUS)
+    assert [root.text for root in outline.documents[0].roots] == [
         "Ateliers",
         "Ressources",
         "Pour s'inspirer",
@@ -47,7 +48,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def load(corpus_dir: Path):
-    return load_outline(corpus_dir / EXPORT.name, corpus_dir / OUTLINE.name)
+    return Corpus.load(corpus_dir)
 
 
 @pytest.mark.parametrize(
@@ -63,10 +64,10 @@ def load(corpus_dir: Path):
 )
 def test_a_malformed_outline_names_the_file_and_line(corpus_dir, old, new, message):
     edit(corpus_dir / OUTLINE.name, old, new)
-    with pytest.raises(OutlineError, match=message) as caught:
+    with pytest.raises(SourceFileError, match=message) as caught:
         load(corpus_dir)
     assert f"{OUTLINE.name}:" in str(caught.value)
-    line = caught.value.line
+    line = caught.value.location
     edited = (corpus_dir / OUTLINE.name).read_text(encoding="utf-8").split("\n")[line - 1]
     assert new.strip().split("\n")[-1].strip() in edited
 

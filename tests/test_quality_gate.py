@@ -8,13 +8,13 @@ import json
 import pytest
 
 from rag_territoires.config import RetrievalConfig
+from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.evaluation.metrics import summarise
 from rag_territoires.evaluation.questions import BLIND_FILE, TUNING_FILES, load_sets
 from rag_territoires.evaluation.runner import Evaluator, VariantResult
 from rag_territoires.evaluation.variants import variants
-from rag_territoires.notes.outline import load_outline
 from rag_territoires.retrieval.calibration import shipped_calibration
-from tests.conftest import EXPORT, OUTLINE, ROOT
+from tests.conftest import CORPUS, ROOT
 
 THRESHOLDS = json.loads((ROOT / "eval" / "thresholds.json").read_text(encoding="utf-8"))
 BOUNDS = [
@@ -28,7 +28,7 @@ BOUNDS = [
 @pytest.fixture(scope="module")
 def default_result() -> VariantResult:
     tuning, blind = load_sets([ROOT / f for f in TUNING_FILES], ROOT / BLIND_FILE)
-    evaluator = Evaluator(load_outline(EXPORT, OUTLINE), tuning, blind)
+    evaluator = Evaluator(Corpus.load(CORPUS), tuning, blind)
     default = variants(RetrievalConfig())[0]
     assert default.name == THRESHOLDS["configuration"]
     return evaluator.run(default, default=True)

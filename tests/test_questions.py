@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
+from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.evaluation.questions import BLIND_FILE, TUNING_FILES, load_questions, problems
-from rag_territoires.notes.outline import load_outline
-from tests.conftest import EXPORT, OUTLINE, ROOT
+from tests.conftest import CORPUS, ROOT
 
 QUESTIONS = ROOT / "eval" / "questions.jsonl"
 
@@ -13,7 +13,7 @@ QUESTIONS = ROOT / "eval" / "questions.jsonl"
 @pytest.mark.parametrize("path", [*TUNING_FILES, BLIND_FILE], ids=str)
 def test_every_question_file_matches_the_outline(path: Path):
     # When the outline is edited, this lists the items whose gold needs updating.
-    assert problems(load_questions(ROOT / path), load_outline(EXPORT, OUTLINE)) == []
+    assert problems(load_questions(ROOT / path), Corpus.load(CORPUS)) == []
 
 
 def test_the_blind_batch_is_apart_from_the_tuning_questions():
@@ -43,10 +43,10 @@ def test_the_set_covers_every_kind_and_every_section():
         "unanswerable",
         "followup",
     }
-    outline = load_outline(EXPORT, OUTLINE)
+    outline = Corpus.load(CORPUS)
     nodes = outline.by_id()
     covered = {nodes[g.node].path[0] for q in questions for g in q.gold}
-    assert covered == {root.text for root in outline.roots}
+    assert covered == {root.text for root in outline.documents[0].roots}
 
 
 def test_problems_are_reported_per_item(tmp_path: Path):
@@ -58,8 +58,12 @@ def test_problems_are_reported_per_item(tmp_path: Path):
         '"gold": []}\n',
         encoding="utf-8",
     )
-    found = problems(load_questions(bad), load_outline(EXPORT, OUTLINE))
-    assert any("not in the outline (its snippet is now in 'tiers-lieux-" in p for p in found)
+    found = problems(load_questions(bad), Corpus.load(CORPUS))
+    assert any(
+        "not in the corpus (its snippet is now in "
+        "'seminaire-territoires-ruraux-carte-mentale:tiers-lieux-" in p
+        for p in found
+    )
     assert any("duplicate id" in p for p in found)
     assert any("unknown lang" in p for p in found)
     assert any("history must be given exactly for follow-ups" in p for p in found)

@@ -255,7 +255,7 @@ def test_a_trailing_slash_is_not_redirected_to_the_host_it_names(client):
 def test_feedback_citations_are_checked(client, citation):
     good = {
         "n": 1,
-        "passage_id": "tiers-lieux-e3e8dd1f",
+        "passage_id": "seminaire-territoires-ruraux-carte-mentale:tiers-lieux-e3e8dd1f",
         "quote": "Tiers-lieux",
         "branch": ["Pour s'inspirer", "Tiers-lieux"],
         "source": {"document": "notes.txt", "line_start": 84, "line_end": 84},

@@ -13,7 +13,7 @@ from rag_territoires.config import Settings
 from rag_territoires.evaluation.questions import load_questions
 from rag_territoires.index import memory
 from rag_territoires.retriever import Retriever
-from tests.conftest import EXPORT, OUTLINE, ROOT
+from tests.conftest import CORPUS, ROOT
 
 QUESTIONS = [
     q.question for q in load_questions(ROOT / "eval" / "questions.jsonl") if not q.history
@@ -51,7 +51,7 @@ def test_ranking_among_candidates_finds_what_scoring_every_chunk_finds(retriever
 
 def test_above_a_size_the_dense_index_is_an_hnsw_graph_and_says_so(tmp_path, monkeypatch):
     monkeypatch.setattr(memory, "HNSW_ABOVE", 10)
-    settings = Settings(document=EXPORT, outline=OUTLINE, index_dir=tmp_path / "index")
+    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index")
     Retriever(settings, auto_build=False).warm_up(rebuild=True)
     build = settings.index_dir / (settings.index_dir / "CURRENT").read_text().strip()
     assert json.loads((build / "manifest.json").read_text())["dense"]["use"]["kind"] == "hnsw"
@@ -86,7 +86,7 @@ def test_bm25_is_stored_in_the_build_and_read_back_as_it_was_built(tmp_path):
     from rag_territoires.errors import IndexStateError
     from rag_territoires.index.memory import bm25_index
 
-    settings = Settings(document=EXPORT, outline=OUTLINE, index_dir=tmp_path / "index")
+    settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index")
     Retriever(settings, auto_build=False).warm_up(rebuild=True)
     build = settings.index_dir / (settings.index_dir / "CURRENT").read_text().strip()
     entry = json.loads((build / "manifest.json").read_text())["bm25"]

@@ -23,7 +23,13 @@ def test_the_json_object_has_exactly_the_documented_shape(retriever):
     assert len(data["passages"]) == 3
     for passage in data["passages"]:
         assert set(passage) == {"id", "text", "branch", "score", "source"}
-        assert set(passage["source"]) == {"document", "line_start", "line_end"}
+        assert set(passage["source"]) == {
+            "document",
+            "title",
+            "line_start",
+            "line_end",
+            "topic_id",
+        }
         assert passage["source"]["document"] == "seminaire-territoires-ruraux-carte-mentale.txt"
         assert isinstance(passage["branch"], list) and isinstance(passage["score"], float)
     scores = [p["score"] for p in data["passages"]]

@@ -40,9 +40,7 @@ def injected_index(tmp_path_factory):
         edit(root / source.name, "Brie'nov living lab", f"Brie'nov living lab {INJECTED}")
     from rag_territoires.config import Settings
 
-    settings = Settings(
-        document=root / EXPORT.name, outline=root / OUTLINE.name, index_dir=root / "index"
-    )
+    settings = Settings(corpus_dir=root, index_dir=root / "index")
     Retriever(settings).warm_up()
     return settings
 
@@ -55,8 +53,7 @@ def site(injected_index):
     allowed = f"http://127.0.0.1:{page_port}"
     api, api_url = start_api(
         Retriever(injected_index),
-        RAG_TERRITOIRES_DOCUMENT=str(injected_index.document),
-        RAG_TERRITOIRES_OUTLINE=str(injected_index.outline),
+        RAG_TERRITOIRES_CORPUS_DIR=str(injected_index.corpus_dir),
         RAG_TERRITOIRES_API_KEYS=json.dumps([KEY]),
         RAG_TERRITOIRES_WIDGET_ORIGINS=json.dumps([allowed]),
         RAG_TERRITOIRES_WIDGET_SECRET=SECRET,

@@ -78,24 +78,42 @@ def sidebar() -> dict | None:
         except ApiError as error:
             st.caption(error_line(error))
             return None
+        maps = tree["documents"]
+        if len(maps) > 1:  # which maps a question searches; all by default
+            titles = {m["document"]: m["title"] for m in maps}
+            st.multiselect(
+                t("documents"),
+                list(titles),
+                key="documents",
+                format_func=lambda name: titles.get(name, name),
+                placeholder=t("all_documents"),
+            )
         with st.container(key="tree"):
-            for root in tree["roots"]:
-                with st.expander(escape(root["text"])):
-                    stack = [(root, 0)]
-                    while stack:
-                        node, depth = stack.pop()
-                        # indented by depth, cut at a word, the whole text on hover
-                        label = "\u2003" * depth + escape(shorten(node["text"], TREE_LABEL_CHARS))
-                        st.button(
-                            label,
-                            key=f"tree-{node['id']}",
-                            help=escape(node["text"]),
-                            on_click=ask_about,
-                            args=(node["text"],),
-                            type="tertiary",
-                        )
-                        stack.extend((child, depth + 1) for child in reversed(node["children"]))
+            for one_map in maps:
+                if len(maps) > 1:
+                    st.caption(escape(one_map["title"]))
+                for root in one_map["roots"]:
+                    _branch(root)
         return tree
+
+
+def _branch(root: dict) -> None:
+    """One top-level branch: an expander of buttons, one per node, indented by depth."""
+    with st.expander(escape(root["text"])):
+        stack = [(root, 0)]
+        while stack:
+            node, depth = stack.pop()
+            # indented by depth, cut at a word, the whole text on hover
+            label = "\u2003" * depth + escape(shorten(node["text"], TREE_LABEL_CHARS))
+            st.button(
+                label,
+                key=f"tree-{node['id']}",
+                help=escape(node["text"]),
+                on_click=ask_about,
+                args=(node["text"],),
+                type="tertiary",
+            )
+            stack.extend((child, depth + 1) for child in reversed(node["children"]))
 
 
 def source_view(citation: dict) -> None:
@@ -120,7 +138,8 @@ def source_view(citation: dict) -> None:
         cited = first <= row[t("line")] <= last
         return ["background-color: #ffe082; font-weight: bold" if cited else ""] * len(row)
 
-    st.caption(f"{escape(source['document'])} · {t('source')}")
+    title = f"{escape(source['title'])} — " if source.get("title") else ""
+    st.caption(f"{title}{escape(source['document'])} · {t('source')}")
     st.dataframe(
         table.style.apply(highlight, axis=1),
         hide_index=True,
@@ -211,7 +230,8 @@ def ask(question: str, tree: dict | None) -> None:
     with st.chat_message("assistant"):
         stream = ChatStream()
         text = st.empty()
-        text.write_stream(safe_stream(client.chat_stream(sent, stream)))
+        chosen = state.get("documents") or []
+        text.write_stream(safe_stream(client.chat_stream(sent, stream, chosen)))
         if stream.error is not None:
             text.empty()
             line = error_line(stream.error)

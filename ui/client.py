@@ -100,10 +100,13 @@ class ApiClient:
     def feedback(self, record: dict[str, Any]) -> dict[str, Any]:
         return self._request("POST", "/v1/feedback", json=record)
 
-    def chat_stream(self, messages: list[dict[str, str]], state: ChatStream) -> Iterator[str]:
+    def chat_stream(
+        self, messages: list[dict[str, str]], state: ChatStream, documents: list[str] = ()
+    ) -> Iterator[str]:
         """Yield the answer text as it comes; citations, the whole answer or an error
-        end up in ``state`` (a generator cannot raise into st.write_stream cleanly)."""
-        body = {"messages": messages, "stream": True}
+        end up in ``state`` (a generator cannot raise into st.write_stream cleanly).
+        ``documents``: search only these maps (none: all)."""
+        body = {"messages": messages, "stream": True, "documents": list(documents)}
         try:
             with httpx.stream(
                 "POST",

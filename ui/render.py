@@ -52,8 +52,8 @@ def safe_stream(pieces: Iterator[str]) -> Iterator[str]:
         yield safe_answer_line(piece)
 
 
-def tree_index(tree: dict[str, Any]) -> tuple[dict[tuple[str, ...], dict], dict[str, dict]]:
-    """Nodes by their path of titles, and each node's parent by node id."""
+def tree_index(forest: dict[str, Any]) -> tuple[dict[tuple[str, ...], dict], dict[str, dict]]:
+    """Nodes by their document and path of titles, and each node's parent by node id."""
     by_path: dict[tuple[str, ...], dict] = {}
     parent: dict[str, dict] = {}
 
@@ -64,8 +64,9 @@ def tree_index(tree: dict[str, Any]) -> tuple[dict[tuple[str, ...], dict], dict[
             parent[child["id"]] = node
             walk(child, here)
 
-    for root in tree["roots"]:
-        walk(root, ())
+    for tree in forest["documents"]:
+        for root in tree["roots"]:
+            walk(root, (tree["document"],))
     return by_path, parent
 
 
@@ -81,14 +82,15 @@ def _label(text: str, numbers: list[int]) -> str:
     return "\\n".join(escaped)
 
 
-def branch_map(citations: list[dict[str, Any]], tree: dict[str, Any]) -> str | None:
+def branch_map(citations: list[dict[str, Any]], forest: dict[str, Any]) -> str | None:
     """DOT for the part of the mind map an answer comes from: the cited nodes, their
     ancestors and their siblings, cited nodes highlighted."""
-    by_path, parent = tree_index(tree)
+    by_path, parent = tree_index(forest)
     cited: dict[str, dict] = {}
     numbers: dict[str, list[int]] = {}
     for citation in citations:
-        if (path := tuple(citation["branch"])) in by_path:
+        path = (citation["source"]["document"], *citation["branch"])
+        if path in by_path:
             node = by_path[path]
             cited[node["id"]] = node
             numbers.setdefault(node["id"], []).append(citation["n"])

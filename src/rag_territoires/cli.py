@@ -10,6 +10,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from rag_territoires.cli_corpus import add_parsers as add_corpus_parsers
+
 EXIT_USAGE = 2
 EXIT_ERROR = 1
 
@@ -20,17 +22,21 @@ def _settings():
     return Settings()
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    from rag_territoires.chunking import chunk_outline
-    from rag_territoires.notes.outline import load_outline
+def _corpus(settings):
+    from rag_territoires.corpus.corpus import Corpus
 
+    return Corpus.load(settings.corpus_dir, settings.chunk_max_chars)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
     settings = _settings()
-    outline = load_outline(settings.document, settings.outline)
-    nodes = list(outline.nodes())
-    chunks = chunk_outline(outline, settings.chunk_max_chars)
-    print(f"{settings.outline}: {len(nodes)} nodes, all found once in {settings.document}")
-    for root in outline.roots:
-        print(f"  {root.text}  ({sum(1 for _ in root.walk())} nodes)")
+    corpus = _corpus(settings)
+    chunks = corpus.chunks
+    for document in corpus.documents:
+        count = sum(1 for _ in document.nodes())
+        print(f"{document.file} ({document.format}): {document.title!r}, {count} nodes")
+        for root in document.roots:
+            print(f"  {root.text}  ({sum(1 for _ in root.walk())} nodes)")
     sizes = sorted(len(c.text) for c in chunks)
     print(
         f"{len(chunks)} chunks (max {settings.chunk_max_chars} characters per branch): "
@@ -154,7 +160,7 @@ def cmd_start(args: argparse.Namespace) -> int:
     return start(settings.host, args.api_port or settings.port, args.ui_port)
 
 
-def _question_sets(args: argparse.Namespace, outline):
+def _question_sets(args: argparse.Namespace, corpus):
     from rag_territoires.errors import RagError
     from rag_territoires.evaluation.feedback import LABELLED_FILE
     from rag_territoires.evaluation.questions import BLIND_FILE, TUNING_FILES, load_sets, problems
@@ -164,7 +170,7 @@ def _question_sets(args: argparse.Namespace, outline):
     args.blind = args.blind or BLIND_FILE
     tuning, blind = load_sets(args.questions, args.blind)
     for path, questions in [(", ".join(map(str, args.questions)), tuning), (args.blind, blind)]:
-        wrong = problems(questions, outline)
+        wrong = problems(questions, corpus)
         if wrong:
             raise RagError(f"{path} needs updating:\n  " + "\n  ".join(wrong))
     return tuning, blind
@@ -174,11 +180,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from rag_territoires.errors import RagError
     from rag_territoires.evaluation.runner import Evaluator, table
     from rag_territoires.evaluation.variants import variants
-    from rag_territoires.notes.outline import load_outline
 
     settings = _settings()
-    outline = load_outline(settings.document, settings.outline)
-    tuning, blind = _question_sets(args, outline)
+    corpus = _corpus(settings)
+    tuning, blind = _question_sets(args, corpus)
     chosen = variants(settings.retrieval())
     if args.config:
         chosen = [v for v in chosen if args.config.lower() in v.name.lower()]
@@ -187,7 +192,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             raise RagError(f"no configuration matches {args.config!r} (known: {names})")
     elif not args.all:
         chosen = chosen[:1]
-    evaluator = Evaluator(outline, tuning, blind)
+    evaluator = Evaluator(corpus, tuning, blind)
     default = variants(settings.retrieval())[0]
     results = [evaluator.run(variant, default=variant == default) for variant in chosen]
     print(table(results, "dev"))
@@ -206,13 +211,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from rag_territoires.evaluation.crossval import calibrate
-    from rag_territoires.notes.outline import load_outline
     from rag_territoires.retrieval.calibration import CALIBRATION_FILE
 
     settings = _settings()
-    outline = load_outline(settings.document, settings.outline)
-    tuning, _ = _question_sets(args, outline)
-    calibration, lines = calibrate(outline, tuning, settings.retrieval(), args.questions)
+    corpus = _corpus(settings)
+    tuning, _ = _question_sets(args, corpus)
+    calibration, lines = calibrate(corpus, tuning, settings.retrieval(), args.questions)
     print("\n".join(lines))
     target = args.output or CALIBRATION_FILE
     target.write_text(calibration.to_json(), encoding="utf-8")
@@ -221,8 +225,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def cmd_grounding(args: argparse.Namespace) -> int:
+    from rag_territoires.embedding.encoders import make_encoder
     from rag_territoires.evaluation.grounding import calibrate, report
-    from rag_territoires.retrieval.encoders import make_encoder
 
     encoder = make_encoder("use")
     encoder.warm_up()
@@ -258,12 +262,10 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         )
         return 0
     from rag_territoires.errors import RagError
-    from rag_territoires.notes.outline import load_outline
 
     if not args.id or bool(args.gold) == args.unanswerable:
         raise RagError("label needs an ID and either --gold TEXT (repeat) or --unanswerable")
-    outline = load_outline(settings.document, settings.outline)
-    item = label(rated, args.id, args.gold, outline, args.kind)
+    item = label(rated, args.id, args.gold, _corpus(settings), args.kind)
     print(f"added to {LABELLED_FILE}: {item['id']} ({item['kind']}, {len(item['gold'])} gold)")
     print("run `rag-territoires calibrate` then `make eval` to learn from it and measure")
     return 0
@@ -394,12 +396,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    check = sub.add_parser("check", help="verify the outline against the raw export")
+    check = sub.add_parser("check", help="read every document of the corpus and say what it holds")
     check.set_defaults(func=cmd_check)
 
     build = sub.add_parser("build", help="embed the chunks and write the index")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     build.set_defaults(func=cmd_build)
+    add_corpus_parsers(sub)
 
     search = sub.add_parser("search", help="find the branches that answer a question")
     search.add_argument("question")
@@ -547,6 +550,11 @@ def main(argv: list[str] | None = None) -> int:
         return func(args)
     except RagError as error:
         print(f"rag-territoires: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except ModuleNotFoundError as error:  # an optional extra is not installed
+        from rag_territoires.errors import MissingExtra
+
+        print(f"rag-territoires: error: {MissingExtra.message(error.name or '?')}", file=sys.stderr)
         return EXIT_ERROR
     except SettingsError as error:  # a RAG_TERRITOIRES_* variable is not valid JSON
         field = str(error).split('"')[1] if '"' in str(error) else "?"

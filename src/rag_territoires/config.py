@@ -41,7 +41,7 @@ class RetrievalConfig:
     bm25_weight: float = 0.5
     dense_weight: float = 1.0
     history_weight: float = 1.0  # weight of the question read with its conversation
-    # Query expansion through the encoder's space (retrieval/expansion.py)
+    # Query expansion through the encoder's space (text/expansion.py)
     expansion_neighbours: int = 3
     expansion_min_cosine: float = 0.6
     expansion_weight: float = 0.5
@@ -55,9 +55,12 @@ class Settings(BaseSettings):
         env_prefix="RAG_TERRITOIRES_", env_file=".env", extra="ignore"
     )
 
-    document: Path = Path("corpus/seminaire-territoires-ruraux-carte-mentale.txt")
-    outline: Path = Path("corpus/seminaire-territoires-ruraux-plan.md")
+    # every mind map in it is a document (corpus/readers/: .txt + .outline.md, .opml, .mm,
+    # .xmind, .md); `rag-territoires add FILE` puts more there
+    corpus_dir: Path = Path("corpus")
     index_dir: Path = Path("index")
+    # how often the API looks for a new build to switch to (api/reload.py); 0: never
+    reload_poll_seconds: float = Field(default=1.0, ge=0)
     encoders: tuple[str, ...] = RetrievalConfig.encoders
     chunk_max_chars: int = RetrievalConfig.chunk_max_chars
     abstain_below: float | None = RetrievalConfig.abstain_below

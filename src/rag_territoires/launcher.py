@@ -7,6 +7,7 @@ the model); once it is ready the Streamlit page starts, pointed at it. Ctrl-C
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import socket
@@ -17,9 +18,20 @@ from pathlib import Path
 
 import httpx
 
-from rag_territoires.errors import RagError
+from rag_territoires.errors import MissingExtra, RagError
 
-UI_APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
+
+def ui_app() -> Path:
+    """The chat page's script: ui/ is installed as the package ``rag_territoires_ui``
+    (pyproject.toml), from a wheel as from a checkout; Streamlit is the [ui] extra."""
+    if importlib.util.find_spec("streamlit") is None:
+        raise RagError(MissingExtra.message("streamlit"))
+    spec = importlib.util.find_spec("rag_territoires_ui")
+    if spec is None or not spec.submodule_search_locations:
+        raise RagError("the chat page (package rag_territoires_ui) is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "app.py"
+
+
 READY_TIMEOUT = 300.0  # a first start builds the index
 
 
@@ -35,7 +47,7 @@ def ui_command(host: str, port: int) -> list[str]:
         "-m",
         "streamlit",
         "run",
-        str(UI_APP),
+        str(ui_app()),
         "--server.address",
         host,
         "--server.port",
@@ -104,8 +116,7 @@ def _stop(processes: list[subprocess.Popen]) -> None:
 
 
 def start(host: str, api_port: int, ui_port: int) -> int:
-    if not UI_APP.is_file():
-        raise RagError(f"the chat page is missing: {UI_APP}")
+    ui_app()  # fails now, with the reason, rather than after the API has started
     api_url = f"http://{host}:{api_port}"
     processes: list[subprocess.Popen] = []
     try:

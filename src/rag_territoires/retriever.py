@@ -1,4 +1,4 @@
-"""The retrieval pipeline assembled from settings: notes → outline → chunks → index → search.
+"""The retrieval pipeline assembled from settings: documents → nodes → chunks → index → search.
 
 Constructing a ``Retriever`` is cheap; ``warm_up()`` reads the notes, loads
 the encoders and loads the index (building it when it is missing or stale,
@@ -10,16 +10,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from rag_territoires.chunking import Chunk, chunk_outline
+from rag_territoires.chunking import Chunk
 from rag_territoires.config import RetrievalConfig, Settings
+from rag_territoires.corpus.corpus import Corpus
+from rag_territoires.embedding.encoders import Encoder, make_encoder
 from rag_territoires.errors import IndexStateError, RagError
+from rag_territoires.index.manifest import current_build_name
 from rag_territoires.index.store import build_index, load_index
-from rag_territoires.notes.export import read_text, split_lines
-from rag_territoires.notes.outline import Outline, load_outline
-from rag_territoires.retrieval.encoders import Encoder, make_encoder
-from rag_territoires.retrieval.lexicon import common_words
 from rag_territoires.retrieval.search import Searcher
 from rag_territoires.schema import SearchResult
+from rag_territoires.text.lexicon import common_words
 
 log = logging.getLogger(__name__)
 
@@ -31,22 +31,28 @@ class Retriever:
         config: RetrievalConfig | None = None,
         auto_build: bool = True,
         show_progress: bool = False,
+        encoders: Sequence[Encoder] | None = None,
     ) -> None:
         self.settings = settings or Settings()
         self.config = config or self.settings.retrieval()
         self.auto_build = auto_build
         self.show_progress = show_progress
-        self.outline: Outline | None = None
-        self.chunks: list[Chunk] = []
-        self.document_lines: list[str] = []
-        self.encoders: list[Encoder] = [make_encoder(spec) for spec in self.config.encoders]
+        self.corpus: Corpus | None = None
+        # given: a running server's, already loaded, when it switches to a new build
+        self.encoders: list[Encoder] = (
+            list(encoders)
+            if encoders is not None
+            else [make_encoder(spec) for spec in self.config.encoders]
+        )
+        self.build: str | None = None  # the build folder loaded
         self._searcher: Searcher | None = None
 
+    @property
+    def chunks(self) -> list[Chunk]:
+        return self.corpus.chunks if self.corpus is not None else []
+
     def load_notes(self) -> None:
-        self.outline = load_outline(self.settings.document, self.settings.outline)
-        # the raw export, for showing the cited lines as they are in the original
-        self.document_lines = split_lines(read_text(self.settings.document))
-        self.chunks = chunk_outline(self.outline, self.config.chunk_max_chars)
+        self.corpus = Corpus.load(self.settings.corpus_dir, self.config.chunk_max_chars)
 
     def warm_up(self, rebuild: bool = False) -> None:
         if self._searcher is not None and not rebuild:
@@ -55,7 +61,11 @@ class Retriever:
         for encoder in self.encoders:
             encoder.warm_up()
         common_words()  # read once now (~0.1 s), not on the first question naming something
-        args = (self.chunks, self.encoders, self.outline.fingerprint, self.config.chunk_max_chars)
+        args = (self.chunks, self.encoders, self.corpus.fingerprint, self.config.chunk_max_chars)
+        # read before loading: if a build lands meanwhile, the watcher sees a change and
+        # loads again (api/reload.py), never the reverse
+        loaded = current_build_name(self.settings.index_dir)
+        built = rebuild
         if rebuild:
             index = build_index(self.settings.index_dir, *args, show_progress=self.show_progress)
         else:
@@ -65,13 +75,15 @@ class Retriever:
                 if not self.auto_build:
                     raise
                 log.warning("%s: building it now", problem.reason)
+                built = True
                 index = build_index(
                     self.settings.index_dir,
                     *args,
                     show_progress=self.show_progress,
                     reuse_fresh=True,  # a concurrent start may have just built it
                 )
-        self._searcher = Searcher(index, self.encoders, self.config, self.outline.by_id())
+        self.build = current_build_name(self.settings.index_dir) if built else loaded
+        self._searcher = Searcher(index, self.encoders, self.config, self.corpus.by_id())
 
     @property
     def searcher(self) -> Searcher:

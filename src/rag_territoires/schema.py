@@ -9,9 +9,17 @@ from pydantic import BaseModel, Field
 
 
 class Source(BaseModel):
-    document: str = Field(description="File name of the raw mind-map export.")
-    line_start: int = Field(description="First line of the passage in the export (1-based).")
-    line_end: int = Field(description="Last line of the passage in the export (inclusive).")
+    document: str = Field(
+        description="File name of the cited mind map in the corpus (GET /v1/documents)."
+    )
+    title: str = Field(default="", description="The document's title.")
+    line_start: int = Field(description="First line of the passage in that file (1-based).")
+    line_end: int = Field(description="Last line of the passage in that file (inclusive).")
+    topic_id: str | None = Field(
+        default=None,
+        description="XMind maps: the quoted topic's id in the file (its lines are those of "
+        "the map's content.json).",
+    )
 
 
 class Passage(BaseModel):

@@ -22,8 +22,8 @@ from rag_territoires.answer.grounding import (
 )
 from rag_territoires.answer.language import question_language
 from rag_territoires.answer.llm import LlmClient, LlmError
+from rag_territoires.embedding.encoders import Encoder, make_encoder
 from rag_territoires.errors import QueryError
-from rag_territoires.retrieval.encoders import Encoder, make_encoder
 from rag_territoires.retrieval.search import Searcher
 from rag_territoires.schema import ChatAnswer, Unsupported
 
@@ -58,12 +58,13 @@ def answer_chat(
     top_k: int = 5,
     llm: LlmClient | None = None,
     min_grounded_share: float = 0.5,
+    documents: Sequence[str] = (),
 ) -> ChatAnswer:
     if not messages or messages[-1].role != "user":
         raise QueryError("the last message must be the user's question", "not_a_question")
     question = messages[-1].content
     history = [m.content for m in messages[:-1] if m.role == "user"]
-    retrieval = searcher.retrieve(question, top_k=top_k, history=history)
+    retrieval = searcher.retrieve(question, top_k=top_k, history=history, documents=documents)
     extractive = extractive_answer(question, retrieval, searcher)
     if llm is None or extractive.abstained:
         return extractive

@@ -19,7 +19,7 @@ from typing import Generic, TypeVar
 
 from rag_territoires.answer.language import question_language
 from rag_territoires.chunking import Chunk, NodeSpan
-from rag_territoires.notes.outline import Node
+from rag_territoires.corpus.model import Node
 from rag_territoires.retrieval.search import Focus, Retrieval, Searcher
 from rag_territoires.schema import ChatAnswer, Citation, Source
 
@@ -133,7 +133,11 @@ def citations_for(retrieval: Retrieval, searcher: Searcher) -> list[Citation]:
             quote=span.text,
             branch=[*span.parents, span.text],
             source=Source(
-                document=chunk.document, line_start=span.line_start, line_end=span.line_end
+                document=chunk.document,
+                title=chunk.title,
+                line_start=span.line_start,
+                line_end=span.line_end,
+                topic_id=span.topic_id,
             ),
         )
         for n, (chunk, span) in enumerate(ordered, start=1)

@@ -35,10 +35,10 @@ from pathlib import Path
 
 import numpy as np
 
+from rag_territoires.embedding.encoders import Encoder
 from rag_territoires.logistic import LogisticModel
 from rag_territoires.retrieval.abstention import unknown_names
-from rag_territoires.retrieval.analyzer import analyze, content_words, fold_accents
-from rag_territoires.retrieval.encoders import Encoder
+from rag_territoires.text.analyzer import analyze, content_words, fold_accents
 
 MARKER = re.compile(r"\[(\d{1,4})\]")  # a marker is a small number: "[" + 5,000 digits is not
 MODEL_FILE = Path(__file__).with_name("grounding.json")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rag_territoires.retrieval.analyzer import fold_accents
+from rag_territoires.text.analyzer import fold_accents
 
 _FRENCH_WORDS = """le la les un une des du de et est sont que qui quoi quel quels quelle quelles
 comment pourquoi ou dans pour sur avec pas ne ce cette ces il elle on nous vous au aux en faut

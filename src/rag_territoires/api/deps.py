@@ -22,6 +22,7 @@ from rag_territoires.api.oidc import OidcError, OidcVerifier
 from rag_territoires.api.shared_limits import SharedRateLimiter
 from rag_territoires.api.widget import WidgetTokens
 from rag_territoires.config import Settings
+from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.retrieval.search import Searcher
 from rag_territoires.retriever import Retriever
 
@@ -39,6 +40,7 @@ class AppState:
     widget_tokens: WidgetTokens
     oidc: OidcVerifier | None = None
     ready: bool = False
+    reloads: int = 0  # new builds switched to without a restart (api/reload.py)
 
 
 async def get_state(request: Request) -> AppState:
@@ -55,6 +57,15 @@ async def get_searcher(state: StateDep) -> Searcher:
 
 
 SearcherDep = Annotated[Searcher, Depends(get_searcher)]
+
+
+async def get_corpus(state: StateDep) -> Corpus:
+    if not state.ready:
+        raise HTTPException(503, "the model and index are still loading")
+    return state.retriever.corpus
+
+
+CorpusDep = Annotated[Corpus, Depends(get_corpus)]
 
 api_key_header = APIKeyHeader(
     name="X-API-Key",

@@ -11,7 +11,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from rag_territoires.errors import IndexStateError, QueryError, RagError, StorageError
+from rag_territoires.errors import (
+    IndexStateError,
+    QueryError,
+    RagError,
+    StorageError,
+    UnknownDocument,
+)
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +115,10 @@ async def _query(request: Request, exc: QueryError) -> JSONResponse:
     return error_response(422, "invalid_request", str(exc), reason=exc.reason)
 
 
+async def _unknown_document(request: Request, exc: UnknownDocument) -> JSONResponse:
+    return error_response(404, "not_found", str(exc))
+
+
 async def _index(request: Request, exc: IndexStateError) -> JSONResponse:
     return error_response(503, "not_ready", str(exc))
 
@@ -130,6 +140,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(QueryError, _query)
+    app.add_exception_handler(UnknownDocument, _unknown_document)
     app.add_exception_handler(IndexStateError, _index)
     app.add_exception_handler(StorageError, _storage)
     app.add_exception_handler(RagError, _rag)

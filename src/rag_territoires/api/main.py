@@ -6,6 +6,7 @@ served; requests then share them (searches are read-only).
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -24,6 +25,7 @@ from rag_territoires.api.limits import (
 )
 from rag_territoires.api.metrics import Metrics, MetricsMiddleware
 from rag_territoires.api.oidc import OidcVerifier
+from rag_territoires.api.reload import watch_builds
 from rag_territoires.api.routes import browse, chat, feedback, health, search, widget
 from rag_territoires.api.shared_limits import SharedRateLimiter
 from rag_territoires.api.widget import WidgetCors, WidgetTokens
@@ -41,7 +43,11 @@ async def lifespan(app: FastAPI):
     state: AppState = app.state.rag
     await run_in_threadpool(state.retriever.warm_up)
     state.ready = True
+    interval = state.settings.reload_poll_seconds
+    watcher = asyncio.create_task(watch_builds(state, interval)) if interval > 0 else None
     yield
+    if watcher is not None:
+        watcher.cancel()
 
 
 def _llm(settings: Settings) -> LlmClient | None:

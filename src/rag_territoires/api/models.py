@@ -79,6 +79,15 @@ def integer(**bounds: int) -> object:
 
 
 TopK = Annotated[integer(ge=1, le=50), Field(description="Number of passages (1-50).")]
+DocumentNames = Annotated[
+    list[Annotated[StrictStr, Field(min_length=1, max_length=200)]],
+    Field(
+        default_factory=list,
+        max_length=100,
+        description="Search only these maps (file names or ids, see GET /v1/documents); "
+        "empty: all of them.",
+    ),
+]
 
 
 class SearchRequest(BaseModel):
@@ -98,6 +107,7 @@ class SearchRequest(BaseModel):
         max_length=MAX_MESSAGES,
         description="Earlier questions of the conversation, oldest first.",
     )
+    documents: DocumentNames
 
 
 class UserMessage(BaseModel):
@@ -138,6 +148,7 @@ class ChatRequest(BaseModel):
         description="The conversation; the last message is the user's question.",
     )
     top_k: TopK = 5
+    documents: DocumentNames
     stream: StrictBool = Field(False, description="Answer as Server-Sent Events.")
 
     def question(self) -> str:

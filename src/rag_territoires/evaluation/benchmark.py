@@ -15,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from rag_territoires.config import Settings
+from rag_territoires.embedding.encoders import make_encoder
 from rag_territoires.launcher import spawn_api
-from rag_territoires.retrieval.encoders import make_encoder
 
 QUESTIONS = [
     "Comment renforcer l'ingénierie territoriale ?",

@@ -21,8 +21,12 @@ from pathlib import Path
 
 import numpy as np
 
-from rag_territoires.chunking import chunk_outline
+from rag_territoires.chunking import chunk_documents
 from rag_territoires.config import RetrievalConfig
+from rag_territoires.corpus.corpus import Corpus
+from rag_territoires.corpus.model import Node
+from rag_territoires.embedding.cache import CachedEncoder
+from rag_territoires.embedding.encoders import Encoder, make_encoder
 from rag_territoires.evaluation.metrics import (
     calibrate_threshold,
     reciprocal_rank,
@@ -31,10 +35,8 @@ from rag_territoires.evaluation.metrics import (
 )
 from rag_territoires.evaluation.questions import Question
 from rag_territoires.index.memory import SearchIndex, build_in_memory
-from rag_territoires.notes.outline import Node, Outline
 from rag_territoires.retrieval.abstention import AbstentionModel
 from rag_territoires.retrieval.calibration import Calibration
-from rag_territoires.retrieval.encoders import Encoder, make_encoder
 from rag_territoires.retrieval.search import Ranking, Searcher
 
 FOLDS = 5
@@ -49,29 +51,6 @@ L2 = (0.1, 1.0, 10.0)
 # shows cited quotes the reader can check. So a false abstention counts as two errors when
 # the threshold is chosen (a product decision, not a tuned parameter).
 FALSE_ABSTENTION_COST = 2.0
-
-
-class CachedEncoder:
-    """An encoder that remembers its vectors: the evaluation asks the same texts again and
-    again (every configuration, every fold)."""
-
-    def __init__(self, encoder: Encoder) -> None:
-        self.encoder = encoder
-        self.name = encoder.name
-        self._vectors: dict[str, np.ndarray] = {}
-
-    @property
-    def dimension(self) -> int:
-        return self.encoder.dimension
-
-    def warm_up(self) -> None:
-        self.encoder.warm_up()
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        if missing:
-            self._vectors.update(zip(missing, self.encoder.encode(missing), strict=True))
-        return np.vstack([self._vectors[t] for t in texts])
 
 
 @dataclass(frozen=True)
@@ -220,15 +199,15 @@ MEASURES = ("mrr@10", "hit@5", "hit@800c", "false_abstention", "abstain_recall")
 
 
 def calibrate(
-    outline: Outline, questions: Sequence[Question], base: RetrievalConfig, files: Sequence[Path]
+    corpus: Corpus, questions: Sequence[Question], base: RetrievalConfig, files: Sequence[Path]
 ) -> tuple[Calibration, list[str]]:
     """Run the cross-validation, then the procedure on all questions: the calibration to
     ship (with its record) and a few lines for the terminal."""
     encoder = CachedEncoder(make_encoder(base.encoders[0]))
     encoder.warm_up()
-    chunks = chunk_outline(outline, base.chunk_max_chars)
+    chunks = chunk_documents(corpus.documents, base.chunk_max_chars)
     index = build_in_memory(chunks, [encoder], base.node_vectors, base.centring)
-    validation = CrossValidator(index, encoder, outline.by_id(), questions, base).run()
+    validation = CrossValidator(index, encoder, corpus.by_id(), questions, base).run()
     final = validation.final
     model = final.calibration.abstention
     assert model is not None

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag_territoires.answer.language import question_language
+from rag_territoires.corpus.corpus import Corpus
+from rag_territoires.corpus.model import Node
 from rag_territoires.errors import RagError
-from rag_territoires.notes.outline import Node, Outline
 
 FEEDBACK_FILE = "feedback.jsonl"
 LABELLED_FILE = Path("eval/from-feedback.jsonl")
@@ -93,15 +94,15 @@ def labelled_ids(path: Path) -> set[str]:
     }
 
 
-def find_node(outline: Outline, text: str) -> Node:
+def find_node(corpus: Corpus, text: str) -> Node:
     """The node whose text contains ``text`` (or is it), else a clear error."""
-    nodes = list(outline.nodes())
+    nodes = list(corpus.nodes())
     exact = [n for n in nodes if n.text == text or n.id == text]
     found = exact or [n for n in nodes if text.lower() in n.text.lower()]
     if len(found) == 1:
         return found[0]
     if not found:
-        raise RagError(f"no node of the outline contains {text!r}")
+        raise RagError(f"no node of the corpus contains {text!r}")
     names = "; ".join(repr(n.text[:SNIPPET_CHARS]) for n in found[:5])
     raise RagError(f"{len(found)} nodes contain {text!r} ({names}): give more of the text")
 
@@ -129,7 +130,7 @@ def label(
     rated: Sequence[Rated],
     feedback_id: str,
     gold_texts: Sequence[str],
-    outline: Outline,
+    corpus: Corpus,
     kind: str | None = None,
     target: Path = LABELLED_FILE,
 ) -> dict:
@@ -138,7 +139,7 @@ def label(
         raise RagError(f"no feedback with id {feedback_id!r} (see `rag-territoires feedback list`)")
     if feedback_id in labelled_ids(target):
         raise RagError(f"feedback {feedback_id} is already in {target}")
-    item = to_item(match[0], [find_node(outline, text) for text in gold_texts], kind)
+    item = to_item(match[0], [find_node(corpus, text) for text in gold_texts], kind)
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("a", encoding="utf-8") as out:
         out.write(json.dumps(item, ensure_ascii=False) + "\n")

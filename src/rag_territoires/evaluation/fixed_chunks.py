@@ -17,10 +17,11 @@ touches to the last line of the last one, so a citation covers every cut node.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag_territoires.chunking import Chunk, NodeSpan
-from rag_territoires.notes.outline import Node, Outline
+from rag_territoires.corpus.model import Document, Node
 
 FIXED_CHARS = 500
 FIXED_BRANCH = ("(fixed-size chunk)",)
@@ -30,9 +31,9 @@ FIXED_BRANCH = ("(fixed-size chunk)",)
 class FixedChunk(Chunk):
     """A window of the text stream. ``nodes`` are the nodes credited to it (see above)."""
 
-    window: str
-    first_line: int
-    last_line: int
+    window: str = ""
+    first_line: int = 0
+    last_line: int = 0
 
     @property
     def text(self) -> str:
@@ -78,8 +79,16 @@ def windows(text: str, size: int) -> list[tuple[int, int]]:
         start = end
 
 
-def fixed_chunks(outline: Outline, size: int = FIXED_CHARS) -> list[FixedChunk]:
-    nodes: list[Node] = sorted(outline.nodes(), key=lambda n: n.line_start)
+def fixed_chunks(documents: Sequence[Document], size: int = FIXED_CHARS) -> list[FixedChunk]:
+    """Each document's windows, numbered on across documents."""
+    chunks: list[FixedChunk] = []
+    for document in documents:
+        chunks += _document_windows(document, size, first=len(chunks) + 1)
+    return chunks
+
+
+def _document_windows(document: Document, size: int, first: int) -> list[FixedChunk]:
+    nodes: list[Node] = sorted(document.nodes(), key=lambda n: n.line_start)
     stream = "\n".join(n.text for n in nodes)
     offsets = []  # each node's [start, end) in the stream
     position = 0
@@ -108,10 +117,10 @@ def fixed_chunks(outline: Outline, size: int = FIXED_CHARS) -> list[FixedChunk]:
         )
         chunks.append(
             FixedChunk(
-                id=f"fixed-{w + 1:03d}",
+                id=f"fixed-{w + first:03d}",
                 branch=FIXED_BRANCH,
                 nodes=spans,
-                document=outline.document,
+                document=document.file,
                 window=stream[start:end],
                 first_line=nodes[touched[w][0]].line_start,
                 last_line=nodes[touched[w][-1]].line_end,

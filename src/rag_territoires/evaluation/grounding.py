@@ -35,7 +35,7 @@ from rag_territoires.answer.grounding import (
     GroundingModel,
     split_claims,
 )
-from rag_territoires.retrieval.encoders import Encoder
+from rag_territoires.embedding.encoders import Encoder
 
 FOLDS = 5
 HELD_OUT_EVERY = 3  # contexts c003, c006, ... are held out

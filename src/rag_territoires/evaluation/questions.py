@@ -1,4 +1,4 @@
-"""The evaluation questions (eval/questions.jsonl) and their check against the outline."""
+"""The evaluation questions (eval/questions.jsonl) and their check against the corpus."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.errors import RagError
-from rag_territoires.notes.outline import Outline
 
 TUNING_FILES = (Path("eval/questions.jsonl"), Path("eval/tuning-staff.jsonl"))
 BLIND_FILE = Path("eval/blind.jsonl")  # report only: never tuned on
@@ -63,9 +63,9 @@ def load_sets(tuning: Sequence[Path], blind: Path) -> tuple[list[Question], list
     return [q for path in tuning for q in load_questions(path)], load_questions(blind)
 
 
-def problems(questions: list[Question], outline: Outline) -> list[str]:
+def problems(questions: list[Question], corpus: Corpus) -> list[str]:
     """Everything wrong with the set, one message per item: empty when it is valid."""
-    nodes = outline.by_id()
+    nodes = corpus.by_id()
     found: list[str] = []
     seen: set[str] = set()
     for q in questions:
@@ -88,7 +88,7 @@ def problems(questions: list[Question], outline: Outline) -> list[str]:
             if node is None:
                 hint = [n.id for n in nodes.values() if gold.snippet in n.text]
                 found.append(
-                    f"{where}: gold node {gold.node!r} is not in the outline"
+                    f"{where}: gold node {gold.node!r} is not in the corpus"
                     + (f" (its snippet is now in {hint[0]!r})" if hint else "")
                 )
             elif gold.snippet not in node.text:

@@ -54,7 +54,8 @@ Two question sets, never mixed:
   the procedure is the cross-validation section.
 - **Blind batch** (`eval/blind.jsonl`, committed in {BLIND_COMMIT} before any tuning,
   written in staff's voice by someone who saw neither the code nor the tuning
-  questions): reported, never tuned on.
+  questions): reported, never tuned on. Its gold ids were later prefixed with their
+  document's id (several maps per corpus); its questions are unchanged.
 
 Measures:
 

@@ -23,20 +23,17 @@ from typing import Literal
 
 import numpy as np
 
-from rag_territoires.chunking import Chunk, chunk_outline
+from rag_territoires.chunking import Chunk, chunk_documents
 from rag_territoires.config import RetrievalConfig
-from rag_territoires.evaluation.crossval import (
-    CachedEncoder,
-    fit_abstention,
-    out_of_fold_probabilities,
-)
+from rag_territoires.corpus.corpus import Corpus
+from rag_territoires.embedding.cache import CachedEncoder
+from rag_territoires.embedding.encoders import Encoder, make_encoder
+from rag_territoires.evaluation.crossval import fit_abstention, out_of_fold_probabilities
 from rag_territoires.evaluation.fixed_chunks import fixed_chunks
 from rag_territoires.evaluation.metrics import Outcome, score_items, summarise
 from rag_territoires.evaluation.questions import Question
 from rag_territoires.index.memory import SearchIndex, build_in_memory
-from rag_territoires.notes.outline import Outline
 from rag_territoires.retrieval.calibration import Calibration, shipped_calibration
-from rag_territoires.retrieval.encoders import Encoder, make_encoder
 from rag_territoires.retrieval.search import Ranking, Searcher
 
 SETS = {"dev": "Tuning questions", "blind": "Blind batch"}
@@ -65,12 +62,12 @@ class VariantResult:
 class Evaluator:
     def __init__(
         self,
-        outline: Outline,
+        corpus: Corpus,
         dev: Sequence[Question],
         blind: Sequence[Question],
         calibration: Calibration | None = None,
     ):
-        self.outline = outline
+        self.corpus = corpus
         self.dev = list(dev)
         self.blind = list(blind)
         self.calibration = calibration or shipped_calibration()
@@ -97,9 +94,9 @@ class Evaluator:
         if key not in self._indexes:
             chunks: list[Chunk]
             if variant.chunking == "fixed":
-                chunks = list(fixed_chunks(self.outline, config.chunk_max_chars))
+                chunks = list(fixed_chunks(self.corpus.documents, config.chunk_max_chars))
             else:
-                chunks = chunk_outline(self.outline, config.chunk_max_chars)
+                chunks = chunk_documents(self.corpus.documents, config.chunk_max_chars)
             self._indexes[key] = build_in_memory(
                 chunks, encoders, config.node_vectors, config.centring
             )
@@ -111,7 +108,7 @@ class Evaluator:
             self.index(variant),
             encoders,
             variant.config,
-            self.outline.by_id(),
+            self.corpus.by_id(),
             calibration or self.calibration,
         )
 

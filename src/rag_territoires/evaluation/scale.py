@@ -32,8 +32,11 @@ QUERIES = 200
 WORD = re.compile(r"[A-Za-zÀ-ÿ'’-]{3,}")
 
 
-def vocabulary(export: Path) -> list[str]:
-    words = WORD.findall(export.read_text(encoding="utf-8"))
+def vocabulary(corpus_dir: Path) -> list[str]:
+    """The words of the corpus' node texts."""
+    from rag_territoires.corpus.corpus import Corpus
+
+    words = WORD.findall("\n".join(n.text for n in Corpus.load(corpus_dir).nodes()))
     return sorted({w.strip("-'’").lower() for w in words if len(w.strip("-'’")) >= 3})
 
 
@@ -85,9 +88,7 @@ def measure_one(folder: Path, phase: str) -> dict:
     from rag_territoires.index.memory import stored_vectors
     from rag_territoires.retriever import Retriever
 
-    settings = Settings(
-        document=folder / "notes.txt", outline=folder / "plan.md", index_dir=folder / "index"
-    )
+    settings = Settings(corpus_dir=folder / "corpus", index_dir=folder / "index")
     started = time.perf_counter()
     retriever = Retriever(settings, auto_build=phase == "build", show_progress=False)
     retriever.warm_up(rebuild=phase == "build")
@@ -152,8 +153,7 @@ def _http(folder: Path) -> tuple[float, float]:
     from rag_territoires.launcher import spawn_api
 
     env = {
-        "RAG_TERRITOIRES_DOCUMENT": str(folder / "notes.txt"),
-        "RAG_TERRITOIRES_OUTLINE": str(folder / "plan.md"),
+        "RAG_TERRITOIRES_CORPUS_DIR": str(folder / "corpus"),
         "RAG_TERRITOIRES_INDEX_DIR": str(folder / "index"),
         "RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE": "0",
     }
@@ -189,14 +189,14 @@ def run_scale(sizes: list[int], workdir: Path, out: Path, seed: int = 2026) -> s
     """``sizes``: node counts of the synthetic maps (chunks are reported as built)."""
     from rag_territoires.config import Settings
 
-    words = vocabulary(Settings().document)
+    words = vocabulary(Settings().corpus_dir)
     rows = []
     for nodes in sizes:
         folder = workdir / f"map-{nodes}"
-        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "corpus").mkdir(parents=True, exist_ok=True)
         export, outline = synthetic_notes(nodes, seed, words)
-        (folder / "notes.txt").write_text(export, encoding="utf-8")
-        (folder / "plan.md").write_text(outline, encoding="utf-8")
+        (folder / "corpus" / "notes.txt").write_text(export, encoding="utf-8")
+        (folder / "corpus" / "notes.outline.md").write_text(outline, encoding="utf-8")
         row = {"nodes": nodes, **_in_subprocess(folder, "build")}
         row.update(_in_subprocess(folder, "serve"))
         row["http_p50_ms"], row["http_p95_ms"] = _http(folder)

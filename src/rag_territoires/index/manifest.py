@@ -79,3 +79,11 @@ def read_current(index_dir: Path) -> Path:
     if not BUILD_NAME.match(name):
         raise IndexStateError(f"{pointer} does not name a build folder", REBUILD_HINT)
     return index_dir / name
+
+
+def current_build_name(index_dir: Path) -> str | None:
+    """The name ``CURRENT`` holds now, or None: cheap enough to poll every second."""
+    try:
+        return (index_dir / CURRENT).read_text(encoding="utf-8").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None

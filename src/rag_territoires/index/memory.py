@@ -12,9 +12,9 @@ import faiss
 import numpy as np
 
 from rag_territoires.chunking import Chunk
-from rag_territoires.retrieval.analyzer import analyze
-from rag_territoires.retrieval.encoders import Encoder
-from rag_territoires.retrieval.expansion import ExpansionTable
+from rag_territoires.embedding.encoders import Encoder
+from rag_territoires.text.analyzer import analyze
+from rag_territoires.text.expansion import ExpansionTable
 
 EMBED_BATCH = 32
 # bm25s sets its own logger to DEBUG, which prints a line per index build.

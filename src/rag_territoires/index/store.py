@@ -27,6 +27,8 @@ from tqdm import tqdm
 
 from rag_territoires import __version__
 from rag_territoires.chunking import Chunk
+from rag_territoires.embedding.cache import StoredVectors
+from rag_territoires.embedding.encoders import Encoder
 from rag_territoires.errors import IndexStateError
 from rag_territoires.index.lock import build_lock
 from rag_territoires.index.manifest import (
@@ -46,12 +48,12 @@ from rag_territoires.index.memory import (
     embed_chunks,
     unit_owners,
 )
-from rag_territoires.retrieval.encoders import Encoder
-from rag_territoires.retrieval.expansion import ExpansionTable
+from rag_territoires.text.expansion import ExpansionTable
 
 FORMAT_VERSION = 2  # 2: centred unit vectors, plain node units, expansion table
 EXPANSION_FILE = "expansion.json"
 BM25_FOLDER = "bm25"
+CACHE_FOLDER = "cache"
 
 
 def _sha256(path: Path) -> str:
@@ -107,13 +109,15 @@ def _build(
     partial.mkdir()
     dense = {}
     files = {}
+    # vectors of texts an earlier build embedded are reused: adding a map embeds its texts
+    cached = [StoredVectors(encoder, index_dir / CACHE_FOLDER) for encoder in encoders]
     with tqdm(
         total=len(unit_owners(chunks)) * len(encoders),
         unit="text",
         desc="embedding",
         disable=not show_progress,
     ) as bar:
-        for encoder in encoders:
+        for encoder in cached:
             encoder.warm_up()
             vectors = embed_chunks(chunks, encoder, progress=bar.update)
             dense[encoder.name], kind = dense_index(centre(vectors))
@@ -125,7 +129,9 @@ def _build(
                 "kind": kind,
                 "sha256": _sha256(partial / file_name),
             }
-    expansion = build_expansion(chunks, encoders)
+    expansion = build_expansion(chunks, cached)
+    for encoder in cached:
+        encoder.save()
     (partial / EXPANSION_FILE).write_text(expansion.to_json(), encoding="utf-8")
     # BM25 stored too, and memory-mapped at load: at 100k chunks, analysing and indexing
     # every chunk again would take seconds at every start
@@ -137,6 +143,9 @@ def _build(
         "package_version": __version__,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "build_seconds": round(time.perf_counter() - started, 3),
+        # texts embedded by this build, and texts whose vectors an earlier build had made
+        "embedded_texts": sum(e.encoded for e in cached),
+        "reused_texts": sum(e.reused for e in cached),
         **_expected(fingerprint, max_chars, chunks, encoders),
         "dense": files,
         "expansion": {

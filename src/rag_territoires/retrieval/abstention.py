@@ -23,8 +23,8 @@ import re
 from collections.abc import Callable, Sequence
 
 from rag_territoires.logistic import LogisticModel
-from rag_territoires.retrieval.analyzer import analyze, fold_accents
-from rag_territoires.retrieval.lexicon import common_words
+from rag_territoires.text.analyzer import analyze, fold_accents
+from rag_territoires.text.lexicon import common_words
 
 PASSAGES_CHECKED = 3
 

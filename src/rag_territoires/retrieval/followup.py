@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag_territoires.notes.outline import Node
-from rag_territoires.retrieval.analyzer import fold_accents
+from rag_territoires.corpus.model import Node
+from rag_territoires.text.analyzer import fold_accents
 
 HISTORY_TURNS = 2
 MAX_ORDINAL_QUERY_WORDS = 8  # beyond this, "premier" is more likely part of a real question

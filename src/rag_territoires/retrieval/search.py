@@ -10,9 +10,10 @@ import numpy as np
 
 from rag_territoires.chunking import Chunk
 from rag_territoires.config import MAX_QUERY_CHARS, RetrievalConfig
-from rag_territoires.errors import QueryError
+from rag_territoires.corpus.model import DOCUMENT_SEPARATOR, Node
+from rag_territoires.embedding.encoders import Encoder
+from rag_territoires.errors import QueryError, UnknownDocument
 from rag_territoires.index.memory import SearchIndex
-from rag_territoires.notes.outline import Node
 from rag_territoires.retrieval.abstention import (
     FEATURES,
     PASSAGES_CHECKED,
@@ -21,11 +22,10 @@ from rag_territoires.retrieval.abstention import (
     unknown_names,
 )
 from rag_territoires.retrieval.calibration import Calibration, shipped_calibration
-from rag_territoires.retrieval.encoders import Encoder
-from rag_territoires.retrieval.expansion import Expansion
 from rag_territoires.retrieval.followup import contextual_query, ordinal_child, ordinal_in
 from rag_territoires.retrieval.fusion import BM25, fuse
 from rag_territoires.schema import Passage, SearchResult, Source
+from rag_territoires.text.expansion import Expansion
 
 
 def validate_query(query: object, what: str = "question") -> str:
@@ -130,6 +130,23 @@ class Searcher:
         self._chunk_of_node = {
             span.id: i for i, chunk in enumerate(index.chunks) for span in chunk.nodes
         }
+        # Each document's chunks, by file name and by id (the prefix of its chunks' ids)
+        self._document_chunks: dict[str, list[int]] = {}
+        for i, chunk in enumerate(index.chunks):
+            self._document_chunks.setdefault(chunk.document, []).append(i)
+            if DOCUMENT_SEPARATOR in chunk.id:
+                prefix = chunk.id.split(DOCUMENT_SEPARATOR, 1)[0]
+                self._document_chunks.setdefault(prefix, []).append(i)
+
+    def document_chunks(self, documents: Sequence[str]) -> np.ndarray | None:
+        """The chunks of the named documents (None: no filter), or ``QueryError``."""
+        if not documents:
+            return None
+        unknown = [d for d in documents if d not in self._document_chunks]
+        if unknown:
+            raise UnknownDocument(f"no document named {unknown[0]!r}")
+        chunks = np.unique(np.concatenate([self._document_chunks[d] for d in documents]))
+        return None if len(chunks) == len(self.index.chunks) else chunks  # all: the fast path
 
     @property
     def abstain_below(self) -> float:
@@ -209,9 +226,16 @@ class Searcher:
         model = self.calibration.abstention
         return model.probability(features) if model is not None else 1.0
 
-    def rank(self, query: str, history: Sequence[str] = (), limit: int | None = None) -> Ranking:
+    def rank(
+        self,
+        query: str,
+        history: Sequence[str] = (),
+        limit: int | None = None,
+        within: np.ndarray | None = None,
+    ) -> Ranking:
         """Chunks best first: all of them, or the first ``limit`` (a search needs only top_k;
-        the evaluation needs all for recall)."""
+        the evaluation needs all for recall). ``within``: only these chunks (some documents'),
+        every one of them scored."""
         read = self.read(query)
         context = contextual_query(query, history)
         context_read = self.read(context) if context is not None else None
@@ -223,7 +247,11 @@ class Searcher:
             focus = self._ordinal_focus(query, previous)
         focus_chunk = [self._chunk_of_node[focus.child.id]] if focus is not None else []
         reads = [read] + ([context_read] if context_read is not None else [])
-        chunks = self._scored_chunks(reads, focus_chunk, limit)
+        if within is not None:
+            focus_chunk = [c for c in focus_chunk if c in within]
+            chunks = within
+        else:
+            chunks = self._scored_chunks(reads, focus_chunk, limit)
         signals = self.score(read, chunks)
         fused = fuse(signals.scores, self.config)
         features = self._features(query, signals, fused)
@@ -260,12 +288,20 @@ class Searcher:
         best = int(np.argmax(fuse(signals.scores, self.config)))
         return self.index.chunks[signals.chunks[best]]
 
-    def retrieve(self, query: str, top_k: int = 5, history: Sequence[str] = ()) -> Retrieval:
+    def retrieve(
+        self,
+        query: str,
+        top_k: int = 5,
+        history: Sequence[str] = (),
+        documents: Sequence[str] = (),
+    ) -> Retrieval:
+        """``documents``: search only these (file names or ids); none: all of them."""
         query = validate_query(query)
         history = [validate_query(h, "earlier question") for h in history]
         if not 1 <= top_k <= 50:
             raise QueryError("top_k must be between 1 and 50", "top_k")
-        ranking = self.rank(query, history, limit=top_k)
+        within = self.document_chunks(documents)
+        ranking = self.rank(query, history, limit=top_k, within=within)
         hits = ranking.hits[:top_k]
         result = SearchResult(
             query=query,
@@ -275,8 +311,14 @@ class Searcher:
         )
         return Retrieval(result, [hit.chunk for hit in hits], ranking.focus)
 
-    def search(self, query: str, top_k: int = 5, history: Sequence[str] = ()) -> SearchResult:
-        return self.retrieve(query, top_k, history).result
+    def search(
+        self,
+        query: str,
+        top_k: int = 5,
+        history: Sequence[str] = (),
+        documents: Sequence[str] = (),
+    ) -> SearchResult:
+        return self.retrieve(query, top_k, history, documents).result
 
     def chunk_of_node(self, node_id: str) -> Chunk:
         return self.index.chunks[self._chunk_of_node[node_id]]
@@ -289,7 +331,14 @@ def to_passage(hit: Hit) -> Passage:
         text=chunk.text,
         branch=list(chunk.branch),
         score=round(hit.score, 6),
-        source=Source(
-            document=chunk.document, line_start=chunk.line_start, line_end=chunk.line_end
-        ),
+        source=chunk_source(chunk),
+    )
+
+
+def chunk_source(chunk: Chunk) -> Source:
+    return Source(
+        document=chunk.document,
+        title=chunk.title,
+        line_start=chunk.line_start,
+        line_end=chunk.line_end,
     )

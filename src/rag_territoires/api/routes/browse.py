@@ -1,40 +1,49 @@
-"""Browsing the notes: a passage by id, the whole outline, the raw lines of the export."""
+"""Browsing the corpus: its documents, a passage by id, each map's tree, the raw lines of
+the original files (to check a citation). The lookups are the corpus' (corpus/corpus.py)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from rag_territoires.api.deps import V1_GUARDS, SearcherDep, StateDep
+from rag_territoires.api.deps import V1_GUARDS, CorpusDep
 from rag_territoires.api.errors import NOT_FOUND, V1_ERRORS
-from rag_territoires.notes.outline import Node
+from rag_territoires.corpus.model import Node
+from rag_territoires.errors import UnknownDocument
+from rag_territoires.retrieval.search import chunk_source
 from rag_territoires.schema import Source
 
 router = APIRouter(
     prefix="/v1", tags=["browse"], dependencies=V1_GUARDS, responses={**V1_ERRORS, **NOT_FOUND}
 )
-MAX_LINES = 1000
 DOC = "seminaire-territoires-ruraux-carte-mentale.txt"
 PASSAGE_EXAMPLE = {
-    "id": "tiers-lieux-e3e8dd1f",
+    "id": "seminaire-territoires-ruraux-carte-mentale:tiers-lieux-e3e8dd1f",
     "text": "Tiers-lieux\nBrie'nov living lab",
     "branch": ["Pour s'inspirer", "Tiers-lieux"],
     "source": {"document": DOC, "line_start": 84, "line_end": 100},
     "nodes": [
-        {"id": "tiers-lieux-e3e8dd1f", "text": "Tiers-lieux", "line_start": 84, "line_end": 84}
+        {
+            "id": "seminaire-territoires-ruraux-carte-mentale:tiers-lieux-e3e8dd1f",
+            "text": "Tiers-lieux",
+            "line_start": 84,
+            "line_end": 84,
+        }
     ],
 }
 TREE_EXAMPLE = {
     "document": DOC,
+    "title": "Séminaire « territoires ruraux » : carte mentale",
+    "format": "text",
     "roots": [
         {
-            "id": "ateliers-ab9033bf",
+            "id": "seminaire-territoires-ruraux-carte-mentale:ateliers-ab9033bf",
             "text": "Ateliers",
             "line_start": 2,
             "line_end": 2,
-            "passage_id": "ateliers-ab9033bf",
+            "passage_id": "seminaire-territoires-ruraux-carte-mentale:ateliers-ab9033bf",
             "children": [],
         }
     ],
@@ -61,6 +70,7 @@ class NodeLines(BaseModel):
     text: str
     line_start: int
     line_end: int
+    topic_id: str | None = None
 
 
 class PassageDetail(BaseModel):
@@ -81,8 +91,23 @@ class TreeNode(BaseModel):
 
 
 class Tree(BaseModel):
-    document: str
+    document: str = Field(description="The map's file name in the corpus.")
+    title: str
+    format: str = Field(description="text, markdown, opml, freemind or xmind.")
     roots: list[TreeNode]
+
+
+class Forest(BaseModel):
+    documents: list[Tree]
+
+
+class DocumentInfo(BaseModel):
+    document: str = Field(description="The map's file name: what citations name.")
+    id: str = Field(description="The prefix of its node and passage ids.")
+    title: str
+    format: str
+    nodes: int
+    passages: int
 
 
 class Line(BaseModel):
@@ -98,74 +123,133 @@ class DocumentLines(BaseModel):
     lines: list[Line]
 
 
+DOCUMENTS_EXAMPLE = [
+    {
+        "document": DOC,
+        "id": "seminaire-territoires-ruraux-carte-mentale",
+        "title": "Séminaire « territoires ruraux » : carte mentale",
+        "format": "text",
+        "nodes": 149,
+        "passages": 110,
+    }
+]
+
+
+@router.get(
+    "/documents",
+    summary="The mind maps of the corpus, with their node and passage counts",
+    responses=_example(DOCUMENTS_EXAMPLE),
+)
+def documents(corpus: CorpusDep) -> list[DocumentInfo]:
+    counts: dict[str, int] = {}
+    for chunk in corpus.chunks:
+        counts[chunk.document] = counts.get(chunk.document, 0) + 1
+    return [
+        DocumentInfo(
+            document=d.file,
+            id=d.id,
+            title=d.title,
+            format=d.format,
+            nodes=sum(1 for _ in d.nodes()),
+            passages=counts.get(d.file, 0),
+        )
+        for d in corpus.documents
+    ]
+
+
 @router.get(
     "/passages/{passage_id}",
     summary="One passage (branch chunk) by id",
     responses=_example(PASSAGE_EXAMPLE),
 )
-def passage(passage_id: str, searcher: SearcherDep) -> PassageDetail:
-    chunk = next((c for c in searcher.index.chunks if c.id == passage_id), None)
-    if chunk is None:
+def passage(passage_id: str, corpus: CorpusDep) -> PassageDetail:
+    node = corpus.node(passage_id)
+    chunk = corpus.chunk_of_node(passage_id) if node is not None else None
+    if chunk is None or chunk.id != passage_id:
         raise HTTPException(404, f"no passage with id {passage_id!r}")
     return PassageDetail(
         id=chunk.id,
         text=chunk.text,
         branch=list(chunk.branch),
-        source=Source(
-            document=chunk.document, line_start=chunk.line_start, line_end=chunk.line_end
-        ),
+        source=chunk_source(chunk),
         nodes=[
-            NodeLines(id=n.id, text=n.text, line_start=n.line_start, line_end=n.line_end)
+            NodeLines(
+                id=n.id,
+                text=n.text,
+                line_start=n.line_start,
+                line_end=n.line_end,
+                topic_id=n.topic_id,
+            )
             for n in chunk.nodes
         ],
     )
 
 
-@router.get(
-    "/tree",
-    summary="The whole mind map, with node ids and their passages",
-    responses=_example(TREE_EXAMPLE),
-)
-def tree(searcher: SearcherDep, state: StateDep) -> Tree:
+def _tree(corpus, name: str) -> Tree:
     def convert(node: Node) -> TreeNode:
         return TreeNode(
             id=node.id,
             text=node.text,
             line_start=node.line_start,
             line_end=node.line_end,
-            passage_id=searcher.chunk_of_node(node.id).id,
+            passage_id=corpus.chunk_of_node(node.id).id,
             children=[convert(child) for child in node.children],
         )
 
-    outline = state.retriever.outline
-    return Tree(document=outline.document, roots=[convert(root) for root in outline.roots])
+    document = _document(corpus, name)
+    return Tree(
+        document=document.file,
+        title=document.title,
+        format=document.format,
+        roots=[convert(root) for root in document.roots],
+    )
+
+
+def _document(corpus, name: str):
+    try:
+        return corpus.document(name)
+    except UnknownDocument as error:
+        raise HTTPException(404, str(error)) from None
+
+
+@router.get(
+    "/tree",
+    summary="Every mind map of the corpus, with node ids and their passages",
+    responses=_example({"documents": [TREE_EXAMPLE]}),
+)
+def tree(corpus: CorpusDep) -> Forest:
+    return Forest(documents=[_tree(corpus, d.file) for d in corpus.documents])
+
+
+@router.get(
+    "/documents/{name}/tree",
+    summary="One mind map, with node ids and their passages",
+    responses=_example(TREE_EXAMPLE),
+)
+def document_tree(name: str, corpus: CorpusDep) -> Tree:
+    return _tree(corpus, name)
 
 
 @router.get(
     "/documents/{name}/lines",
-    summary="Raw lines of the export, to check a citation against the original",
+    summary="Raw lines of a map's original file, to check a citation against it",
     responses=_example(LINES_EXAMPLE),
 )
 def document_lines(
     name: str,
-    state: StateDep,
-    searcher: SearcherDep,
+    corpus: CorpusDep,
     start: Annotated[int, Query(ge=1, description="First line, 1-based.")],
     end: Annotated[int, Query(ge=1, description="Last line, inclusive.")],
 ) -> DocumentLines:
-    lines = state.retriever.document_lines
-    if name != state.retriever.outline.document:
-        raise HTTPException(404, f"no document named {name!r}")
-    if end < start or end > len(lines):
-        raise HTTPException(
-            422, f"lines {start}-{end} are outside the document (lines 1-{len(lines)})"
-        )
-    if end - start + 1 > MAX_LINES:
-        raise HTTPException(422, f"at most {MAX_LINES} lines per request")
+    document = _document(corpus, name)
+    try:
+        lines = corpus.lines(name, start, end)
+    except ValueError as error:
+        raise HTTPException(422, str(error)) from None
     return DocumentLines(
-        document=name,
+        document=document.file,
         start=start,
         end=end,
-        total_lines=len(lines),
-        lines=[Line(number=n, text=lines[n - 1]) for n in range(start, end + 1)],
+        total_lines=len(document.lines),
+        lines=[Line(number=n, text=text) for n, text in enumerate(lines, start=start)],
     )

@@ -10,11 +10,13 @@ from fastapi.responses import StreamingResponse
 
 from rag_territoires.answer.chat import Message, answer_chat
 from rag_territoires.api.deps import V1_GUARDS, SearcherDep, StateDep
-from rag_territoires.api.errors import V1_ERRORS
+from rag_territoires.api.errors import NOT_FOUND, V1_ERRORS
 from rag_territoires.api.models import ChatRequest
 from rag_territoires.schema import ChatAnswer
 
-router = APIRouter(prefix="/v1", tags=["chat"], dependencies=V1_GUARDS, responses=V1_ERRORS)
+router = APIRouter(
+    prefix="/v1", tags=["chat"], dependencies=V1_GUARDS, responses={**V1_ERRORS, **NOT_FOUND}
+)
 
 SSE_DESCRIPTION = """With `"stream": true`, `text/event-stream` events, in order:
 `answer` (data `{"delta": "..."}`, the answer text piece by piece), `citations`
@@ -30,7 +32,10 @@ EXAMPLE = {
     "citations": [
         {
             "n": 1,
-            "passage_id": "cooperation-et-construction-collective-5d0b8f0e",
+            "passage_id": (
+                "seminaire-territoires-ruraux-carte-mentale:"
+                "cooperation-et-construction-collective-5d0b8f0e"
+            ),
             "quote": "Coopération et construction collective",
             "branch": [
                 "Enjeux et pistes de travail pour les territoires ruraux",
@@ -80,6 +85,7 @@ def chat(body: ChatRequest, searcher: SearcherDep, state: StateDep):
         top_k=body.top_k,
         llm=state.llm,
         min_grounded_share=state.settings.llm_min_grounded_share,
+        documents=body.documents,
     )
     if answer.abstained:
         state.metrics.abstentions.labels("chat").inc()

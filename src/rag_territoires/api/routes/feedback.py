@@ -52,14 +52,16 @@ Line = integer(ge=1, le=10_000_000)
 class FeedbackSource(BaseModel):
     model_config = ConfigDict(extra="forbid")
     document: Annotated[StrictStr, Field(pattern=r"^[^/\\\x00-\x1f]{1,200}$")]
+    title: ShortText = ""
     line_start: Line
     line_end: Line
+    topic_id: Annotated[StrictStr, Field(pattern=r"^[0-9A-Za-z_.:-]{1,100}$")] | None = None
 
 
 class FeedbackCitation(BaseModel):
     model_config = ConfigDict(extra="forbid")
     n: integer(ge=1, le=10_000)
-    passage_id: Annotated[StrictStr, Field(pattern=r"^[0-9A-Za-z_-]{1,100}$")]
+    passage_id: Annotated[StrictStr, Field(pattern=r"^[0-9A-Za-z_:-]{1,200}$")]
     quote: ShortText
     branch: list[ShortText] = Field(max_length=30)
     source: FeedbackSource

@@ -50,7 +50,8 @@ async def readyz(state: StateDep) -> JSONResponse:
             "status": "ready",
             "chunks": len(retriever.chunks),
             "encoders": [e.name for e in retriever.encoders],
-            "document": retriever.outline.document,
+            "documents": [d.file for d in retriever.corpus.documents],
+            "build": retriever.build,
         }
     )
 

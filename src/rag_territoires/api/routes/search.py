@@ -8,11 +8,13 @@ from fastapi import APIRouter, Response
 from starlette.concurrency import run_in_threadpool
 
 from rag_territoires.api.deps import V1_GUARDS, SearcherDep, StateDep
-from rag_territoires.api.errors import V1_ERRORS
+from rag_territoires.api.errors import NOT_FOUND, V1_ERRORS
 from rag_territoires.api.models import SearchRequest
 from rag_territoires.schema import SearchResult
 
-router = APIRouter(prefix="/v1", tags=["search"], dependencies=V1_GUARDS, responses=V1_ERRORS)
+router = APIRouter(
+    prefix="/v1", tags=["search"], dependencies=V1_GUARDS, responses={**V1_ERRORS, **NOT_FOUND}
+)
 INLINE_CHARS = 200  # up to this much text (question and history), ~2-6 ms of CPU
 
 EXAMPLE = {
@@ -21,7 +23,7 @@ EXAMPLE = {
     "confidence": 0.9518,
     "passages": [
         {
-            "id": "tiers-lieux-e3e8dd1f",
+            "id": "seminaire-territoires-ruraux-carte-mentale:tiers-lieux-e3e8dd1f",
             "text": "Tiers-lieux\nVolonté de contribuer à des logiques de développement "
             "territorial "
             "et coopération\nCoopérative tiers-lieu(x) (Nvelle Aquitaine)\nBrie'nov living lab\n"
@@ -52,10 +54,10 @@ async def search(body: SearchRequest, searcher: SearcherDep, state: StateDep) ->
     started = time.perf_counter()
     text_chars = len(body.query) + sum(len(h) for h in body.history)
     if text_chars <= INLINE_CHARS:
-        result = searcher.search(body.query, top_k=body.top_k, history=body.history)
+        result = searcher.search(body.query, body.top_k, body.history, body.documents)
     else:
         result = await run_in_threadpool(
-            searcher.search, body.query, top_k=body.top_k, history=body.history
+            searcher.search, body.query, body.top_k, body.history, body.documents
         )
     state.metrics.search_latency.observe(time.perf_counter() - started)
     if result.abstained:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from rag_territoires.api.deps import (
     V1_GUARDS,
+    CorpusDep,
     SearcherDep,
     StateDep,
     bearer_claims,
@@ -100,6 +101,7 @@ async def script() -> Response:
     response_model=chat.ChatAnswer,
     responses={
         **V1_ERRORS,
+        **NOT_FOUND,
         200: {"content": {"application/json": {"example": chat.EXAMPLE}, "text/event-stream": {}}},
     },
 )
@@ -115,12 +117,11 @@ def widget_chat(body: ChatRequest, searcher: SearcherDep, state: StateDep):
 )
 def widget_lines(
     name: str,
-    state: StateDep,
-    searcher: SearcherDep,
+    corpus: CorpusDep,
     start: Annotated[int, Query(ge=1, description="First line, 1-based.")],
     end: Annotated[int, Query(ge=1, description="Last line, inclusive.")],
 ) -> browse.DocumentLines:
-    return browse.document_lines(name, state, searcher, start, end)
+    return browse.document_lines(name, corpus, start, end)
 
 
 class TokenRequest(BaseModel):

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from rag_territoires.retrieval.analyzer import STOP_WORDS, fold_accents
-from rag_territoires.retrieval.encoders import Encoder
+from rag_territoires.embedding.encoders import Encoder
+from rag_territoires.text.analyzer import STOP_WORDS, fold_accents
 
 log = logging.getLogger(__name__)
 

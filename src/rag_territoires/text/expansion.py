@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag_territoires.retrieval.analyzer import analyze, content_words, fold_accents
-from rag_territoires.retrieval.encoders import Encoder
-from rag_territoires.retrieval.lexicon import MIN_LETTERS, general_vectors, general_words
+from rag_territoires.embedding.encoders import Encoder
+from rag_territoires.text.analyzer import analyze, content_words, fold_accents
+from rag_territoires.text.lexicon import MIN_LETTERS, general_vectors, general_words
 
 KEPT_NEIGHBOURS = 5  # stored per word; the query uses config.expansion_neighbours of them
 KEPT_MIN_COSINE = 0.45  # stored from here; the query uses config.expansion_min_cosine

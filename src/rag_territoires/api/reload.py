@@ -1,0 +1,52 @@
+"""Serving a new build without a restart: watch ``CURRENT``, load the build it names
+beside the live one, then switch.
+
+A build (``rag-territoires add``, ``remove``, ``build``) replaces ``CURRENT``
+atomically once its folder is complete. Each worker polls that small file; when it
+names another build, the worker reads the corpus and loads the build in a thread
+(the encoders are reused: no model is loaded again) while the old retriever keeps
+answering, then replaces ``state.retriever`` in one assignment. A request holds the
+retriever it started with, so none fails during the switch. When the new build
+cannot be loaded (the corpus folder is being changed, a file is damaged), the old
+one stays and the next poll tries again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from starlette.concurrency import run_in_threadpool
+
+from rag_territoires.errors import RagError
+from rag_territoires.index.manifest import current_build_name
+from rag_territoires.retriever import Retriever
+
+log = logging.getLogger("rag_territoires.reload")
+
+
+def load_next(current: Retriever) -> Retriever:
+    """A retriever on the live build, sharing ``current``'s settings and encoders."""
+    fresh = Retriever(current.settings, current.config, auto_build=False, encoders=current.encoders)
+    fresh.warm_up()
+    return fresh
+
+
+async def watch_builds(state, interval: float) -> None:
+    """Until cancelled: every ``interval`` seconds, switch to a new build if there is one."""
+    failed_for: str | None = None
+    while True:
+        await asyncio.sleep(interval)
+        name = current_build_name(state.settings.index_dir)
+        if name is None or name == state.retriever.build:
+            continue
+        try:
+            fresh = await run_in_threadpool(load_next, state.retriever)
+        except RagError as error:
+            if failed_for != name:  # once per build, not every second
+                log.warning("new build %s not loaded yet: %s", name, error)
+            failed_for = name
+            continue
+        state.retriever = fresh
+        state.reloads += 1
+        log.warning("serving build %s (%d passages)", fresh.build, len(fresh.chunks))

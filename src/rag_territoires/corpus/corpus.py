@@ -1,0 +1,98 @@
+"""The corpus: every document of the corpus folder, their nodes and their chunks.
+
+The one place that answers "which node is this id", "which chunk holds it",
+"what is this document's tree" and "what are these lines of the original": the
+search, the answers, the API and the evaluation all ask here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rag_territoires.chunking import DEFAULT_MAX_CHARS, Chunk, chunk_documents
+from rag_territoires.corpus.model import Document, Node, make_document
+from rag_territoires.corpus.readers import is_companion, reader_for
+from rag_territoires.errors import CorpusError, UnknownDocument
+
+MAX_LINES = 1000  # per request for lines of an original: a citation spans a few
+
+
+@dataclass(eq=False)
+class Corpus:
+    documents: list[Document]
+    max_chars: int = DEFAULT_MAX_CHARS
+    chunks: list[Chunk] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._by_name: dict[str, Document] = {}
+        for document in self.documents:
+            if document.id in self._by_name:
+                other = self._by_name[document.id].file
+                raise CorpusError(
+                    f"{document.file} and {other} are the same document ({document.id}): "
+                    "keep one of them"
+                )
+            self._by_name[document.id] = self._by_name[document.file] = document
+        self._nodes = {node.id: node for document in self.documents for node in document.nodes()}
+        self.chunks = chunk_documents(self.documents, self.max_chars)
+        self._chunk_of_node = {span.id: c for c in self.chunks for span in c.nodes}
+
+    @classmethod
+    def load(cls, folder: Path, max_chars: int = DEFAULT_MAX_CHARS) -> Corpus:
+        """Every document file of ``folder`` (not its subfolders), in name order."""
+        if not folder.is_dir():
+            raise CorpusError(f"no corpus folder {folder}")
+        files = sorted(p for p in folder.iterdir() if is_document_file(p))
+        if not files:
+            raise CorpusError(f"no document in {folder}: add one with `rag-territoires add FILE`")
+        return cls([read_document(path) for path in files], max_chars)
+
+    @property
+    def fingerprint(self) -> str:
+        digest = hashlib.sha256()
+        for document in self.documents:
+            digest.update(f"{document.id}\x1f{document.fingerprint}\x1e".encode())
+        return digest.hexdigest()[:16]
+
+    def document(self, name: str) -> Document:
+        """By id or by file name."""
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise UnknownDocument(f"no document named {name!r}") from None
+
+    def nodes(self) -> Iterator[Node]:
+        """Every node, document after document, each in its map's order."""
+        return iter(self._nodes.values())
+
+    def by_id(self) -> dict[str, Node]:
+        return self._nodes
+
+    def node(self, node_id: str) -> Node | None:
+        return self._nodes.get(node_id)
+
+    def chunk_of_node(self, node_id: str) -> Chunk:
+        return self._chunk_of_node[node_id]
+
+    def tree(self, name: str) -> list[Node]:
+        return self.document(name).roots
+
+    def lines(self, name: str, start: int, end: int) -> list[str]:
+        """Lines ``start``-``end`` (1-based, inclusive) of the document's cited file."""
+        lines = self.document(name).lines
+        if start < 1 or end < start or end > len(lines):
+            raise ValueError(f"lines {start}-{end} are outside the document (lines 1-{len(lines)})")
+        if end - start + 1 > MAX_LINES:
+            raise ValueError(f"at most {MAX_LINES} lines per request")
+        return lines[start - 1 : end]
+
+
+def is_document_file(path: Path) -> bool:
+    return path.is_file() and not path.name.startswith(".") and not is_companion(path)
+
+
+def read_document(path: Path) -> Document:
+    return make_document(reader_for(path).read(path), path)

@@ -1,0 +1,145 @@
+"""Documents and their nodes: one mind map each, whatever file format it came in.
+
+A reader (``corpus/readers/``) turns a file into a ``ReadDocument``: a tree of
+``ReadNode`` with each node's exact text and where it lies in the file.
+``make_document`` gives the nodes their ids, which include the document's id, so
+two maps may share a branch title and still be told apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+DOCUMENT_SEPARATOR = ":"  # between a document's id and a node's own id
+
+
+@dataclass
+class ReadNode:
+    """One node as a reader found it: its text and its place in the file."""
+
+    text: str
+    line_start: int  # 1-based lines of the cited file (inclusive)
+    line_end: int
+    children: list[ReadNode] = field(default_factory=list)
+    topic_id: str | None = None  # XMind: the topic's own id, a location that needs no lines
+
+
+@dataclass
+class ReadDocument:
+    title: str
+    format: str  # "text", "markdown", "opml", "freemind", "xmind"
+    roots: list[ReadNode]
+    lines: list[str]  # the cited file's lines, as a citation check shows them
+    files: tuple[Path, ...]  # every file read, for the fingerprint
+
+
+class DocumentReader(Protocol):
+    format: str
+    suffixes: tuple[str, ...]
+
+    def read(self, path: Path) -> ReadDocument: ...
+
+
+@dataclass(eq=False)
+class Node:
+    id: str
+    text: str
+    path: tuple[str, ...]  # texts from the root down to this node, itself included
+    line_start: int
+    line_end: int
+    parent: Node | None = field(default=None, repr=False)
+    children: list[Node] = field(default_factory=list, repr=False)
+    topic_id: str | None = None
+
+    @property
+    def depth(self) -> int:
+        return len(self.path) - 1
+
+    def walk(self) -> Iterator[Node]:
+        """This node and its descendants, in the map's order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(eq=False)
+class Document:
+    id: str  # from the file's name: the prefix of its node ids
+    file: str  # the cited file's name in the corpus folder
+    title: str
+    format: str
+    roots: list[Node]
+    lines: list[str] = field(repr=False)
+    fingerprint: str  # hash of the files read, to detect stale indexes
+
+    @property
+    def document(self) -> str:  # what sources cite: the file name
+        return self.file
+
+    def nodes(self) -> Iterator[Node]:
+        for root in self.roots:
+            yield from root.walk()
+
+    def by_id(self) -> dict[str, Node]:
+        return {node.id: node for node in self.nodes()}
+
+
+def slugify(text: str, max_length: int = 40) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    return slug[:max_length].rstrip("-") or "node"
+
+
+def document_id(path: Path) -> str:
+    """The id of the document a file holds: its name without the format's suffix, so the
+    same map in another format keeps its node ids (and its evaluation questions)."""
+    name = path.name.removesuffix(".outline.md")
+    return slugify(name.split(".")[0] if "." in name else name, 60)
+
+
+def node_id(document: str, path: tuple[str, ...]) -> str:
+    """Readable and stable: depends only on the document and the node's path from the root."""
+    digest = hashlib.sha1("\x1f".join(path).encode("utf-8")).hexdigest()[:8]
+    return f"{document}{DOCUMENT_SEPARATOR}{slugify(path[-1])}-{digest}"
+
+
+def fingerprint(*files: Path) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def make_document(read: ReadDocument, file: Path) -> Document:
+    """Give a read tree its ids (``-bis`` for a text repeated under one parent)."""
+    doc_id = document_id(file)
+    ids: set[str] = set()
+
+    def build(item: ReadNode, parent: Node | None) -> Node:
+        path = (*parent.path, item.text) if parent else (item.text,)
+        identifier = node_id(doc_id, path)
+        while identifier in ids:
+            identifier += "-bis"
+        ids.add(identifier)
+        node = Node(
+            identifier,
+            item.text,
+            path,
+            item.line_start,
+            item.line_end,
+            parent,
+            topic_id=item.topic_id,
+        )
+        node.children = [build(child, node) for child in item.children]
+        return node
+
+    roots = [build(root, None) for root in read.roots]
+    return Document(
+        doc_id, file.name, read.title, read.format, roots, read.lines, fingerprint(*read.files)
+    )

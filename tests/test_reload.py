@@ -1,0 +1,80 @@
+"""A map added while the API serves 8 clients: the server switches to the new build by
+itself, and no request fails before, during or after the switch (api/reload.py)."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+from rag_territoires.launcher import spawn_api
+from tests.conftest import CORPUS, stop
+from tests.test_cli import run
+from tests.test_corpus import corpus_env, second_map
+
+CLIENTS = 8
+QUESTIONS = ["Comment renforcer l'ingénierie territoriale ?", "tiers-lieux", "et le deuxième ?"]
+
+
+def test_adding_a_map_under_load_loses_no_request(tmp_path):
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    env = corpus_env(tmp_path)
+    assert run("build", "--quiet", env=env).returncode == 0
+    process, url = spawn_api(
+        {
+            **env,
+            "RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE": "0",
+            "RAG_TERRITOIRES_RELOAD_POLL_SECONDS": "0.2",
+        },
+        timeout=120,
+    )
+    failures: list[str] = []
+    answered = [0] * CLIENTS
+    stop_at = [time.monotonic() + 120]  # bounded even if the add never lands
+
+    def client(number: int) -> None:
+        with httpx.Client(base_url=url, timeout=30) as http:
+            while time.monotonic() < stop_at[0]:
+                query = QUESTIONS[(number + answered[number]) % len(QUESTIONS)]
+                try:
+                    response = http.post("/v1/search", json={"query": query, "top_k": 10})
+                except httpx.HTTPError as error:
+                    failures.append(f"{type(error).__name__}: {error}")
+                    continue
+                if response.status_code != 200:
+                    failures.append(f"{response.status_code}: {response.text[:200]}")
+                    continue
+                answered[number] += 1
+
+    try:
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            running = [pool.submit(client, n) for n in range(CLIENTS)]
+            time.sleep(1.0)
+            added = run(
+                "add", str(second_map(tmp_path / "incoming", nodes=400)), "--quiet", env=env
+            )
+            assert added.returncode == 0, added.stderr
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                ready = httpx.get(url + "/readyz", timeout=10).json()
+                if "forum-2027.txt" in ready["documents"]:
+                    break
+                time.sleep(0.2)
+            switched_after = sum(answered)
+            time.sleep(1.5)  # more searches on the new build
+            stop_at[0] = 0
+            for future in running:
+                future.result()
+        assert "forum-2027.txt" in ready["documents"], ready
+        filtered = httpx.post(
+            url + "/v1/search",
+            json={"query": "tiers-lieux", "documents": ["forum-2027.txt"]},
+            timeout=30,
+        ).json()
+        assert {p["source"]["document"] for p in filtered["passages"]} == {"forum-2027.txt"}
+    finally:
+        stop(process)
+    assert failures == [], failures[:5]
+    assert switched_after > 50 and sum(answered) > switched_after  # load before and after
