@@ -19,8 +19,8 @@ from rag_territoires.answer.language import question_language
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.corpus.model import Node
 from rag_territoires.errors import RagError
+from rag_territoires.feedback_store import FEEDBACK_FILE
 
-FEEDBACK_FILE = "feedback.jsonl"
 LABELLED_FILE = Path("eval/from-feedback.jsonl")
 SNIPPET_CHARS = 60
 

@@ -3,10 +3,6 @@ evaluation questions. Appended as one JSON line to <data_dir>/feedback.jsonl."""
 
 from __future__ import annotations
 
-import fcntl
-import json
-import logging
-import threading
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Literal
@@ -31,11 +27,9 @@ from rag_territoires.api.models import (
     _text,
     integer,
 )
-from rag_territoires.errors import StorageError
+from rag_territoires.feedback_store import append_feedback
 
-log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["feedback"], dependencies=V1_GUARDS, responses=V1_ERRORS)
-_write_lock = threading.Lock()  # one line at a time, whole
 
 # What the page sends back of an answer's citations, checked as strictly as the rest:
 # the file is read by people and by `rag-territoires feedback`, so no control characters,
@@ -129,16 +123,5 @@ def feedback(body: FeedbackRequest, state: StateDep) -> FeedbackReceipt:
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
         **body.model_dump(),
     }
-    path = state.settings.data_dir / "feedback.jsonl"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with _write_lock, path.open("a", encoding="utf-8") as out:
-            # other workers and replicas sharing this folder append too: one line at a time
-            fcntl.flock(out, fcntl.LOCK_EX)
-            line = json.dumps(record, ensure_ascii=False)
-            # U+2028/2029 end a line for JavaScript and some JSONL readers: escaped
-            out.write(line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n")
-    except OSError as exc:
-        log.error("cannot record feedback in %s: %s", path, exc.strerror or exc)
-        raise StorageError("the feedback cannot be recorded now; try again later") from exc
+    append_feedback(state.settings.data_dir, record)
     return receipt
