@@ -15,6 +15,7 @@ from tests.conftest import ROOT, start_api, stop
 APP = str(ROOT / "ui" / "app.py")
 sys.path.insert(0, str(ROOT / "ui"))
 from client import _error_for, conversation  # noqa: E402  (the page's own modules, as app.py loads them)
+from render import escape  # noqa: E402
 from texts import TEXTS  # noqa: E402
 
 
@@ -261,3 +262,42 @@ def test_sentences_the_grounding_check_removed_are_listed_as_text(monkeypatch, r
     ]
     shown = [element.value for element in removed.text]
     assert shown and all(map(is_invented, shown))
+
+
+@pytest.fixture(scope="module")
+def two_maps_server(retriever, tmp_path_factory):
+    """An API over the seminar's map (as a text export) and the same map in OPML renamed:
+    two documents whose answers can be told apart by their file."""
+    import shutil
+
+    from tests.conftest import CORPUS
+
+    root = tmp_path_factory.mktemp("two-maps")
+    shutil.copytree(CORPUS, root / "corpus")
+    opml = ROOT / "tests/data/maps/opml/seminaire-territoires-ruraux-carte-mentale.opml"
+    text = opml.read_text(encoding="utf-8").replace(
+        "<title>Séminaire « territoires ruraux » : carte mentale</title>",
+        "<title>Forum 2027</title>",
+    )
+    (root / "corpus" / "forum-2027.opml").write_text(text, encoding="utf-8")
+    process, url = start_api(
+        retriever,
+        RAG_TERRITOIRES_CORPUS_DIR=str(root / "corpus"),
+        RAG_TERRITOIRES_INDEX_DIR=str(root / "index"),
+        RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0",
+    )
+    yield url
+    stop(process)
+
+
+def test_the_maps_can_be_chosen_and_each_has_its_tree(monkeypatch, two_maps_server):
+    app = page(monkeypatch, two_maps_server)
+    (chooser,) = app.sidebar.multiselect
+    assert chooser.options == ["Forum 2027", "Séminaire « territoires ruraux » : carte mentale"]
+    assert len(app.sidebar.expander) == 16  # each map's 8 sections
+    shown = [c.value for c in app.sidebar.caption][-2:]  # as typed: markdown escaped
+    assert shown == [escape("Forum 2027"), escape(chooser.options[1])]
+    chooser.select("forum-2027.opml").run()
+    app = ask(app, "Quels sont les 3 principes à appliquer ?")
+    labels = [e.label for e in app.expander if "lignes" in e.label]
+    assert labels and all(label.endswith(" · Forum 2027") for label in labels), labels

@@ -202,6 +202,8 @@ def answer_extras(index: int, message: dict, tree: dict | None) -> None:
                 f"\\[{citation['n']}\\] {escape(quote)} · {t('lines')} "
                 f"{source['line_start']}–{source['line_end']}"
             )
+            if tree and len(tree["documents"]) > 1:  # which map, when there are several
+                label += f" · {escape(source['title'] or source['document'])}"
             with st.expander(label):
                 st.caption(escape(" › ".join(citation["branch"])))
                 source_view(citation)

@@ -10,10 +10,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from rag_territoires.corpus.model import DocumentReader
+from rag_territoires.corpus.readers.freemind import FreeMindReader
+from rag_territoires.corpus.readers.markdown import MarkdownReader
+from rag_territoires.corpus.readers.opml import OpmlReader
 from rag_territoires.corpus.readers.text_export import OUTLINE_SUFFIX, TextExportReader
+from rag_territoires.corpus.readers.xmind import XMindReader
 from rag_territoires.errors import SourceFileError
 
-READERS: tuple[DocumentReader, ...] = (TextExportReader(),)
+READERS: tuple[DocumentReader, ...] = (
+    TextExportReader(),
+    MarkdownReader(),
+    OpmlReader(),
+    FreeMindReader(),
+    XMindReader(),
+)
 
 
 def is_companion(path: Path) -> bool:

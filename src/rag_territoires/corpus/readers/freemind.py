@@ -1,0 +1,64 @@
+"""FreeMind and Freeplane maps (``.mm``): ``<map>`` holds one central ``<node>`` whose
+nested ``<node>`` elements are the branches.
+
+A mind map has one central topic: it names the map, so it is the document's title and
+its children are the roots (the text export of the seminar's map has no central topic,
+only its eight branches, and the same map in this format must give the same tree).
+A node's text is its ``TEXT`` attribute or, in Freeplane, its rich HTML text
+(``<richcontent TYPE="NODE">``, whitespace collapsed); icons, attributes, links, notes
+and the like are ignored. Each node is cited by the line of its start tag.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rag_territoires.corpus.model import ReadDocument, ReadNode
+from rag_territoires.corpus.readers.files import read_bytes
+from rag_territoires.corpus.readers.xml_safety import MAX_NODE_DEPTH, Element, parse_xml
+from rag_territoires.errors import SourceFileError
+
+
+class FreeMindReader:
+    """One central node: the title, its children the roots. Several top-level nodes (not
+    what FreeMind writes): each is a root and the title is the file's stem."""
+
+    format = "freemind"
+    suffixes = (".mm",)
+
+    def read(self, path: Path) -> ReadDocument:
+        xml = parse_xml(read_bytes(path), path)
+        if xml.root.tag != "map":
+            raise SourceFileError(
+                path, xml.root.line, f"not a FreeMind map: the root element is <{xml.root.tag}>"
+            )
+        tops = [_node(e, path, 0) for e in xml.root.children if e.tag == "node"]
+        if len(tops) == 1:
+            title, roots = tops[0].text, tops[0].children
+        else:
+            title, roots = path.stem, tops
+        if not roots:
+            raise SourceFileError(path, xml.root.line, "no node under the central topic")
+        return ReadDocument(title, self.format, roots, xml.lines, (path,))
+
+
+def _text(element: Element) -> str:
+    text = element.attrs.get("TEXT", "")
+    if text.strip():
+        return text
+    for child in element.children:
+        if child.tag == "richcontent" and child.attrs.get("TYPE", "").upper() == "NODE":
+            return " ".join(child.text().split())
+    return ""
+
+
+def _node(element: Element, path: Path, depth: int) -> ReadNode:
+    if depth > MAX_NODE_DEPTH:
+        raise SourceFileError(path, element.line, f"nodes nested more than {MAX_NODE_DEPTH} deep")
+    text = _text(element)
+    if not text:
+        raise SourceFileError(
+            path, element.line, '<node> without text (no "TEXT" attribute nor rich text)'
+        )
+    children = [_node(e, path, depth + 1) for e in element.children if e.tag == "node"]
+    return ReadNode(text, element.line, element.line, children)
