@@ -3,12 +3,15 @@ itself, and no request fails before, during or after the switch (api/reload.py).
 
 from __future__ import annotations
 
+import gc
 import shutil
 import time
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
+from rag_territoires.api.reload import load_next, release_frozen
 from rag_territoires.launcher import spawn_api
 from tests.conftest import CORPUS, stop
 from tests.test_cli import run
@@ -78,3 +81,17 @@ def test_adding_a_map_under_load_loses_no_request(tmp_path):
         stop(process)
     assert failures == [], failures[:5]
     assert switched_after > 50 and sum(answered) > switched_after  # load before and after
+
+
+def test_a_previous_build_is_freed_after_the_switch(retriever):
+    """Loading freezes what it made (gc.freeze): the switch must thaw it, or every new
+    build would keep the previous one in memory for good."""
+    old = load_next(retriever)
+    node = weakref.ref(old.corpus.documents[0].roots[0])
+    new = load_next(retriever)  # freezes everything alive, the old build included
+    del old
+    gc.collect()
+    assert node() is not None  # frozen: the collector does not see its cycles
+    release_frozen()
+    assert node() is None
+    assert new.search("tiers-lieux").passages

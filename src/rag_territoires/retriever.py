@@ -7,8 +7,10 @@ if allowed). The CLI, the API and the evaluation all go through here.
 
 from __future__ import annotations
 
+import gc
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from rag_territoires.chunking import Chunk
 from rag_territoires.config import RetrievalConfig, Settings
@@ -22,6 +24,20 @@ from rag_territoires.schema import SearchResult
 from rag_territoires.text.lexicon import common_words
 
 log = logging.getLogger(__name__)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while loading: it would scan the million objects a
+    large corpus creates again and again (100k nodes: 3.8 s of parsing and chunking
+    without the pause, 1.9 s with it). Reference counting still frees what is dropped."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class Retriever:
@@ -57,6 +73,13 @@ class Retriever:
     def warm_up(self, rebuild: bool = False) -> None:
         if self._searcher is not None and not rebuild:
             return
+        with collector_paused():
+            self._load(rebuild)
+        # What was just loaded lives as long as the process: later collections need not
+        # scan it again (a pause per collection otherwise grows with the corpus)
+        gc.freeze()
+
+    def _load(self, rebuild: bool) -> None:
         self.load_notes()
         for encoder in self.encoders:
             encoder.warm_up()

@@ -14,6 +14,7 @@ one stays and the next poll tries again.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 
 from starlette.concurrency import run_in_threadpool
@@ -23,6 +24,25 @@ from rag_territoires.index.manifest import current_build_name
 from rag_territoires.retriever import Retriever
 
 log = logging.getLogger("rag_territoires.reload")
+
+
+# Requests that started on the previous build finish first (a chat with a language model
+# may take its whole timeout, 20 s by default)
+RELEASE_AFTER_SECONDS = 30.0
+
+
+def release_frozen() -> None:
+    """Free a previous build. ``Retriever.warm_up`` froze every object then alive, the
+    previous build's too, so the collector would never look at its cycles (nodes and
+    their parents): thawed, collected, and what lives on is frozen again."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
+async def release_later(delay: float) -> None:
+    await asyncio.sleep(delay)
+    release_frozen()
 
 
 def load_next(current: Retriever) -> Retriever:
@@ -35,6 +55,7 @@ def load_next(current: Retriever) -> Retriever:
 async def watch_builds(state, interval: float) -> None:
     """Until cancelled: every ``interval`` seconds, switch to a new build if there is one."""
     failed_for: str | None = None
+    releasing: set[asyncio.Task] = set()
     while True:
         await asyncio.sleep(interval)
         name = current_build_name(state.settings.index_dir)
@@ -50,3 +71,7 @@ async def watch_builds(state, interval: float) -> None:
         state.retriever = fresh
         state.reloads += 1
         log.warning("serving build %s (%d passages)", fresh.build, len(fresh.chunks))
+        del fresh
+        release = asyncio.create_task(release_later(RELEASE_AFTER_SECONDS))
+        releasing.add(release)  # a task nobody holds may be dropped before it runs
+        release.add_done_callback(releasing.discard)

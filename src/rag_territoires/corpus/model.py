@@ -62,10 +62,13 @@ class Node:
         return len(self.path) - 1
 
     def walk(self) -> Iterator[Node]:
-        """This node and its descendants, in the map's order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        """This node and its descendants, in the map's order (with a stack, not nested
+        generators: a deep map would pay one generator per level for every node)."""
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
 
 
 @dataclass(eq=False)

@@ -30,10 +30,12 @@ class SearchIndex:
     expansion: ExpansionTable = field(default_factory=lambda: ExpansionTable({}))
     node_vectors: bool = True
     bm25: bm25s.BM25 | None = None  # None: built from the chunks now
-    unit_owner: np.ndarray = field(init=False)  # unit row -> its chunk's position
+    # unit row -> its chunk's position; None: computed from the chunks (~0.4 s at 100k)
+    unit_owner: np.ndarray | None = None
 
     def __post_init__(self) -> None:
-        self.unit_owner = unit_owners(self.chunks, self.node_vectors)
+        if self.unit_owner is None:
+            self.unit_owner = unit_owners(self.chunks, self.node_vectors)
         # a chunk's units are consecutive rows: where each chunk's first one is
         self.unit_start = np.searchsorted(self.unit_owner, np.arange(len(self.chunks)))
         self.unit_count = np.diff(np.append(self.unit_start, len(self.unit_owner)))

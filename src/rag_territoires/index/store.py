@@ -196,6 +196,7 @@ def load_index(
                 REBUILD_HINT,
             )
     dense = {}
+    owners = unit_owners(chunks)
     for encoder in encoders:
         entry = manifest.dense.get(encoder.name)
         if entry is None:
@@ -208,11 +209,12 @@ def load_index(
         # memory-mapped, not copied: the workers of `serve --workers N` (and every process
         # reading this build) share one copy of the vectors in the page cache
         index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC)
-        if index.ntotal != len(unit_owners(chunks)) or index.d != entry.dimension:
+        if index.ntotal != len(owners) or index.d != entry.dimension:
             raise IndexStateError(f"index file {path} does not match the manifest", REBUILD_HINT)
         dense[encoder.name] = index
     expansion = _load_expansion(build_dir, manifest.expansion)
-    return SearchIndex(chunks, dense, expansion, bm25=_load_bm25(build_dir, manifest.bm25))
+    bm25 = _load_bm25(build_dir, manifest.bm25)
+    return SearchIndex(chunks, dense, expansion, bm25=bm25, unit_owner=owners)
 
 
 def _load_bm25(build_dir: Path, entry: Bm25Folder | None) -> bm25s.BM25 | None:
