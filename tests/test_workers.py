@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -18,24 +19,23 @@ from tests.conftest import start_api, stop
 SEARCH = {"query": "tiers-lieux"}
 
 
-def _acquire_many(path: str, count: int, results) -> None:
-    limiter = SharedRateLimiter(40, Path(path))
-    results.put(sum(limiter.acquire("ip:10.0.0.1") == 0 for _ in range(count)))
+# Each process takes 50 tokens from one bucket of 40 and prints how many it got. Plain
+# interpreters, not multiprocessing's spawn, which re-imports the parent's __main__: in one
+# CI run its children printed Streamlit's warnings (left by the chat page's tests) and
+# never answered within 60 s.
+ACQUIRE = """
+import sys
+from pathlib import Path
+from rag_territoires.api.shared_limits import SharedRateLimiter
+limiter = SharedRateLimiter(40, Path(sys.argv[1]))
+print(sum(limiter.acquire("ip:10.0.0.1") == 0 for _ in range(50)))
+"""
 
 
 def test_a_limit_shared_by_two_processes_holds_for_both(tmp_path):
-    results = multiprocessing.get_context("spawn").Queue()
-    workers = [
-        multiprocessing.get_context("spawn").Process(
-            target=_acquire_many, args=(str(tmp_path / "limits.sqlite"), 50, results)
-        )
-        for _ in range(2)
-    ]
-    for worker in workers:
-        worker.start()
-    allowed = sum(results.get(timeout=60) for _ in workers)
-    for worker in workers:
-        worker.join(timeout=30)
+    command = [sys.executable, "-c", ACQUIRE, str(tmp_path / "limits.sqlite")]
+    workers = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    allowed = sum(int(worker.communicate(timeout=60)[0]) for worker in workers)
     assert 40 <= allowed <= 42  # 40, plus what refills (2 a second) while they run
     # what two in-memory buckets would have allowed: the shared file is what holds
     separate = [RateLimiter(40) for _ in range(2)]
