@@ -15,16 +15,8 @@ from rag_territoires.config import Settings
 from rag_territoires.evaluation.questions import load_questions
 from rag_territoires.retriever import Retriever
 from tests.conftest import ROOT
+from tests.test_readers import FORMATS, MAPS
 
-MAPS = ROOT / "tests" / "data" / "maps"
-STEM = "seminaire-territoires-ruraux-carte-mentale"
-FORMATS = {
-    "opml": f"opml/{STEM}.opml",
-    "freemind": f"freemind/{STEM}.mm",
-    "xmind": f"xmind/{STEM}.xmind",
-    "xmind-legacy": f"xmind-legacy/{STEM}.xmind",
-    "markdown": f"markdown/{STEM}.md",
-}
 QUESTIONS = [q for q in load_questions(ROOT / "eval" / "questions.jsonl") if not q.history][:25]
 
 

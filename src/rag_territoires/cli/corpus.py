@@ -12,13 +12,12 @@ import argparse
 import json
 from pathlib import Path
 
+from rag_territoires.cli.common import load_corpus, settings_now
+
 
 def cmd_documents(args: argparse.Namespace) -> int:
-    from rag_territoires.config import Settings
-    from rag_territoires.corpus.corpus import Corpus
-
-    settings = Settings()
-    corpus = Corpus.load(settings.corpus_dir, settings.chunk_max_chars)
+    settings = settings_now()
+    corpus = load_corpus(settings)
     rows = []
     for document in corpus.documents:
         rows.append(
@@ -28,7 +27,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
                 "format": document.format,
                 "title": document.title,
                 "nodes": sum(1 for _ in document.nodes()),
-                "passages": sum(1 for c in corpus.chunks if c.document == document.file),
+                "passages": corpus.passage_count(document),
             }
         )
     if args.json:
@@ -65,10 +64,9 @@ def _rebuild(change, quiet: bool) -> None:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from rag_territoires.config import Settings
     from rag_territoires.corpus.manage import add_files
 
-    change = add_files(Settings().corpus_dir, args.files, replace=args.replace)
+    change = add_files(settings_now().corpus_dir, args.files, replace=args.replace)
     for document in change.documents:
         count = sum(1 for _ in document.nodes())
         print(f"added {document.file} ({document.format}, {count} nodes): {document.title}")
@@ -77,10 +75,9 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from rag_territoires.config import Settings
     from rag_territoires.corpus.manage import remove_document
 
-    change = remove_document(Settings().corpus_dir, args.name)
+    change = remove_document(settings_now().corpus_dir, args.name)
     print(f"removed {change.documents[0].file}")
     _rebuild(change, args.quiet)
     return 0

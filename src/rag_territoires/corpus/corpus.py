@@ -8,6 +8,7 @@ search, the answers, the API and the evaluation all ask here.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,7 @@ class Corpus:
         self._nodes = {node.id: node for document in self.documents for node in document.nodes()}
         self.chunks = chunk_documents(self.documents, self.max_chars)
         self._chunk_of_node = {span.id: c for c in self.chunks for span in c.nodes}
+        self._passages = Counter(chunk.document for chunk in self.chunks)
 
     @classmethod
     def load(cls, folder: Path, max_chars: int = DEFAULT_MAX_CHARS) -> Corpus:
@@ -70,6 +72,9 @@ class Corpus:
 
     def by_id(self) -> dict[str, Node]:
         return self._nodes
+
+    def passage_count(self, document: Document) -> int:
+        return self._passages[document.file]
 
     def node(self, node_id: str) -> Node | None:
         return self._nodes.get(node_id)

@@ -81,10 +81,6 @@ class Document:
     lines: list[str] = field(repr=False)
     fingerprint: str  # hash of the files read, to detect stale indexes
 
-    @property
-    def document(self) -> str:  # what sources cite: the file name
-        return self.file
-
     def nodes(self) -> Iterator[Node]:
         for root in self.roots:
             yield from root.walk()
@@ -103,7 +99,7 @@ def document_id(path: Path) -> str:
     """The id of the document a file holds: its name without the format's suffix, so the
     same map in another format keeps its node ids (and its evaluation questions)."""
     name = path.name.removesuffix(".outline.md")
-    return slugify(name.split(".")[0] if "." in name else name, 60)
+    return slugify(name.split(".")[0], 60)
 
 
 def node_id(document: str, path: tuple[str, ...]) -> str:

@@ -18,7 +18,6 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from rag_territoires.corpus.model import ReadNode
-from rag_territoires.corpus.readers.outline_file import outline_title
 from rag_territoires.corpus.readers.text_export import TextExportReader
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -29,7 +28,6 @@ OUTLINES = [
     ROOT / "corpus" / f"{STEM}.outline.md",
     ROOT / "corpus" / "seminaire-territoires-ruraux-plan.md",
 ]
-DEFAULT_TITLE = "Séminaire territoires ruraux"
 DATE = (2024, 1, 1, 0, 0, 0)  # every zip member's date: the same bytes on every run
 XML = '<?xml version="1.0" encoding="UTF-8"?>'
 Tree = list[tuple[str, "Tree"]]  # (text, children)
@@ -42,12 +40,12 @@ def read_map() -> tuple[str, Tree]:
         export = Path(folder) / f"{STEM}.txt"
         shutil.copy(EXPORT, export)
         shutil.copy(outline, Path(folder) / f"{STEM}.outline.md")
-        roots = TextExportReader().read(export).roots
+        read = TextExportReader().read(export)
 
     def tree(nodes: list[ReadNode]) -> Tree:
         return [(node.text, tree(node.children)) for node in nodes]
 
-    return outline_title(outline) or DEFAULT_TITLE, tree(roots)
+    return read.title, tree(read.roots)
 
 
 def topic_id(path: tuple[str, ...]) -> str:

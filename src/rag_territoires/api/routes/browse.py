@@ -141,9 +141,6 @@ DOCUMENTS_EXAMPLE = [
     responses=_example(DOCUMENTS_EXAMPLE),
 )
 def documents(corpus: CorpusDep) -> list[DocumentInfo]:
-    counts: dict[str, int] = {}
-    for chunk in corpus.chunks:
-        counts[chunk.document] = counts.get(chunk.document, 0) + 1
     return [
         DocumentInfo(
             document=d.file,
@@ -151,7 +148,7 @@ def documents(corpus: CorpusDep) -> list[DocumentInfo]:
             title=d.title,
             format=d.format,
             nodes=sum(1 for _ in d.nodes()),
-            passages=counts.get(d.file, 0),
+            passages=corpus.passage_count(d),
         )
         for d in corpus.documents
     ]

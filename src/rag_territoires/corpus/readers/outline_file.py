@@ -24,20 +24,14 @@ _ITEM = re.compile(r"^(?P<indent> *)- (?P<text>.*)$")
 INDENT = 2
 
 
-def outline_title(path: Path) -> str | None:
-    """The outline's first ``# `` heading: the document's title."""
-    for line in split_lines(read_text(path)):
-        if line.startswith("# "):
-            return line[2:].strip() or None
-    return None
+def read_outline(path: Path) -> tuple[str | None, list[OutlineItem]]:
+    """The title (the first ``# `` heading) and the items of an indented Markdown list:
+    ``- text``, two spaces per level.
 
-
-def read_outline(path: Path) -> list[OutlineItem]:
-    """An indented Markdown list: ``- text``, two spaces per level.
-
-    Headings (``#``), blank lines and ``<!-- ... -->`` comments are notes for
-    the person editing the file and are ignored; anything else is an error.
+    Headings, blank lines and ``<!-- ... -->`` comments are notes for the person editing
+    the file and are ignored; anything else is an error.
     """
+    title = None
     items: list[OutlineItem] = []
     in_comment = False
     for number, line in enumerate(split_lines(read_text(path)), start=1):
@@ -46,6 +40,8 @@ def read_outline(path: Path) -> list[OutlineItem]:
             in_comment = "-->" not in stripped
             continue
         if not stripped or (stripped.startswith("#") and not line.startswith(" ")):
+            if title is None and line.startswith("# "):
+                title = line[2:].strip() or None
             continue
         if "\t" in line[: len(line) - len(line.lstrip())]:
             raise SourceFileError(path, number, "indent with spaces, not tabs")
@@ -71,4 +67,4 @@ def read_outline(path: Path) -> list[OutlineItem]:
         items.append(OutlineItem(depth, text, number))
     if in_comment:
         raise SourceFileError(path, len(items) and items[-1].line, "unclosed <!-- comment")
-    return items
+    return title, items

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from rag_territoires.corpus.model import ReadDocument, ReadNode
 from rag_territoires.corpus.readers.files import read_text, split_lines
-from rag_territoires.corpus.readers.outline_file import OutlineItem, outline_title, read_outline
+from rag_territoires.corpus.readers.outline_file import OutlineItem, read_outline
 from rag_territoires.errors import CorpusError, SourceFileError
 
 OUTLINE_SUFFIX = ".outline.md"
@@ -113,9 +113,9 @@ class TextExportReader:
         outline_path = outline_of(path)
         if not outline_path.is_file():
             raise SourceFileError(path, 0, f"no outline beside it (expected {outline_path.name})")
-        text = read_text(path)
-        export = parse_export_lines(split_lines(text))
-        items = read_outline(outline_path)
+        lines = split_lines(read_text(path))
+        export = parse_export_lines(lines)
+        title, items = read_outline(outline_path)
         spans = _match_spans(items, export, outline_path, path)
         roots: list[ReadNode] = []
         stack: list[ReadNode] = []
@@ -124,5 +124,5 @@ class TextExportReader:
             node = ReadNode(item.text, span.line_start, span.line_end)
             (stack[-1].children if stack else roots).append(node)
             stack.append(node)
-        title = outline_title(outline_path) or path.stem
-        return ReadDocument(title, self.format, roots, split_lines(text), (path, outline_path))
+        files = (path, outline_path)
+        return ReadDocument(title or path.stem, self.format, roots, lines, files)
