@@ -22,6 +22,21 @@ from pathlib import Path
 _SCHEMA = "CREATE TABLE IF NOT EXISTS buckets (client TEXT PRIMARY KEY, tokens REAL, last REAL)"
 
 
+def _switch_to_wal(db: sqlite3.Connection, within: float = 10.0) -> None:
+    """WAL mode, which workers opening a new file at the same moment all ask for: SQLite
+    may refuse the switch at once ("database is locked") without waiting its busy timeout,
+    so it is retried (seen in CI: a worker died on it at start)."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 class SharedRateLimiter:
     """``limits.RateLimiter``'s behaviour, its buckets in a file shared across processes.
     ``name`` separates several limiters in one file (a table each)."""
@@ -40,7 +55,7 @@ class SharedRateLimiter:
         db = getattr(self._local, "db", None)
         if db is None:
             db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
+            _switch_to_wal(db)
             db.execute("PRAGMA synchronous=OFF")  # counters, not records: no fsync per request
             db.execute(_SCHEMA.replace("buckets", self.table))
             self._local.db = db
