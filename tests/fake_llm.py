@@ -4,7 +4,7 @@ The requested model name picks its behaviour: ``good`` (two sentences its quotes
 with a bogus [99] too), ``slow`` (answers after 3 s), ``garbage`` (200 with a body that is not
 JSON), ``error`` (HTTP 500), ``uncited`` (an answer with no marker), ``drip`` (a valid
 reply sent one byte every 0.2 s), ``drip_headers`` (the status line and headers sent that
-way), ``huge`` (a 5 MB answer), ``long`` (100 sentences), ``hostile`` (markup,
+way), ``huge`` (a 5 MB answer), ``long`` (150 sentences), ``hostile`` (markup,
 links, terminal escapes and a NUL around a real marker).
 """
 
@@ -74,7 +74,7 @@ def _reply(mode: str) -> dict:
         "[1][2].",
         "slow": "Trop tard [1].",
         "uncited": "Je pense que oui.",
-        "long": "Se préparer à des changements, anticiper [3]. " * 100,
+        "long": "Se préparer à des changements, anticiper [3]. " * 150,
         "huge": "Selon les notes [1] " + "bla " * 1_250_000,
         "hostile": "<b>Se préparer</b> à des \x1b[31mchangements\x1b[0m\x00 et anticiper "
         "[3](http://evil.example). ![x](http://evil.example/t.png) <script>alert(1)</script> "

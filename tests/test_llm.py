@@ -4,6 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from rag_territoires.answer.chat import sentences_checked
 from tests.conftest import make_client
 from tests.fake_llm import Handler, fake_llm_server
 
@@ -60,7 +61,7 @@ def test_the_models_answer_is_used_and_unknown_markers_are_dropped(retriever, ll
         ("drip", "no answer within 1 s"),
         ("drip_headers", "no answer within 1 s"),
         ("huge", "reply is over 262144 bytes"),
-        ("long", "100 sentences, more than the 40 checked"),
+        ("long", "150 sentences, more than the"),
     ],
 )
 def test_a_failing_model_falls_back_to_the_extractive_answer(retriever, llm_url, model, reason):
@@ -106,3 +107,7 @@ def test_abstention_does_not_ask_the_model(retriever, llm_url):
     data = chat_with(retriever, llm_url, "good", body)
     assert data["abstained"] and data["generator"] == "extractive"
     assert Handler.requests == []
+
+
+def test_the_sentences_checked_grow_with_the_quotes_within_bounds():
+    assert [sentences_checked(n) for n in (0, 5, 20, 30, 50, 500)] == [40, 40, 40, 60, 100, 100]

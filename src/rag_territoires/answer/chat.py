@@ -29,8 +29,15 @@ from rag_territoires.schema import ChatAnswer, Unsupported
 
 GROUNDING_ENCODER = "use"  # the grounding model was fitted on this encoder's similarities
 # Each sentence costs a few encoder passes: a server that sends 256 KB of one-word
-# sentences must not hold a worker for seconds. An answer with more is not checked at all.
-MAX_CHECKED_SENTENCES = 40
+# sentences must not hold a worker for seconds. A faithful answer may restate each quote
+# and add a sentence around it, so the bound grows with the quotes given (two sentences
+# each), from 40 up to 100. An answer with more is not checked at all.
+MIN_CHECKED_SENTENCES = 40
+MAX_CHECKED_SENTENCES = 100
+
+
+def sentences_checked(quotes: int) -> int:
+    return min(MAX_CHECKED_SENTENCES, max(MIN_CHECKED_SENTENCES, 2 * quotes))
 
 
 @dataclass(frozen=True)
@@ -81,9 +88,10 @@ def answer_chat(
         return fallback(str(error))
     quotes = {c.n: (c.quote, " > ".join(c.branch[:-1])) for c in extractive.citations}
     claims = split_claims(written.text)
-    if len(claims) > MAX_CHECKED_SENTENCES:
+    limit = sentences_checked(len(quotes))
+    if len(claims) > limit:
         return fallback(f"its answer has {len(claims)} sentences, more than the "
-                        f"{MAX_CHECKED_SENTENCES} checked")  # fmt: skip
+                        f"{limit} checked")  # fmt: skip
     checker = grounding_checker(searcher)
     verdicts = [checker.check(claim, quotes) for claim in claims]
     unsupported = [
