@@ -3,8 +3,9 @@
 A chunk is what a search returns and what a citation points to, so it must be
 small enough to check by eye. ``max_chars`` sets the budget: a branch whose
 texts fit is one chunk; a larger one becomes a chunk for its own node plus the
-chunks of each of its children. The budget was chosen by measuring retrieval
-(see eval/); ``0`` gives one chunk per node, a huge value one per section.
+chunks of each of its children. The budget is chosen by cross-validation with
+the query-time parameters (evaluation/crossval.py, eval/report.md); ``0`` gives
+one chunk per node, a huge value one per section.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from rag_territoires.corpus.model import Document, Node
 
-DEFAULT_MAX_CHARS = 250
+DEFAULT_MAX_CHARS = 600
 BREADCRUMB_SEPARATOR = " > "
 
 

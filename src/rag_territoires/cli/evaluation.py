@@ -31,7 +31,7 @@ def _question_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         action="append",
         metavar="FILE",
-        help="tuning questions (repeat; default: eval/questions.jsonl, eval/tuning-staff.jsonl)",
+        help="tuning questions (repeat; default: evaluation/questions.py's TUNING_FILES)",
     )
     parser.add_argument(
         "--blind",

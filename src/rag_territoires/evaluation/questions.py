@@ -10,7 +10,11 @@ from pathlib import Path
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.errors import RagError
 
-TUNING_FILES = (Path("eval/questions.jsonl"), Path("eval/tuning-staff.jsonl"))
+TUNING_FILES = (
+    Path("eval/questions.jsonl"),
+    Path("eval/tuning-staff.jsonl"),
+    Path("eval/tuning-offtopic.jsonl"),  # questions outside the notes' subject entirely
+)
 BLIND_FILE = Path("eval/blind.jsonl")  # report only: never tuned on
 KINDS = {"lookup", "paraphrase", "synthesis", "crosslingual", "unanswerable", "followup"}
 LANGS = {"fr", "en"}

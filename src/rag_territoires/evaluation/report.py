@@ -47,7 +47,9 @@ the code produces.
 
 Two question sets, never mixed:
 
-- **Tuning questions** (`eval/questions.jsonl`, `eval/tuning-staff.jsonl`): every
+- **Tuning questions** (`eval/questions.jsonl`, `eval/tuning-staff.jsonl`, and
+  `eval/tuning-offtopic.jsonl`: 40 questions outside the notes' subject, office life
+  and general knowledge, written blind, added with the chunk budget's grid): every
   parameter is chosen on them by 5-fold cross-validation (`rag-territoires calibrate`,
   `evaluation/crossval.py`). Their retrieval figures below are in-sample for the few
   parameters chosen; their abstention figures are out-of-fold. The honest estimate of
@@ -140,10 +142,10 @@ def _cross_validation(record: dict) -> list[str]:
         "",
         f"{record['folds']}-fold cross-validation over the {record['questions']['count']} "
         f"tuning questions ({', '.join(record['questions']['files'])}). In each fold, the "
-        "mean question vector, the grid point with the best MRR@10 "
-        f"({grid}) and the abstention model (L2 strength and threshold by an inner "
-        "cross-validation) are learned on the other folds, then the held-out fold is "
-        "measured. Chosen on all tuning questions, and shipped: "
+        "mean vector of the answerable questions, the grid point with the best mean of "
+        f"MRR@10 and hit@800c ({grid}) and the abstention model (L2 strength and "
+        "threshold by an inner cross-validation) are learned on the other folds, then "
+        "the held-out fold is measured. Chosen on all tuning questions, and shipped: "
         f"{chosen}.",
         "",
         *_table(header, rows),

@@ -4,7 +4,7 @@ Each configuration is searched with the same ``Searcher`` the CLI and API use.
 Indexes are built in memory (never touching index/) and encoders are loaded
 once for all configurations. Two sets, never mixed:
 
-- the tuning questions (eval/questions.jsonl and eval/tuning-staff.jsonl),
+- the tuning questions (evaluation/questions.py's TUNING_FILES),
   which the calibration learned from: their abstention figures are
   out-of-fold (each question judged by a model fitted without its fold);
 - the blind batch (eval/blind.jsonl), written before any tuning and never

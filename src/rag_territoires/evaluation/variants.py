@@ -33,7 +33,7 @@ def variants(default: RetrievalConfig) -> list[Variant]:
         Variant("bm25+use rrf", replace(d, fusion="rrf")),
         Variant("chunk vectors only", replace(d, node_vectors=False)),
         Variant("one chunk per node", replace(d, chunk_max_chars=0)),
-        Variant("chunks <= 600 chars", replace(d, chunk_max_chars=600)),
+        Variant("chunks <= 250 chars (before)", replace(d, chunk_max_chars=250)),
         Variant("one chunk per section", replace(d, chunk_max_chars=10**6)),
         Variant("no history", replace(d, history_weight=0.0)),
         Variant(

@@ -1,10 +1,10 @@
 """What retrieval learned from the tuning questions, shipped with the package.
 
 ``calibration.json`` is written by ``rag-territoires calibrate`` (k-fold
-cross-validation over eval/questions.jsonl and eval/tuning-staff.jsonl, see
+cross-validation over the tuning questions (TUNING_FILES), see
 ``evaluation/crossval.py``), never by hand. It holds:
 
-- per encoder, the mean vector of the tuning questions: subtracted from every
+- per encoder, the mean vector of the answerable tuning questions: subtracted from every
   query before the cosine, it removes what all questions share (being a
   question, about this seminar), so that "Comment renforcer… ?" stops matching
   the notes' own questions first;

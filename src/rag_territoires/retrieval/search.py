@@ -16,6 +16,7 @@ from rag_territoires.errors import QueryError, UnknownDocument
 from rag_territoires.index.memory import SearchIndex
 from rag_territoires.retrieval.abstention import (
     FEATURES,
+    NEAR_BRANCHES,
     PASSAGES_CHECKED,
     expected_answer_type,
     lacks_answer_type,
@@ -212,6 +213,7 @@ class Searcher:
         kind = expected_answer_type(text)
         values = {
             "dense_best": float(dense.max()),
+            "dense_near": float(np.sort(dense)[::-1][:NEAR_BRANCHES].mean()),
             "words_in_notes": float(np.mean(strengths)),
             "words_surely_in_notes": float(np.mean([s >= SURE for s in strengths])),
             "unknown_names": float(unknown_names(text, self.index.knows)),
