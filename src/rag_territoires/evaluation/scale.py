@@ -8,8 +8,9 @@ pipeline runs on them (outline, branch chunks, index, search, HTTP).
 For each size, in a fresh process each (so memory figures are its own): build time,
 index size on disk, cold start (load the model and index), resident memory, search p50
 and p95 in process and over HTTP, and at the FAISS level exact inner-product search
-against an HNSW index (M=32, efSearch=64): time per query and recall@10 of HNSW against
-exact, on stored vectors with a little noise as queries. A measurement, not a test.
+against an HNSW graph built and searched as the product does (``index/memory.py``: its
+M, and the search width it uses, the units it asks for): time per query and recall@10
+of HNSW against exact, on stored vectors with a little noise as queries. A measurement, not a test.
 """
 
 from __future__ import annotations
@@ -85,7 +86,8 @@ def measure_one(folder: Path, phase: str) -> dict:
     import faiss
 
     from rag_territoires.config import Settings
-    from rag_territoires.index.memory import stored_vectors
+    from rag_territoires.index.memory import HNSW_NEIGHBOURS, UNITS_PER_CHUNK, stored_vectors
+    from rag_territoires.retrieval.search import CANDIDATES
     from rag_territoires.retriever import Retriever
 
     settings = Settings(corpus_dir=folder / "corpus", index_dir=folder / "index")
@@ -119,10 +121,10 @@ def measure_one(folder: Path, phase: str) -> dict:
     noisy = stored[picks] + np.random.default_rng(4).normal(0, 0.05, stored[picks].shape)
     noisy = (noisy / np.linalg.norm(noisy, axis=1, keepdims=True)).astype(np.float32)
     begun = time.perf_counter()
-    hnsw = faiss.IndexHNSWFlat(stored.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
+    hnsw = faiss.IndexHNSWFlat(stored.shape[1], HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
     hnsw.add(stored)
     hnsw_build_s = time.perf_counter() - begun
-    hnsw.hnsw.efSearch = 64
+    hnsw.hnsw.efSearch = max(64, CANDIDATES * UNITS_PER_CHUNK)  # as dense_candidates does
     exact_times, hnsw_times, overlap = [], [], []
     for vector in noisy:
         begun = time.perf_counter()
