@@ -2,7 +2,8 @@
 
 A logistic model gives the probability that the best passages answer the
 question, from signals that need no list of topics: how well the best branch
-matches (centred cosine), how much of the question the notes' vocabulary covers
+matches (centred cosine) and how well the next few do, how much of the question
+the notes' vocabulary covers
 (directly or through expansion), names the notes never use, and the kind of
 fact asked (a figure, a date, a person...) against what the best passages hold.
 The notes are a mind map of ideas with almost no figures, so similarity alone
