@@ -11,7 +11,12 @@ import pytest
 
 from rag_territoires.config import Settings
 from rag_territoires.errors import IndexStateError
-from rag_territoires.index.store import CACHE_FOLDER, CURRENT, load_index
+from rag_territoires.index.store import (
+    CACHE_FOLDER,
+    CURRENT,
+    checksums_in_background,
+    load_index,
+)
 from rag_territoires.retriever import Retriever
 from tests.conftest import CORPUS, OUTLINE
 from tests.test_outline import edit
@@ -68,14 +73,27 @@ def test_an_index_of_another_outline_is_stale(settings):
     assert rebuilt.search("Sortir du cadre").passages
 
 
-def test_a_damaged_index_file_is_detected(settings):
+@pytest.mark.parametrize("pattern", ["*.faiss", "expansion.json", "bm25/*.npy"])
+def test_a_damaged_index_file_is_detected(settings, pattern):
     built(settings)
-    faiss_file = next(current_build(settings).glob("*.faiss"))
-    data = bytearray(faiss_file.read_bytes())
+    damaged = next(current_build(settings).glob(pattern))
+    data = bytearray(damaged.read_bytes())
     data[-10] ^= 0xFF
-    faiss_file.write_bytes(bytes(data))
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(IndexStateError, match=f"{damaged.name} is missing or corrupt"):
+        reload(settings)  # the files are hashed in the background while the notes are read
+
+
+def test_files_hashed_before_a_new_build_landed_are_hashed_again(settings):
+    first = built(settings)
+    early = checksums_in_background(settings.index_dir)  # the first build's files
+    assert all(path.is_relative_to(current_build(settings)) for path in early.result())
+    built(settings)  # a second build replaces it
+    damaged = next(current_build(settings).glob("*.faiss"))
+    damaged.write_bytes(damaged.read_bytes()[:-8])
+    args = (first.chunks, first.encoders, first.corpus.fingerprint, first.config.chunk_max_chars)
     with pytest.raises(IndexStateError, match="missing or corrupt"):
-        reload(settings)
+        load_index(settings.index_dir, *args, checksums=early)
 
 
 def test_an_interrupted_build_leaves_the_previous_index_usable(settings, monkeypatch):

@@ -18,7 +18,7 @@ from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.embedding.encoders import Encoder, make_encoder
 from rag_territoires.errors import IndexStateError, RagError
 from rag_territoires.index.manifest import current_build_name
-from rag_territoires.index.store import build_index, load_index
+from rag_territoires.index.store import build_index, checksums_in_background, load_index
 from rag_territoires.retrieval.search import Searcher
 from rag_territoires.schema import SearchResult
 from rag_territoires.text.lexicon import common_words
@@ -80,6 +80,8 @@ class Retriever:
         gc.freeze()
 
     def _load(self, rebuild: bool) -> None:
+        # the index files are hashed on the other core while the notes are read
+        checksums = None if rebuild else checksums_in_background(self.settings.index_dir)
         self.load_notes()
         for encoder in self.encoders:
             encoder.warm_up()
@@ -93,7 +95,7 @@ class Retriever:
             index = build_index(self.settings.index_dir, *args, show_progress=self.show_progress)
         else:
             try:
-                index = load_index(self.settings.index_dir, *args)
+                index = load_index(self.settings.index_dir, *args, checksums=checksums)
             except IndexStateError as problem:
                 if not self.auto_build:
                     raise

@@ -17,7 +17,8 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -57,7 +58,33 @@ CACHE_FOLDER = "cache"
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as file:  # streamed: a large build's vectors weigh a gigabyte
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+Checksums = dict[Path, str]
+
+
+def checksums_in_background(index_dir: Path) -> Future[Checksums]:
+    """Start hashing the live build's files in a thread and return at once.
+
+    Checking a large build's files costs a second of a cold start (1 GB of vectors at
+    120k nodes), and hashlib releases the GIL while it hashes: started before the notes
+    are read (pure Python, the other core idle), the check costs almost nothing more.
+    Returns an empty result when there is no readable build: ``load_index`` says why."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index-checksums")
+    future = pool.submit(_checksums_of_build, index_dir)
+    pool.shutdown(wait=False)
+    return future
+
+
+def _checksums_of_build(index_dir: Path) -> Checksums:
+    try:
+        build_dir = read_current(index_dir)
+        files = [p for p in build_dir.rglob("*") if p.is_file() and p.name != "manifest.json"]
+        return {path: _sha256(path) for path in files}
+    except (IndexStateError, OSError):
+        return {}
 
 
 def _expected(fingerprint: str, max_chars: int, chunks: list[Chunk], encoders: Sequence[Encoder]):
@@ -174,9 +201,17 @@ def load_index(
     encoders: Sequence[Encoder],
     fingerprint: str,
     max_chars: int,
+    checksums: Future[Checksums] | None = None,
 ) -> SearchIndex:
-    """Load the live build, or raise ``IndexStateError`` saying why it cannot be used."""
+    """Load the live build, or raise ``IndexStateError`` saying why it cannot be used.
+    ``checksums``: the files' digests as ``checksums_in_background`` computes them; a
+    file it did not hash (another build landed meanwhile) is hashed here."""
     build_dir = read_current(index_dir)
+    known = checksums.result() if checksums is not None else {}
+
+    def intact(path: Path, digest: str) -> bool:
+        return path.is_file() and (known.get(path) or _sha256(path)) == digest
+
     try:
         text = (build_dir / "manifest.json").read_text(encoding="utf-8")
         version = json.loads(text).get("format_version")
@@ -204,7 +239,7 @@ def load_index(
                 f"index in {build_dir} has no {encoder.name} vectors", REBUILD_HINT
             )
         path = build_dir / entry.file
-        if not path.is_file() or _sha256(path) != entry.sha256:
+        if not intact(path, entry.sha256):
             raise IndexStateError(f"index file {path} is missing or corrupt", REBUILD_HINT)
         # memory-mapped, not copied: the workers of `serve --workers N` (and every process
         # reading this build) share one copy of the vectors in the page cache
@@ -212,23 +247,26 @@ def load_index(
         if index.ntotal != len(owners) or index.d != entry.dimension:
             raise IndexStateError(f"index file {path} does not match the manifest", REBUILD_HINT)
         dense[encoder.name] = index
-    expansion = _load_expansion(build_dir, manifest.expansion)
-    bm25 = _load_bm25(build_dir, manifest.bm25)
+    expansion = _load_expansion(build_dir, manifest.expansion, intact)
+    bm25 = _load_bm25(build_dir, manifest.bm25, intact)
     return SearchIndex(chunks, dense, expansion, bm25=bm25, unit_owner=owners)
 
 
-def _load_bm25(build_dir: Path, entry: Bm25Folder | None) -> bm25s.BM25 | None:
+IntactCheck = Callable[[Path, str], bool]
+
+
+def _load_bm25(build_dir: Path, entry: Bm25Folder | None, intact: IntactCheck) -> bm25s.BM25 | None:
     if entry is None:
         return None
     folder = build_dir / entry.folder
     for name, digest in entry.files.items():
-        if not (folder / name).is_file() or _sha256(folder / name) != digest:
+        if not intact(folder / name, digest):
             raise IndexStateError(f"index file {folder / name} is missing or corrupt", REBUILD_HINT)
     return bm25s.BM25.load(str(folder), mmap=True, show_progress=False)
 
 
-def _load_expansion(build_dir: Path, entry: ExpansionFile) -> ExpansionTable:
+def _load_expansion(build_dir: Path, entry: ExpansionFile, intact: IntactCheck) -> ExpansionTable:
     path = build_dir / entry.file
-    if not path.is_file() or _sha256(path) != entry.sha256:
+    if not intact(path, entry.sha256):
         raise IndexStateError(f"index file {path} is missing or corrupt", REBUILD_HINT)
     return ExpansionTable.from_json(path.read_text(encoding="utf-8"))
