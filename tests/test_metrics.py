@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from rag_territoires.chunking import Chunk, NodeSpan
+from rag_territoires.config import RetrievalConfig
+from rag_territoires.evaluation.crossval import keep_unless_beaten
 from rag_territoires.evaluation.metrics import (
     calibrate_threshold,
     hit_at_chars,
@@ -132,3 +134,13 @@ def test_the_abstention_model_learns_a_separable_signal_and_round_trips():
     assert (predicted == answerable).mean() > 0.9
     assert model.weights[0] > 0 and abs(model.weights[0]) == max(map(abs, model.weights))
     assert AbstentionModel.from_dict(model.to_dict()) == model
+
+
+def test_the_shipped_grid_point_stays_unless_beaten_beyond_noise():
+    shipped, other = RetrievalConfig(), RetrievalConfig(expansion_weight=0.5)
+    noisy = [1.0, 0.0] * 50  # per question: as often better as worse, a little better in all
+    scores = {shipped: [0.5] * 100, other: [v + 0.01 for v in noisy]}
+    assert keep_unless_beaten(scores, shipped) is shipped
+    clearly = {shipped: [0.5] * 100, other: [0.6 + 0.01 * (i % 2) for i in range(100)]}
+    assert keep_unless_beaten(clearly, shipped) is other
+    assert keep_unless_beaten(scores, None) is other  # the shipped values off the grid

@@ -7,7 +7,7 @@ once for all configurations. Two sets, never mixed:
 - the tuning questions (evaluation/questions.py's TUNING_FILES),
   which the calibration learned from: their abstention figures are
   out-of-fold (each question judged by a model fitted without its fold);
-- the blind batch (eval/blind.jsonl), written before any tuning and never
+- the blind batch (eval/blind-2.jsonl), written before any tuning and never
   tuned on: the honest figure.
 
 The default configuration uses the shipped calibration; another configuration
@@ -28,7 +28,7 @@ from rag_territoires.config import RetrievalConfig
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.embedding.cache import CachedEncoder
 from rag_territoires.embedding.encoders import Encoder, make_encoder
-from rag_territoires.evaluation.crossval import fit_abstention, out_of_fold_probabilities
+from rag_territoires.evaluation.crossval import SEED, fit_abstention, out_of_fold_probabilities
 from rag_territoires.evaluation.fixed_chunks import fixed_chunks
 from rag_territoires.evaluation.metrics import Outcome, score_items, summarise
 from rag_territoires.evaluation.questions import Question
@@ -127,7 +127,7 @@ class Evaluator:
         model = shipped if default and shipped else fit_abstention(dev_rankings, answerable)
         # Tuning questions: out-of-fold, with the model's L2 strength and threshold.
         probabilities = out_of_fold_probabilities(
-            np.vstack([r.features for r in dev_rankings]), np.asarray(answerable), model.l2
+            np.vstack([r.features for r in dev_rankings]), np.asarray(answerable), model.l2, SEED
         )
         abstained = {
             q.id: rankings[q.id].focus is None and p < model.threshold
