@@ -26,7 +26,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
                 "id": document.id,
                 "format": document.format,
                 "title": document.title,
-                "nodes": sum(1 for _ in document.nodes()),
+                "nodes": document.node_count,
                 "passages": corpus.passage_count(document),
             }
         )
@@ -68,7 +68,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
     change = add_files(settings_now().corpus_dir, args.files, replace=args.replace)
     for document in change.documents:
-        count = sum(1 for _ in document.nodes())
+        count = document.node_count
         print(f"added {document.file} ({document.format}, {count} nodes): {document.title}")
     _rebuild(change, args.quiet)
     return 0

@@ -13,7 +13,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     corpus = load_corpus(settings)
     chunks = corpus.chunks
     for document in corpus.documents:
-        count = sum(1 for _ in document.nodes())
+        count = document.node_count
         print(f"{document.file} ({document.format}): {document.title!r}, {count} nodes")
         for root in document.roots:
             print(f"  {root.text}  ({sum(1 for _ in root.walk())} nodes)")

@@ -85,6 +85,10 @@ class Document:
         for root in self.roots:
             yield from root.walk()
 
+    @property
+    def node_count(self) -> int:
+        return sum(1 for _ in self.nodes())
+
     def by_id(self) -> dict[str, Node]:
         return {node.id: node for node in self.nodes()}
 

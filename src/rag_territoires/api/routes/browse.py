@@ -147,7 +147,7 @@ def documents(corpus: CorpusDep) -> list[DocumentInfo]:
             id=d.id,
             title=d.title,
             format=d.format,
-            nodes=sum(1 for _ in d.nodes()),
+            nodes=d.node_count,
             passages=corpus.passage_count(d),
         )
         for d in corpus.documents
