@@ -18,6 +18,7 @@ from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.embedding.encoders import Encoder, make_encoder
 from rag_territoires.errors import IndexStateError, RagError
 from rag_territoires.index.manifest import current_build_name
+from rag_territoires.index.snapshot import stored_corpus, write_snapshot
 from rag_territoires.index.store import build_index, checksums_in_background, load_index
 from rag_territoires.retrieval.search import Searcher
 from rag_territoires.schema import SearchResult
@@ -67,8 +68,12 @@ class Retriever:
     def chunks(self) -> list[Chunk]:
         return self.corpus.chunks if self.corpus is not None else []
 
-    def load_notes(self) -> None:
-        self.corpus = Corpus.load(self.settings.corpus_dir, self.config.chunk_max_chars)
+    def load_notes(self, stored: bool = False) -> None:
+        """``stored``: take the live build's parsed notes when they were made from these
+        very files (``index/snapshot.py``); a large corpus then starts without parsing."""
+        folder, max_chars = self.settings.corpus_dir, self.config.chunk_max_chars
+        snapshot = stored_corpus(self.settings.index_dir, folder, max_chars) if stored else None
+        self.corpus = snapshot or Corpus.load(folder, max_chars)
 
     def warm_up(self, rebuild: bool = False) -> None:
         if self._searcher is not None and not rebuild:
@@ -82,7 +87,7 @@ class Retriever:
     def _load(self, rebuild: bool) -> None:
         # the index files are hashed on the other core while the notes are read
         checksums = None if rebuild else checksums_in_background(self.settings.index_dir)
-        self.load_notes()
+        self.load_notes(stored=not rebuild)
         for encoder in self.encoders:
             encoder.warm_up()
         common_words()  # read once now (~0.1 s), not on the first question naming something
@@ -91,8 +96,13 @@ class Retriever:
         # loads again (api/reload.py), never the reverse
         loaded = current_build_name(self.settings.index_dir)
         built = rebuild
+        corpus, folder = self.corpus, self.settings.corpus_dir
+        options = {
+            "show_progress": self.show_progress,
+            "store_notes": lambda build_dir: write_snapshot(build_dir, corpus, folder),
+        }
         if rebuild:
-            index = build_index(self.settings.index_dir, *args, show_progress=self.show_progress)
+            index = build_index(self.settings.index_dir, *args, **options)
         else:
             try:
                 index = load_index(self.settings.index_dir, *args, checksums=checksums)
@@ -101,12 +111,8 @@ class Retriever:
                     raise
                 log.warning("%s: building it now", problem.reason)
                 built = True
-                index = build_index(
-                    self.settings.index_dir,
-                    *args,
-                    show_progress=self.show_progress,
-                    reuse_fresh=True,  # a concurrent start may have just built it
-                )
+                # reuse_fresh: a concurrent start may have just built it
+                index = build_index(self.settings.index_dir, *args, reuse_fresh=True, **options)
         self.build = current_build_name(self.settings.index_dir) if built else loaded
         self._searcher = Searcher(index, self.encoders, self.config, self.corpus.by_id())
 

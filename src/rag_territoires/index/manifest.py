@@ -42,6 +42,16 @@ class Bm25Folder(BaseModel):
     files: dict[FileName, Sha256] = Field(min_length=1)
 
 
+class SnapshotFile(BaseModel):
+    """The parsed notes (``snapshot.py``) and the key under which they may be used."""
+
+    file: FileName
+    sha256: Sha256
+    notes: Sha256
+    parser: Sha256
+    chunk_max_chars: StrictInt
+
+
 class Manifest(BaseModel):
     model_config = ConfigDict(extra="allow")  # build facts (built_at, timings) are free
 
@@ -54,6 +64,7 @@ class Manifest(BaseModel):
     dense: dict[str, DenseFile] = Field(min_length=1)
     expansion: ExpansionFile
     bm25: Bm25Folder | None = None  # builds before it was stored rebuild BM25 at load
+    snapshot: SnapshotFile | None = None  # none: starts parse the notes
 
 
 def read_manifest(build_dir: Path, text: str) -> Manifest:

@@ -49,6 +49,7 @@ from rag_territoires.index.memory import (
     embed_chunks,
     unit_owners,
 )
+from rag_territoires.index.snapshot import SNAPSHOT_FILE
 from rag_territoires.text.expansion import ExpansionTable
 
 FORMAT_VERSION = 2  # 2: centred unit vectors, plain node units, expansion table
@@ -63,6 +64,7 @@ def _sha256(path: Path) -> str:
 
 
 Checksums = dict[Path, str]
+StoreNotes = Callable[[Path], dict | None]
 
 
 def checksums_in_background(index_dir: Path) -> Future[Checksums]:
@@ -81,7 +83,9 @@ def checksums_in_background(index_dir: Path) -> Future[Checksums]:
 def _checksums_of_build(index_dir: Path) -> Checksums:
     try:
         build_dir = read_current(index_dir)
-        files = [p for p in build_dir.rglob("*") if p.is_file() and p.name != "manifest.json"]
+        # the snapshot is hashed where it is read (snapshot.py), before the rest is needed
+        skip = {"manifest.json", SNAPSHOT_FILE}
+        files = [p for p in build_dir.rglob("*") if p.is_file() and p.name not in skip]
         return {path: _sha256(path) for path in files}
     except (IndexStateError, OSError):
         return {}
@@ -105,10 +109,12 @@ def build_index(
     max_chars: int,
     show_progress: bool = True,
     reuse_fresh: bool = False,
+    store_notes: StoreNotes | None = None,
 ) -> SearchIndex:
     """Build, one build at a time per folder (see ``lock.py``). ``reuse_fresh``: when the
     build is only needed because no usable index existed, use the one a concurrent build
-    has just finished instead of building again."""
+    has just finished instead of building again. ``store_notes`` writes the parsed notes
+    into the new build and returns their manifest entry (``snapshot.write_snapshot``)."""
     try:
         with build_lock(index_dir):
             if reuse_fresh:
@@ -116,7 +122,9 @@ def build_index(
                     return load_index(index_dir, chunks, encoders, fingerprint, max_chars)
                 except IndexStateError:
                     pass
-            return _build(index_dir, chunks, encoders, fingerprint, max_chars, show_progress)
+            return _build(
+                index_dir, chunks, encoders, fingerprint, max_chars, show_progress, store_notes
+            )
     except OSError as exc:
         raise IndexStateError(f"cannot write the index in {index_dir}: {exc}") from exc
 
@@ -128,6 +136,7 @@ def _build(
     fingerprint: str,
     max_chars: int,
     show_progress: bool,
+    store_notes: StoreNotes | None,
 ) -> SearchIndex:
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -182,6 +191,9 @@ def _build(
         },
         "bm25": {"folder": BM25_FOLDER, "files": bm25_files},
     }
+    snapshot = store_notes(partial) if store_notes is not None else None
+    if snapshot is not None:
+        manifest["snapshot"] = snapshot
     (partial / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     partial.rename(build_dir)
     pointer = index_dir / f".{CURRENT}.{uuid.uuid4().hex[:6]}"
