@@ -12,7 +12,8 @@ import pytest
 from rag_territoires.config import Settings
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.errors import CorpusError, UnknownDocument
-from rag_territoires.evaluation.scale import synthetic_notes, vocabulary
+from rag_territoires.evaluation import scale
+from rag_territoires.evaluation.scale import synthetic_notes, vocabulary, write_maps
 from rag_territoires.retriever import Retriever
 from tests.conftest import CORPUS, EXPORT, OUTLINE
 from tests.test_cli import run
@@ -33,6 +34,15 @@ def second_map(folder: Path, name: str = "forum-2027", nodes: int = 60) -> Path:
 def two_maps(corpus_dir: Path) -> Path:
     second_map(corpus_dir)
     return corpus_dir
+
+
+def test_a_large_synthetic_corpus_is_written_as_several_maps(tmp_path, monkeypatch):
+    # `bench --scale` at 250k nodes: one map would be over the readers' size limit
+    monkeypatch.setattr(scale, "NODES_PER_MAP", 100)
+    write_maps(tmp_path / "notes", 250, 5, vocabulary(CORPUS))
+    corpus = Corpus.load(tmp_path / "notes")
+    assert [d.file for d in corpus.documents] == ["notes-1.txt", "notes-2.txt", "notes-3.txt"]
+    assert [d.node_count for d in corpus.documents] == [84, 83, 83]
 
 
 def test_node_ids_name_their_document_and_lookups_find_them(two_maps):

@@ -30,6 +30,7 @@ from rag_territoires.evaluation.benchmark import QUESTIONS, percentile_ms
 
 MAX_DEPTH = 5
 QUERIES = 200
+NODES_PER_MAP = 50_000  # ~4.4 MB of outline: a map file may not exceed 20 MB (readers)
 WORD = re.compile(r"[A-Za-zÀ-ÿ'’-]{3,}")
 
 
@@ -71,6 +72,19 @@ def synthetic_notes(nodes: int, seed: int, words: list[str]) -> tuple[str, str]:
         outline.append("  " * depth[i] + "- " + texts[i])
         stack.extend(reversed(children[i]))
     return "\n".join(export) + "\n", "\n".join(outline) + "\n"
+
+
+def write_maps(corpus_dir: Path, nodes: int, seed: int, words: list[str]) -> None:
+    """``nodes`` nodes as maps of at most ``NODES_PER_MAP``: an intranet that gathers
+    every seminar has many maps, and one map of 250k nodes would be over the size limit."""
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    count = -(-nodes // NODES_PER_MAP)
+    for part in range(count):
+        size = nodes // count + (part < nodes % count)
+        export, outline = synthetic_notes(size, seed + part, words)
+        name = "notes" if count == 1 else f"notes-{part + 1}"
+        (corpus_dir / f"{name}.txt").write_text(export, encoding="utf-8")
+        (corpus_dir / f"{name}.outline.md").write_text(outline, encoding="utf-8")
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:
@@ -195,10 +209,7 @@ def run_scale(sizes: list[int], workdir: Path, out: Path, seed: int = 2026) -> s
     rows = []
     for nodes in sizes:
         folder = workdir / f"map-{nodes}"
-        (folder / "corpus").mkdir(parents=True, exist_ok=True)
-        export, outline = synthetic_notes(nodes, seed, words)
-        (folder / "corpus" / "notes.txt").write_text(export, encoding="utf-8")
-        (folder / "corpus" / "notes.outline.md").write_text(outline, encoding="utf-8")
+        write_maps(folder / "corpus", nodes, seed, words)
         row = {"nodes": nodes, **_in_subprocess(folder, "build")}
         row.update(_in_subprocess(folder, "serve"))
         row["http_p50_ms"], row["http_p95_ms"] = _http(folder)
