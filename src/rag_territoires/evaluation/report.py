@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rag_territoires.chunking import Chunk
 from rag_territoires.evaluation.chart import CHART_NAME, draw_chart
+from rag_territoires.evaluation.crossval import FOLDS, INNER_REPEATS
 from rag_territoires.evaluation.metrics import PINPOINT_CHARS, Outcome, summarise
 from rag_territoires.evaluation.runner import SETS, VariantResult, groups, percentile
 from rag_territoires.retrieval.abstention import expected_answer_type
@@ -148,7 +149,8 @@ def _cross_validation(record: dict) -> list[str]:
         f"MRR@10 and hit@800c ({grid}; the values config.py shipped stay unless a point "
         "beats them by more than one standard error of the per-question differences) and "
         "the abstention model (L2 strength, and a threshold chosen on the out-of-fold "
-        "probabilities of a 5-fold inner cross-validation repeated 5 times) are learned "
+        f"probabilities of a {FOLDS}-fold inner cross-validation repeated {INNER_REPEATS} "
+        "times) are learned "
         "on the other folds, then "
         "the held-out fold is measured. Chosen on all tuning questions, and shipped: "
         f"{chosen}.",
