@@ -19,7 +19,14 @@ DEFAULT_MAX_CHARS = 600
 BREADCRUMB_SEPARATOR = " > "
 
 
-@dataclass(frozen=True)
+def _as_fields(item: NodeSpan | Chunk) -> tuple:
+    """Pickled as the class and its fields: a frozen slotted dataclass's own pickling sets
+    each field from Python, and the build's stored notes (index/snapshot.py) took 1.8 s
+    to load at 250k nodes instead of 1.1 s."""
+    return type(item), tuple(getattr(item, name) for name in item.__slots__)
+
+
+@dataclass(frozen=True, slots=True)
 class NodeSpan:
     """One node inside a chunk, with its own lines: what a precise quote cites."""
 
@@ -30,19 +37,23 @@ class NodeSpan:
     parents: tuple[str, ...]  # titles of the node's ancestors, root first
     topic_id: str | None = None  # XMind: where the node is, without lines
 
+    __reduce__ = _as_fields
+
     @property
     def embedding_text(self) -> str:
         breadcrumb = BREADCRUMB_SEPARATOR.join(self.parents)
         return f"{breadcrumb}\n{self.text}" if breadcrumb else self.text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Chunk:
     id: str  # the id of the chunk's top node: stable while that node's path is
     branch: tuple[str, ...]  # titles from the root down to the chunk's top node
     nodes: tuple[NodeSpan, ...]  # the chunk's nodes, in outline order
     document: str  # the cited file's name
     title: str = ""  # the document's title
+
+    __reduce__ = _as_fields
 
     @property
     def text(self) -> str:
