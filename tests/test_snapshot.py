@@ -89,7 +89,7 @@ def test_a_damaged_snapshot_is_never_unpickled(copied, parses, monkeypatch, capl
     data = bytearray(stored.read_bytes())
     data[len(data) // 2] ^= 0xFF
     stored.write_bytes(bytes(data))
-    monkeypatch.setattr(snapshot.pickle, "loads", lambda _: pytest.fail("unpickled"))
+    monkeypatch.setattr(snapshot.pickle, "load", lambda _: pytest.fail("unpickled"))
     with caplog.at_level(logging.WARNING):
         assert reload(copied).search("tiers-lieux").passages
     assert parses == [copied.corpus_dir]

@@ -42,6 +42,11 @@ class Bm25Folder(BaseModel):
     files: dict[FileName, Sha256] = Field(min_length=1)
 
 
+class HashedFile(BaseModel):
+    file: FileName
+    sha256: Sha256
+
+
 class SnapshotFile(BaseModel):
     """The parsed notes (``snapshot.py``) and the key under which they may be used."""
 
@@ -65,6 +70,7 @@ class Manifest(BaseModel):
     expansion: ExpansionFile
     bm25: Bm25Folder | None = None  # builds before it was stored rebuild BM25 at load
     snapshot: SnapshotFile | None = None  # none: starts parse the notes
+    units: HashedFile | None = None  # each vector's chunk; none: derived from the chunks
 
 
 def read_manifest(build_dir: Path, text: str) -> Manifest:
