@@ -59,8 +59,6 @@ EXPANSION_FILE = "expansion.json"
 BM25_FOLDER = "bm25"
 CACHE_FOLDER = "cache"
 UNITS_FILE = "units.npy"  # the chunk (position) of each embedded unit, in vector order
-
-
 HASH_BLOCK = 16 * 1024 * 1024
 
 
