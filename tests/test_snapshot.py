@@ -113,3 +113,18 @@ def test_a_build_whose_notes_cannot_be_stored_still_lands(settings, monkeypatch,
 def test_a_rebuild_parses_the_notes_again(copied, parses):
     Retriever(copied, auto_build=False).warm_up(rebuild=True)
     assert parses == [copied.corpus_dir]
+
+
+def test_notes_edited_during_a_build_are_not_stored_as_the_new_ones(settings, monkeypatch):
+    real = Corpus.load.__func__
+
+    def read_then_edited(cls, folder, *args, **kwargs):
+        corpus = real(cls, folder, *args, **kwargs)
+        edit(folder / OUTLINE.name, "\n      - Sortir du cadre", "\n    - Sortir du cadre")
+        return corpus
+
+    monkeypatch.setattr(Corpus, "load", classmethod(read_then_edited))
+    built(settings)  # parses, then the notes change while it builds
+    monkeypatch.undo()
+    with pytest.raises(IndexStateError, match=r"stale .*corpus_fingerprint"):
+        reload(settings)  # the new notes are parsed, not the stored old ones

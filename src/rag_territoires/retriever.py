@@ -18,7 +18,7 @@ from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.embedding.encoders import Encoder, make_encoder
 from rag_territoires.errors import IndexStateError, RagError
 from rag_territoires.index.manifest import current_build_name
-from rag_territoires.index.snapshot import stored_corpus, write_snapshot
+from rag_territoires.index.snapshot import snapshot_key, stored_corpus, write_snapshot
 from rag_territoires.index.store import build_index, checksums_in_background, load_index
 from rag_territoires.retrieval.search import Searcher
 from rag_territoires.schema import SearchResult
@@ -55,6 +55,7 @@ class Retriever:
         self.auto_build = auto_build
         self.show_progress = show_progress
         self.corpus: Corpus | None = None
+        self._notes_key: dict = {}  # what the notes were when read (index/snapshot.py)
         # given: a running server's, already loaded, when it switches to a new build
         self.encoders: list[Encoder] = (
             list(encoders)
@@ -72,7 +73,8 @@ class Retriever:
         """``stored``: take the live build's parsed notes when they were made from these
         very files (``index/snapshot.py``); a large corpus then starts without parsing."""
         folder, max_chars = self.settings.corpus_dir, self.config.chunk_max_chars
-        snapshot = stored_corpus(self.settings.index_dir, folder, max_chars) if stored else None
+        self._notes_key = snapshot_key(folder, max_chars)  # before parsing: see snapshot.py
+        snapshot = stored_corpus(self.settings.index_dir, self._notes_key) if stored else None
         self.corpus = snapshot or Corpus.load(folder, max_chars)
 
     def warm_up(self, rebuild: bool = False) -> None:
@@ -96,10 +98,10 @@ class Retriever:
         # loads again (api/reload.py), never the reverse
         loaded = current_build_name(self.settings.index_dir)
         built = rebuild
-        corpus, folder = self.corpus, self.settings.corpus_dir
+        corpus, key = self.corpus, self._notes_key
         options = {
             "show_progress": self.show_progress,
-            "store_notes": lambda build_dir: write_snapshot(build_dir, corpus, folder),
+            "store_notes": lambda build_dir: write_snapshot(build_dir, corpus, key),
         }
         if rebuild:
             index = build_index(self.settings.index_dir, *args, **options)

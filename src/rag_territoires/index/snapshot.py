@@ -26,7 +26,7 @@ from pathlib import Path
 
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.errors import IndexStateError
-from rag_territoires.index.manifest import read_current, read_manifest
+from rag_territoires.index.manifest import read_current, read_manifest, sha256_of
 
 SNAPSHOT_FILE = "corpus.pickle"
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -39,9 +39,7 @@ def notes_digest(corpus_dir: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(corpus_dir.iterdir()):
         if path.is_file() and not path.name.startswith("."):
-            digest.update(f"{path.name}\x1f{path.stat().st_size}\x1e".encode())
-            with path.open("rb") as file:
-                digest.update(hashlib.file_digest(file, "sha256").digest())
+            digest.update(f"{path.name}\x1f{sha256_of(path)}\x1e".encode())
     return digest.hexdigest()
 
 
@@ -56,6 +54,8 @@ def parser_digest() -> str:
 
 
 def snapshot_key(corpus_dir: Path, max_chars: int) -> dict:
+    """Taken before the notes are parsed, and kept with what the parse gives: notes edited
+    meanwhile then never pass for the ones parsed."""
     return {
         "notes": notes_digest(corpus_dir),
         "parser": parser_digest(),
@@ -63,9 +63,10 @@ def snapshot_key(corpus_dir: Path, max_chars: int) -> dict:
     }
 
 
-def write_snapshot(build_dir: Path, corpus: Corpus, corpus_dir: Path) -> dict | None:
-    """Store the corpus in ``build_dir``; return its manifest entry, or None when it
-    cannot be stored (a map nested deeper than pickle recurses): starts then parse."""
+def write_snapshot(build_dir: Path, corpus: Corpus, key: dict) -> dict | None:
+    """Store the corpus in ``build_dir`` under ``key`` (``snapshot_key`` of the notes it
+    was parsed from); return its manifest entry, or None when it cannot be stored (a map
+    nested deeper than pickle recurses): starts then parse."""
     try:
         data = pickle.dumps(corpus, protocol=pickle.HIGHEST_PROTOCOL)
     except (RecursionError, pickle.PicklingError) as exc:
@@ -75,26 +76,24 @@ def write_snapshot(build_dir: Path, corpus: Corpus, corpus_dir: Path) -> dict | 
     return {
         "file": SNAPSHOT_FILE,
         "sha256": hashlib.sha256(data).hexdigest(),
-        **snapshot_key(corpus_dir, corpus.max_chars),
+        **key,
     }
 
 
-def stored_corpus(index_dir: Path, corpus_dir: Path, max_chars: int) -> Corpus | None:
-    """The live build's corpus when its key still holds, else None (parse the notes)."""
+def stored_corpus(index_dir: Path, key: dict) -> Corpus | None:
+    """The live build's corpus when it was stored under ``key``, else None (parse)."""
     try:
         build_dir = read_current(index_dir)
         text = (build_dir / "manifest.json").read_text(encoding="utf-8")
         entry = read_manifest(build_dir, text).snapshot
         if entry is None:
             return None
-        if entry.model_dump(exclude={"file", "sha256"}) != snapshot_key(corpus_dir, max_chars):
+        if entry.model_dump(exclude={"file", "sha256"}) != key:
             return None
         path = build_dir / entry.file
-        # streamed twice rather than held whole: 100 MB less at the start's peak (250k
-        # nodes); a build folder is never written again once it is live
-        with path.open("rb") as file:
-            intact = hashlib.file_digest(file, "sha256").hexdigest() == entry.sha256
-        if not intact:
+        # read twice rather than held whole: 100 MB less at the start's peak (250k nodes);
+        # a build folder is never written again once it is live
+        if sha256_of(path) != entry.sha256:
             log.warning("%s is damaged: parsing the notes", path)
             return None
         with path.open("rb") as file:

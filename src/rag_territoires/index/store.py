@@ -41,6 +41,7 @@ from rag_territoires.index.manifest import (
     HashedFile,
     read_current,
     read_manifest,
+    sha256_of,
 )
 from rag_territoires.index.memory import (
     SearchIndex,
@@ -59,21 +60,6 @@ EXPANSION_FILE = "expansion.json"
 BM25_FOLDER = "bm25"
 CACHE_FOLDER = "cache"
 UNITS_FILE = "units.npy"  # the chunk (position) of each embedded unit, in vector order
-HASH_BLOCK = 16 * 1024 * 1024
-
-
-def _sha256(path: Path) -> str:
-    """Streamed (530 MB of vectors at 120k nodes), in large blocks: the thread hashing
-    while a start parses takes the GIL back once per block, and ``file_digest``'s 256 KB
-    blocks made it wait behind the parsing thousands of times (0.35 s of a start at 250k
-    nodes)."""
-    digest = hashlib.sha256()
-    buffer = bytearray(HASH_BLOCK)
-    view = memoryview(buffer)
-    with path.open("rb", buffering=0) as file:
-        while size := file.readinto(buffer):
-            digest.update(view[:size])
-    return digest.hexdigest()
 
 
 Checksums = dict[Path, str]
@@ -99,7 +85,7 @@ def _checksums_of_build(index_dir: Path) -> Checksums:
         # the snapshot is hashed where it is read (snapshot.py), before the rest is needed
         skip = {"manifest.json", SNAPSHOT_FILE}
         files = [p for p in build_dir.rglob("*") if p.is_file() and p.name not in skip]
-        return {path: _sha256(path) for path in files}
+        return {path: sha256_of(path) for path in files}
     except (IndexStateError, OSError):
         return {}
 
@@ -179,7 +165,7 @@ def _build(
                 "file": file_name,
                 "dimension": int(vectors.shape[1]),
                 "kind": kind,
-                "sha256": _sha256(partial / file_name),
+                "sha256": sha256_of(partial / file_name),
             }
     expansion = build_expansion(chunks, cached)
     for encoder in cached:
@@ -189,7 +175,7 @@ def _build(
     # every chunk again would take seconds at every start
     bm25 = bm25_index(chunks)
     bm25.save(str(partial / BM25_FOLDER), show_progress=False)
-    bm25_files = {p.name: _sha256(p) for p in sorted((partial / BM25_FOLDER).iterdir())}
+    bm25_files = {p.name: sha256_of(p) for p in sorted((partial / BM25_FOLDER).iterdir())}
     manifest = {
         "format_version": FORMAT_VERSION,
         "package_version": __version__,
@@ -203,10 +189,10 @@ def _build(
         "expansion": {
             "file": EXPANSION_FILE,
             "words": len(expansion.neighbours),
-            "sha256": _sha256(partial / EXPANSION_FILE),
+            "sha256": sha256_of(partial / EXPANSION_FILE),
         },
         "bm25": {"folder": BM25_FOLDER, "files": bm25_files},
-        "units": {"file": UNITS_FILE, "sha256": _sha256(partial / UNITS_FILE)},
+        "units": {"file": UNITS_FILE, "sha256": sha256_of(partial / UNITS_FILE)},
     }
     snapshot = store_notes(partial) if store_notes is not None else None
     if snapshot is not None:
@@ -239,7 +225,7 @@ def load_index(
     known = checksums.result() if checksums is not None else {}
 
     def intact(path: Path, digest: str) -> bool:
-        return path.is_file() and (known.get(path) or _sha256(path)) == digest
+        return path.is_file() and (known.get(path) or sha256_of(path)) == digest
 
     try:
         text = (build_dir / "manifest.json").read_text(encoding="utf-8")
