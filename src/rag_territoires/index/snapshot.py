@@ -34,12 +34,16 @@ PACKAGE = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 
 
-def notes_digest(corpus_dir: Path) -> str:
-    """Every visible file of the corpus folder: its name and its bytes."""
+def notes_digest(corpus_dir: Path) -> str | None:
+    """Every visible file of the corpus folder: its name and its bytes. None when the
+    folder cannot be read: no snapshot then, and reading the notes says what is wrong."""
     digest = hashlib.sha256()
-    for path in sorted(corpus_dir.iterdir()):
-        if path.is_file() and not path.name.startswith("."):
-            digest.update(f"{path.name}\x1f{sha256_of(path)}\x1e".encode())
+    try:
+        for path in sorted(corpus_dir.iterdir()):
+            if path.is_file() and not path.name.startswith("."):
+                digest.update(f"{path.name}\x1f{sha256_of(path)}\x1e".encode())
+    except OSError:
+        return None
     return digest.hexdigest()
 
 
@@ -67,6 +71,8 @@ def write_snapshot(build_dir: Path, corpus: Corpus, key: dict) -> dict | None:
     """Store the corpus in ``build_dir`` under ``key`` (``snapshot_key`` of the notes it
     was parsed from); return its manifest entry, or None when it cannot be stored (a map
     nested deeper than pickle recurses): starts then parse."""
+    if key["notes"] is None:
+        return None
     try:
         data = pickle.dumps(corpus, protocol=pickle.HIGHEST_PROTOCOL)
     except (RecursionError, pickle.PicklingError) as exc:
@@ -86,7 +92,7 @@ def stored_corpus(index_dir: Path, key: dict) -> Corpus | None:
         build_dir = read_current(index_dir)
         text = (build_dir / "manifest.json").read_text(encoding="utf-8")
         entry = read_manifest(build_dir, text).snapshot
-        if entry is None:
+        if entry is None or key["notes"] is None:
             return None
         if entry.model_dump(exclude={"file", "sha256"}) != key:
             return None
