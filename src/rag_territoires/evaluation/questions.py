@@ -17,6 +17,9 @@ TUNING_FILES = (
     # the first blind batch: looked at through many sessions of tuning, it could no longer
     # tell how the product does on questions nobody tuned for, so it became tuning data
     Path("eval/tuning-blind-1.jsonl"),
+    # 100 more in staff's voice, written from the notes alone (no code, no other question):
+    # colloquial paraphrases, English, and unanswerable questions that sound on topic
+    Path("eval/tuning-staff-2.jsonl"),
 )
 BLIND_FILE = Path("eval/blind-2.jsonl")  # report only: never tuned on
 KINDS = {"lookup", "paraphrase", "synthesis", "crosslingual", "unanswerable", "followup"}
