@@ -69,9 +69,12 @@ def test_the_shipped_calibration_is_what_the_cross_validation_gives(tmp_path, mo
     args += [f"--questions={ROOT / f}" for f in TUNING_FILES]
     args += [f"--blind={ROOT / BLIND_FILE}"]
     assert main(args) == 0
-    fresh = Calibration.from_json(fresh_path.read_text(encoding="utf-8"))
-    shipped = Calibration.from_json(CALIBRATION_FILE.read_text(encoding="utf-8"))
+    fresh = Calibration.load(fresh_path)
+    shipped = Calibration.load(CALIBRATION_FILE)
     assert fresh.record["chosen"] == pytest.approx(shipped.record["chosen"], rel=1e-6)
     assert fresh.abstention.weights == pytest.approx(shipped.abstention.weights, rel=1e-5)
     for name, mean in shipped.query_means.items():
         assert fresh.query_means[name] == pytest.approx(mean, abs=1e-5)
+    assert set(fresh.query_maps) == set(shipped.query_maps) == {"use"}
+    for name, matrix in shipped.query_maps.items():  # stored in half precision
+        assert fresh.query_maps[name] == pytest.approx(matrix, abs=2e-3)

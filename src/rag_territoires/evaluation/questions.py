@@ -40,6 +40,9 @@ class Question:
     question: str
     history: tuple[str, ...]
     gold: tuple[Gold, ...]
+    # the file it came from: each file has its own writer, so a learned parameter can be
+    # checked on a writer it never saw (the query map, evaluation/crossval.py)
+    source: str = ""
 
     @property
     def answerable(self) -> bool:
@@ -61,6 +64,7 @@ def load_questions(path: Path) -> list[Question]:
                     question=item["question"],
                     history=tuple(item.get("history", [])),
                     gold=tuple(Gold(g["node"], g["snippet"]) for g in item.get("gold", [])),
+                    source=path.stem,
                 )
             )
         except (ValueError, KeyError, TypeError) as exc:

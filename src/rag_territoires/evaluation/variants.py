@@ -19,6 +19,7 @@ def variants(default: RetrievalConfig) -> list[Variant]:
     d = default
     return [
         Variant("default: bm25+use, all levers", d),
+        Variant("without the learned query map", replace(d, query_map=False)),
         Variant("without query expansion", replace(d, expansion_min_cosine=NO_EXPANSION)),
         Variant("without centring", replace(d, centring=False)),
         Variant(

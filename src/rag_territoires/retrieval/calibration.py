@@ -8,6 +8,8 @@ cross-validation over the tuning questions (TUNING_FILES), see
   query before the cosine, it removes what all questions share (being a
   question, about this seminar), so that "Comment renforcer… ?" stops matching
   the notes' own questions first;
+- per encoder, the learned map of the centred question vector (``query_map.py``), kept
+  beside it in ``calibration.npz``;
 - the abstention model (``abstention.py``);
 - the parameters the cross-validation chose and its figures, for the record.
 """
@@ -15,7 +17,8 @@ cross-validation over the tuning questions (TUNING_FILES), see
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import zipfile
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +26,7 @@ import numpy as np
 
 from rag_territoires.errors import RagError
 from rag_territoires.retrieval.abstention import AbstentionModel
+from rag_territoires.retrieval.query_map import map_query
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 
@@ -32,6 +36,7 @@ class Calibration:
     query_means: dict[str, np.ndarray] = field(default_factory=dict)  # encoder name -> mean
     abstention: AbstentionModel | None = None
     record: dict = field(default_factory=dict)  # chosen parameters and CV figures
+    query_maps: dict[str, np.ndarray] = field(default_factory=dict)  # encoder name -> A
 
     def centre_query(self, encoder: str, vector: np.ndarray) -> np.ndarray:
         """The query vector minus the tuning questions' mean, renormalised (unchanged for
@@ -41,6 +46,31 @@ class Calibration:
             return vector
         centred = vector - mean
         return centred / max(float(np.linalg.norm(centred)), 1e-12)
+
+    def map_query(self, encoder: str, vector: np.ndarray) -> np.ndarray:
+        """The centred query vector through the learned map (unchanged without one)."""
+        matrix = self.query_maps.get(encoder)
+        return vector if matrix is None else map_query(matrix, vector)
+
+    def save(self, path: Path) -> None:
+        """``path`` (JSON) and, when there are maps, ``maps_file(path)`` beside it: 512 ×
+        512 numbers per encoder, half precision (0.5 MB; JSON would take 3 MB)."""
+        if self.query_maps:
+            arrays = {name: m.astype(np.float16) for name, m in self.query_maps.items()}
+            with maps_file(path).open("wb") as out:
+                np.savez_compressed(out, **arrays)
+        else:
+            maps_file(path).unlink(missing_ok=True)
+        path.write_text(self.to_json(), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> Calibration:
+        calibration = cls.from_json(path.read_text(encoding="utf-8"))
+        if not maps_file(path).is_file():
+            return calibration
+        with np.load(maps_file(path)) as stored:
+            maps = {name: stored[name].astype(np.float32) for name in stored.files}
+        return replace(calibration, query_maps=maps)
 
     def to_json(self) -> str:
         data = {
@@ -64,13 +94,17 @@ class Calibration:
         )
 
 
+def maps_file(path: Path) -> Path:
+    return path.with_suffix(".npz")
+
+
 @lru_cache(maxsize=1)
 def shipped_calibration() -> Calibration:
     try:
-        return Calibration.from_json(CALIBRATION_FILE.read_text(encoding="utf-8"))
+        return Calibration.load(CALIBRATION_FILE)
     except FileNotFoundError:
         return Calibration()
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
         raise RagError(
             f"{CALIBRATION_FILE} is unreadable ({exc}): run `rag-territoires calibrate`"
         ) from exc

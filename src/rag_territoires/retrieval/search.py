@@ -173,8 +173,10 @@ class Searcher:
         vectors = {}
         for encoder in self.encoders:
             vector = encoder.encode([text])[0]
-            if config.centring:
+            if config.centring:  # the map was learned on centred vectors: only then
                 vector = self.calibration.centre_query(encoder.name, vector)
+                if config.query_map:
+                    vector = self.calibration.map_query(encoder.name, vector)
             vectors[encoder.name] = vector
         return Query(expansion, vectors)
 
