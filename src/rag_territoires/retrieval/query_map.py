@@ -7,7 +7,7 @@ staff talk about these notes. The tuning questions say it, with their gold branc
 ``v + A v``, that raises the units of the gold branches above the others (a softmax
 over every unit of the index, the gold chunks' units sharing the target), with an L2
 pull towards no change at all. The notes' vectors are untouched, so a build needs no
-re-embedding, and a query pays one 512 × 512 product (~30 µs).
+re-embedding, and a query pays one 512 × 512 product (~0.1 ms, measured).
 
 What it learns is how questions are asked about these notes, so it carries to other
 people's wording about the same notes, not to notes it has never seen (measured,
