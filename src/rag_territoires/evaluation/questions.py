@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.errors import RagError
+from rag_territoires.text.analyzer import fold_accents
 
 TUNING_FILES = (
     Path("eval/questions.jsonl"),
@@ -20,6 +23,9 @@ TUNING_FILES = (
     # 100 more in staff's voice, written from the notes alone (no code, no other question):
     # colloquial paraphrases, English, and unanswerable questions that sound on topic
     Path("eval/tuning-staff-2.jsonl"),
+    # 150 more by another writer, the same way: network staff and English-speaking
+    # colleagues asking from memory, a third of them unanswerable but on topic
+    Path("eval/tuning-staff-3.jsonl"),
 )
 BLIND_FILE = Path("eval/blind-2.jsonl")  # report only: never tuned on
 KINDS = {"lookup", "paraphrase", "synthesis", "crosslingual", "unanswerable", "followup"}
@@ -108,3 +114,29 @@ def problems(questions: list[Question], corpus: Corpus) -> list[str]:
             elif gold.snippet not in node.text:
                 found.append(f"{where}: snippet {gold.snippet!r} not in node {gold.node!r}")
     return found
+
+
+# Two wordings this close (difflib's ratio over the accent-folded words, the conversation
+# included) ask the same question: a tuning item that close to a blind one would teach
+# `calibrate` the blind item's answer. Writers who see the same notes converge: "combien de
+# personnes ont participe au seminaire" was written twice, by two of them.
+SAME_QUESTION = 0.8
+
+
+def wording(question: Question) -> str:
+    text = fold_accents(" / ".join([*question.history, question.question]).lower())
+    return " ".join(re.findall(r"\w+", text))
+
+
+def same_questions(
+    tuning: Sequence[Question], blind: Sequence[Question]
+) -> list[tuple[Question, Question]]:
+    """The (tuning, blind) pairs worded as the same question (``SAME_QUESTION``)."""
+    pairs = []
+    for b in blind:
+        matcher = difflib.SequenceMatcher(None, b=wording(b), autojunk=False)
+        for t in tuning:
+            matcher.set_seq1(wording(t))
+            if matcher.real_quick_ratio() >= SAME_QUESTION and matcher.ratio() >= SAME_QUESTION:
+                pairs.append((t, b))
+    return pairs
