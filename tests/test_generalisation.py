@@ -127,3 +127,17 @@ def test_the_search_reports_its_calibrated_probability(retriever):
     unsure = retriever.search("Quel est le budget du LAB 41 ?")
     assert 0.0 <= unsure.confidence < sure.confidence <= 1.0
     assert unsure.abstained and not sure.abstained
+
+
+def test_the_question_alone_says_how_answerable_it_reads(retriever):
+    # The answerable classifier's logit, one of the abstention model's inputs: learned
+    # from the tuning questions, none of these among them.
+    from rag_territoires.retrieval.abstention import FEATURES
+
+    def reads(question: str) -> float:
+        ranking = retriever.searcher.rank(question)
+        return float(ranking.features[FEATURES.index("sounds_answerable")])
+
+    answerable = [reads(q) for q in ANSWERABLE[:2]]
+    unanswerable = [reads(q) for q in ["How do I renew my passport?", *ON_TOPIC_UNANSWERABLE[-3:]]]
+    assert min(answerable) > max(unanswerable)

@@ -1,6 +1,7 @@
 """The measures written here (hit@800c, abstention) on small hand-made rankings."""
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -137,7 +138,8 @@ def test_the_abstention_model_learns_a_separable_signal_and_round_trips():
 
 
 def test_the_shipped_grid_point_stays_unless_beaten_beyond_noise():
-    shipped, other = RetrievalConfig(), RetrievalConfig(expansion_weight=0.5)
+    shipped = RetrievalConfig()
+    other = replace(shipped, expansion_weight=shipped.expansion_weight + 0.2)  # another point
     noisy = [1.0, 0.0] * 50  # per question: as often better as worse, a little better in all
     scores = {shipped: [0.5] * 100, other: [v + 0.01 for v in noisy]}
     assert keep_unless_beaten(scores, shipped) is shipped

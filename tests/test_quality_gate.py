@@ -78,3 +78,6 @@ def test_the_shipped_calibration_is_what_the_cross_validation_gives(tmp_path, mo
     assert set(fresh.query_maps) == set(shipped.query_maps) == {"use"}
     for name, matrix in shipped.query_maps.items():  # stored in half precision
         assert fresh.query_maps[name] == pytest.approx(matrix, abs=2e-3)
+    assert set(fresh.answerable) == set(shipped.answerable) == {"use"}
+    for name, classifier in shipped.answerable.items():
+        assert fresh.answerable[name] == pytest.approx(classifier, rel=1e-4, abs=1e-5)

@@ -40,13 +40,13 @@ class RetrievalConfig:
     use_bm25: bool = True
     fusion: Literal["rrf", "weighted"] = "weighted"
     rrf_k: int = 60
-    bm25_weight: float = 0.2
+    bm25_weight: float = 0.1
     dense_weight: float = 1.0
     history_weight: float = 1.0  # weight of the question read with its conversation
     # Query expansion through the encoder's space (text/expansion.py)
     expansion_neighbours: int = 3
     expansion_min_cosine: float = 0.65
-    expansion_weight: float = 0.7
+    expansion_weight: float = 0.5
     # Abstain when the calibrated probability that the notes answer is under this;
     # None: the threshold fitted with the abstention model (calibration.json).
     abstain_below: float | None = None

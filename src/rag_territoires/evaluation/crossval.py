@@ -29,7 +29,7 @@ from __future__ import annotations
 import random
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import product
 from pathlib import Path
 
@@ -51,6 +51,7 @@ from rag_territoires.evaluation.metrics import (
 from rag_territoires.evaluation.questions import Question
 from rag_territoires.index.memory import SearchIndex, build_in_memory, stored_vectors
 from rag_territoires.retrieval.abstention import AbstentionModel
+from rag_territoires.retrieval.answerable import fit_answerable, log_loss
 from rag_territoires.retrieval.calibration import Calibration
 from rag_territoires.retrieval.query_map import fit_query_map
 from rag_territoires.retrieval.search import Ranking, Searcher
@@ -59,12 +60,13 @@ FOLDS = 5
 SEED = 20261126
 GRID = {
     "chunk_max_chars": (150, 250, 400, 600, 900),
-    "bm25_weight": (0.2, 0.35, 0.5, 0.75, 1.0),
+    "bm25_weight": (0.1, 0.2, 0.35, 0.5, 0.75, 1.0),
     "expansion_min_cosine": (0.55, 0.6, 0.65, 1.01),  # 1.01: no expansion
     "expansion_weight": (0.3, 0.5, 0.7),
 }
 L2 = (0.1, 1.0, 10.0)
 MAP_L2 = (0.001, 0.003, 0.01)  # the query map's pull towards no change
+ANSWERABLE_L2 = (3.0, 10.0, 30.0, 100.0)  # the answerable classifier's (answerable.py)
 INNER_REPEATS = 5
 # Declining a question the notes answer hides the answer; answering one they do not still
 # shows cited quotes the reader can check. So a false abstention counts as two errors when
@@ -78,6 +80,8 @@ class Choice:
     calibration: Calibration
     map_l2: float | None = None  # None: no query map
     map_objective: dict[float, float] | None = None  # held-out-writer objective by L2
+    answerable_l2: float | None = None
+    answerable_loss: dict[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,9 @@ class LearnedMap:
     held_out: list[tuple[set[str], Calibration]]
     l2: float | None
     objective: dict[float, float]
+    answerable_l2: float | None = None
+    # held-out-writer mean log loss of the answerable classifier, by its L2 strength
+    answerable_loss: dict[float, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -141,6 +148,27 @@ def writer_groups(questions: Sequence[Question]) -> list[set[str]]:
     if len(sources) > 1:
         return [{q.id for q in questions if q.source == s} for s in sources]
     return [{q.id for q in fold} for fold in folds_of(questions)]
+
+
+def answerable_by_writer(
+    questions: Sequence[Question], vectors: dict[str, np.ndarray], groups: Sequence[set[str]]
+) -> tuple[float, dict[float, float], list[np.ndarray]]:
+    """The answerable classifier's L2 strength, chosen by its mean log loss on each writer's
+    questions when fitted without them; with it, one classifier fitted without each group
+    (in ``groups``' order), then the one fitted on all ``questions``."""
+    x = np.vstack([vectors[q.id] for q in questions])
+    y = np.array([q.answerable for q in questions])
+    held = [np.array([q.id in group for q in questions]) for group in groups]
+    losses = {}
+    for l2 in ANSWERABLE_L2:
+        per_question = []
+        for out in held:
+            if out.any():
+                per_question += log_loss(fit_answerable(x[~out], y[~out], l2), x[out], y[out])
+        losses[l2] = round(statistics.fmean(per_question), 6)
+    l2 = min(ANSWERABLE_L2, key=lambda value: losses[value])  # ties: the first, the weakest
+    classifiers = [fit_answerable(x[~out], y[~out], l2) for out in held]
+    return l2, losses, [*classifiers, fit_answerable(x, y, l2)]
 
 
 def query_mean(encoder: Encoder, questions: Sequence[Question]) -> np.ndarray:
@@ -257,14 +285,22 @@ class CrossValidator:
         model = fit_abstention([rankings[q.id] for q in train], [q.answerable for q in train])
         parameters = {name: getattr(config, name) for name in GRID}
         calibration = replace(learned.calibration, abstention=model)
-        return Choice(parameters, calibration, learned.l2, learned.objective)
+        return Choice(
+            parameters,
+            calibration,
+            learned.l2,
+            learned.objective,
+            learned.answerable_l2,
+            learned.answerable_loss,
+        )
 
     def learn_map(
         self, config: RetrievalConfig, means: Calibration, train: Sequence[Question]
     ) -> LearnedMap:
         """The query map's L2 strength by held-out writer, the map fitted on all of
         ``train``, and every question of ``train`` ranked by a map its writer's questions
-        did not shape (what the abstention model must learn from)."""
+        did not shape (what the abstention model must learn from). The answerable
+        classifier likewise (``answerable_by_writer``)."""
         if not config.query_map or not config.centring:
             return LearnedMap(means, [], None, {})
         index = self.indexes[config.chunk_max_chars]
@@ -272,10 +308,14 @@ class CrossValidator:
         chunk_nodes = [{span.id for span in chunk.nodes} for chunk in index.chunks]
         # only a question read alone teaches the map: "et le deuxième ?" means nothing alone
         learnable = [q for q in train if q.answerable and not q.history]
+        readable = [q for q in train if not q.history]
         vectors = {
             q.id: means.centre_query(self.encoder.name, self.encoder.encode([q.question])[0])
-            for q in learnable
+            for q in readable
         }
+        groups = writer_groups(train)
+        classifier_l2, losses, classifiers = answerable_by_writer(readable, vectors, groups)
+        name = self.encoder.name
 
         def fitted(questions: Sequence[Question], l2: float) -> Calibration:
             positives = []
@@ -285,25 +325,28 @@ class CrossValidator:
                 positives.append(np.flatnonzero(np.isin(index.unit_owner, chunks)))
             queries = np.vstack([vectors[q.id] for q in questions])
             matrix = fit_query_map(queries, positives, units, l2)
-            return replace(means, query_maps={self.encoder.name: matrix})
+            return replace(means, query_maps={name: matrix})
 
         answerable = [q for q in train if q.answerable]
         learnable_ids = {q.id for q in learnable}
         results = {}
         for l2 in MAP_L2:
-            whole = fitted(learnable, l2)
-            # a writer with nothing to teach (off-topic questions only) meets the map
-            # fitted on everybody else: the whole one
+            whole = replace(fitted(learnable, l2), answerable={name: classifiers[-1]})
+            # a writer with nothing to teach the map (off-topic questions only) meets the
+            # map fitted on everybody else: the whole one
             held_out = [
                 (
                     group,
-                    whole
-                    if not group & learnable_ids
-                    else fitted([q for q in learnable if q.id not in group], l2),
+                    replace(
+                        whole
+                        if not group & learnable_ids
+                        else fitted([q for q in learnable if q.id not in group], l2),
+                        answerable={name: classifier},
+                    ),
                 )
-                for group in writer_groups(train)
+                for group, classifier in zip(groups, classifiers[:-1], strict=True)
             ]
-            learned = LearnedMap(whole, held_out, l2, {})
+            learned = LearnedMap(whole, held_out, l2, {}, classifier_l2, losses)
             rankings = self._held_out_rankings(config, learned, answerable)
             results[l2] = (
                 statistics.fmean(objective(rankings[q.id], q) for q in answerable),
@@ -377,12 +420,18 @@ def calibrate(
         "chosen": {
             **final.parameters,
             "query_map_l2": final.map_l2,
+            "answerable_l2": final.answerable_l2,
             "abstention_l2": model.l2,
             "threshold": model.threshold,
         },
         # the mean objective of each tuning file's questions, ranked by a map fitted
         # without that file's (another writer's wording), by the map's L2 strength
         "query_map_by_held_out_writer": {str(k): v for k, v in (final.map_objective or {}).items()},
+        # the answerable classifier's mean log loss on each tuning file's questions, fitted
+        # without them, by its L2 strength
+        "answerable_by_held_out_writer": {
+            str(k): v for k, v in (final.answerable_loss or {}).items()
+        },
         "cross_validation": {
             "per_fold": [
                 {

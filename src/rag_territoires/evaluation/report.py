@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rag_territoires.chunking import Chunk
 from rag_territoires.evaluation.chart import CHART_NAME, draw_chart
-from rag_territoires.evaluation.crossval import FOLDS, INNER_REPEATS, MAP_L2
+from rag_territoires.evaluation.crossval import ANSWERABLE_L2, FOLDS, INNER_REPEATS, MAP_L2
 from rag_territoires.evaluation.metrics import PINPOINT_CHARS, Outcome, summarise
 from rag_territoires.evaluation.runner import SETS, VariantResult, groups, percentile
 from rag_territoires.retrieval.abstention import expected_answer_type
@@ -52,13 +52,14 @@ Two question sets, never mixed:
   `eval/tuning-offtopic.jsonl`: 40 questions outside the notes' subject, office life
   and general knowledge, written blind, `eval/tuning-blind-1.jsonl`: the first
   blind batch, 88 questions, whose figures had been read after every change for
-  several sessions, so that it no longer measured questions nobody tuned for, and
-  `eval/tuning-staff-2.jsonl`: 100 more in staff's voice, written from the notes
-  alone): every parameter is chosen on them by 5-fold cross-validation
-  (`rag-territoires calibrate`, `evaluation/crossval.py`). Their retrieval figures below
-  are in-sample: the learned query map was fitted on these very questions, so they
-  overstate, by far; their abstention figures are out-of-fold. The honest estimates
-  are the cross-validation section and the blind batch.
+  several sessions, so that it no longer measured questions nobody tuned for,
+  `eval/tuning-staff-2.jsonl` and `eval/tuning-staff-3.jsonl`: 100 and 150 more in
+  staff's voice, by two other writers, from the notes alone): every parameter is chosen
+  on them by 5-fold cross-validation (`rag-territoires calibrate`,
+  `evaluation/crossval.py`). Their figures below are in-sample: the learned query map
+  and the answerable classifier were fitted on these very questions, so they overstate,
+  by far (the abstention model's out-of-fold probabilities cannot undo that). The honest
+  estimates are the cross-validation section and the blind batch.
 - **Blind batch** (`eval/blind-2.jsonl`, 90 questions committed in {BLIND_COMMIT}
   before any tuning, written in staff's voice by someone who saw only the notes: not
   the code, not the tuning questions, not the first blind batch): reported, never
@@ -77,7 +78,8 @@ Measures:
   class); accuracy over all items. Retrieval measures are means over answerable
   items; "–": no such items. Each configuration other than the default gets an
   abstention model fitted on its own signals over the tuning questions, which the
-  learned query map has seen: its threshold is set on overconfident signals and
+  learned query map and the answerable classifier have seen: its threshold is set on
+  overconfident signals and
   declines too little or too much on new questions. Compare those configurations by
   their retrieval columns; the default's abstention is fitted on held-out-writer
   rankings (the cross-validation section).
@@ -156,7 +158,9 @@ def _cross_validation(record: dict) -> list[str]:
         f"MRR@10 and hit@800c ({grid}; the values config.py shipped stay unless a point "
         "beats them by more than one standard error of the per-question differences), "
         f"the learned query map (its L2 strength in {list(MAP_L2)}, chosen by held-out "
-        "writer: fitted without one tuning file's questions, measured on that file's) and "
+        "writer: fitted without one tuning file's questions, measured on that file's), "
+        f"the answerable classifier (its L2 strength in {list(ANSWERABLE_L2)}, chosen by "
+        "held-out writer too) and "
         "the abstention model (fitted on those held-out-writer rankings; L2 strength, and "
         "a threshold chosen on the out-of-fold "
         f"probabilities of a {FOLDS}-fold inner cross-validation repeated {INNER_REPEATS} "
@@ -171,16 +175,25 @@ def _cross_validation(record: dict) -> list[str]:
 
 
 def _by_writer(record: dict) -> list[str]:
-    by_l2 = record.get("query_map_by_held_out_writer")
-    if not by_l2:
-        return []
-    figures = ", ".join(f"L2 {k}: {v:.3f}" for k, v in by_l2.items())
-    return [
-        "",
-        "The query map's choice on all tuning questions: mean objective (MRR@10 and "
-        "hit@800c) of each tuning file's answerable questions ranked by a map fitted "
-        f"without that file's: {figures}.",
-    ]
+    """What the held-out-writer choices measured, for each thing chosen that way."""
+    lines = []
+    for key, sentence in (
+        (
+            "query_map_by_held_out_writer",
+            "The query map's choice on all tuning questions: mean objective (MRR@10 and "
+            "hit@800c) of each tuning file's answerable questions ranked by a map fitted "
+            "without that file's",
+        ),
+        (
+            "answerable_by_held_out_writer",
+            "The answerable classifier's choice: mean log loss of each tuning file's "
+            "questions (answerable or not) under a classifier fitted without that file's",
+        ),
+    ):
+        if record.get(key):
+            figures = ", ".join(f"L2 {k}: {v:.3f}" for k, v in record[key].items())
+            lines += ["", f"{sentence}: {figures}."]
+    return lines
 
 
 def _configurations(results: Sequence[VariantResult]) -> list[str]:

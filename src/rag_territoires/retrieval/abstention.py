@@ -137,6 +137,10 @@ FEATURES = (
     "unknown_names",  # names and acronyms the notes never use
     "asks_fact",  # asks a figure, a date, a contact or a person at all (the notes are ideas)
     "lacks_answer_type",  # ... that the best passages lack
+    # how much the question itself reads like those the notes answer (answerable.py): the
+    # only feature that looks at the question, not at how the notes match it (held out
+    # one tuning file at a time: false abstention 0.067 -> 0.014, recall 0.75 -> 0.84)
+    "sounds_answerable",
 )
 
 

@@ -8,8 +8,9 @@ cross-validation over the tuning questions (TUNING_FILES), see
   query before the cosine, it removes what all questions share (being a
   question, about this seminar), so that "Comment renforcer… ?" stops matching
   the notes' own questions first;
-- per encoder, the learned map of the centred question vector (``query_map.py``), kept
-  beside it in ``calibration.npz``;
+- per encoder, the learned map of the centred question vector (``query_map.py``) and the
+  classifier of how answerable a question reads (``answerable.py``), kept beside it in
+  ``calibration.npz``;
 - the abstention model (``abstention.py``);
 - the parameters the cross-validation chose and its figures, for the record.
 """
@@ -26,9 +27,13 @@ import numpy as np
 
 from rag_territoires.errors import RagError
 from rag_territoires.retrieval.abstention import AbstentionModel
+from rag_territoires.retrieval.answerable import answerable_logit
 from rag_territoires.retrieval.query_map import map_query
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+# the arrays' names in calibration.npz: a prefix, then the encoder's name
+MAP = "map:"
+ANSWERABLE = "answerable:"
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,8 @@ class Calibration:
     abstention: AbstentionModel | None = None
     record: dict = field(default_factory=dict)  # chosen parameters and CV figures
     query_maps: dict[str, np.ndarray] = field(default_factory=dict)  # encoder name -> A
+    # encoder name -> the answerable classifier's weights and bias
+    answerable: dict[str, np.ndarray] = field(default_factory=dict)
 
     def centre_query(self, encoder: str, vector: np.ndarray) -> np.ndarray:
         """The query vector minus the tuning questions' mean, renormalised (unchanged for
@@ -52,11 +59,18 @@ class Calibration:
         matrix = self.query_maps.get(encoder)
         return vector if matrix is None else map_query(matrix, vector)
 
+    def answerable_logit(self, encoder: str, vector: np.ndarray) -> float | None:
+        """How answerable the question of this centred vector reads (None: no classifier)."""
+        classifier = self.answerable.get(encoder)
+        return None if classifier is None else answerable_logit(classifier, vector)
+
     def save(self, path: Path) -> None:
-        """``path`` (JSON) and, when there are maps, ``maps_file(path)`` beside it: 512 ×
-        512 numbers per encoder, half precision (0.5 MB; JSON would take 3 MB)."""
-        if self.query_maps:
-            arrays = {name: m.astype(np.float16) for name, m in self.query_maps.items()}
+        """``path`` (JSON) and, when there are maps or classifiers, ``maps_file(path)`` beside
+        it: a map is 512 × 512 numbers per encoder, kept in half precision (0.5 MB; JSON
+        would take 3 MB)."""
+        arrays = {f"{MAP}{name}": m.astype(np.float16) for name, m in self.query_maps.items()}
+        arrays |= {f"{ANSWERABLE}{name}": w for name, w in self.answerable.items()}
+        if arrays:
             with maps_file(path).open("wb") as out:
                 np.savez_compressed(out, **arrays)
         else:
@@ -69,8 +83,14 @@ class Calibration:
         if not maps_file(path).is_file():
             return calibration
         with np.load(maps_file(path)) as stored:
-            maps = {name: stored[name].astype(np.float32) for name in stored.files}
-        return replace(calibration, query_maps=maps)
+            arrays = {key: stored[key].astype(np.float32) for key in stored.files}
+        return replace(
+            calibration,
+            query_maps={k.removeprefix(MAP): v for k, v in arrays.items() if k.startswith(MAP)},
+            answerable={
+                k.removeprefix(ANSWERABLE): v for k, v in arrays.items() if k.startswith(ANSWERABLE)
+            },
+        )
 
     def to_json(self) -> str:
         data = {

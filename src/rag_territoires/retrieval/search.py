@@ -72,7 +72,8 @@ class Query:
     """What a text asks, before any chunk is scored: its expansion, its vectors."""
 
     expansion: Expansion
-    vectors: dict[str, np.ndarray]  # by encoder, centred when configured
+    vectors: dict[str, np.ndarray]  # by encoder, centred (and mapped) when configured
+    sounds_answerable: float = 0.0  # the answerable classifier's logit (0: none)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class Signals:
     scores: dict[str, np.ndarray]  # by signal (BM25, each encoder), per scored chunk
     expansion: Expansion
     chunks: np.ndarray  # the scored chunks' positions: all, or the candidates
+    sounds_answerable: float = 0.0
 
 
 # Up to this many chunks, every query scores every chunk (exact, and ~4 ms at 1,000
@@ -171,14 +173,17 @@ class Searcher:
             notes=self.index.bm25.vocab_dict,
         )
         vectors = {}
+        logits = []
         for encoder in self.encoders:
             vector = encoder.encode([text])[0]
-            if config.centring:  # the map was learned on centred vectors: only then
+            if config.centring:  # map and classifier learned on centred vectors: only then
                 vector = self.calibration.centre_query(encoder.name, vector)
+                logit = self.calibration.answerable_logit(encoder.name, vector)
+                logits += [logit] if logit is not None else []
                 if config.query_map:
                     vector = self.calibration.map_query(encoder.name, vector)
             vectors[encoder.name] = vector
-        return Query(expansion, vectors)
+        return Query(expansion, vectors, float(np.mean(logits)) if logits else 0.0)
 
     def candidates(self, query: Query) -> np.ndarray:
         """The chunks worth scoring: each signal's best ``CANDIDATES``."""
@@ -197,7 +202,7 @@ class Searcher:
         for name, vector in query.vectors.items():
             scores[name] = self.index.dense_scores(name, vector, chunks)
         scored = np.arange(len(self.index.chunks)) if chunks is None else chunks
-        return Signals(scores, query.expansion, scored)
+        return Signals(scores, query.expansion, scored, query.sounds_answerable)
 
     def signals(self, text: str) -> Signals:
         return self.score(self.read(text))
@@ -227,6 +232,7 @@ class Searcher:
             "lacks_answer_type": float(
                 lacks_answer_type(text, [self.index.chunks[i].text for i in best], kind)
             ),
+            "sounds_answerable": signals.sounds_answerable,
         }
         return np.array([values[name] for name in FEATURES], dtype=np.float64)
 
