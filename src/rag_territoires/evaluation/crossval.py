@@ -316,13 +316,15 @@ class CrossValidator:
         groups = writer_groups(train)
         classifier_l2, losses, classifiers = answerable_by_writer(readable, vectors, groups)
         name = self.encoder.name
+        # each learnable question's gold units, found once for the many fits below
+        gold_units = {}
+        for q in learnable:
+            gold = {g.node for g in q.gold}
+            chunks = [c for c, nodes in enumerate(chunk_nodes) if nodes & gold]
+            gold_units[q.id] = np.flatnonzero(np.isin(index.unit_owner, chunks))
 
         def fitted(questions: Sequence[Question], l2: float) -> Calibration:
-            positives = []
-            for q in questions:
-                gold = {g.node for g in q.gold}
-                chunks = [c for c, nodes in enumerate(chunk_nodes) if nodes & gold]
-                positives.append(np.flatnonzero(np.isin(index.unit_owner, chunks)))
+            positives = [gold_units[q.id] for q in questions]
             queries = np.vstack([vectors[q.id] for q in questions])
             matrix = fit_query_map(queries, positives, units, l2)
             return replace(means, query_maps={name: matrix})

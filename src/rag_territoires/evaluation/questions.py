@@ -132,11 +132,12 @@ def same_questions(
     tuning: Sequence[Question], blind: Sequence[Question]
 ) -> list[tuple[Question, Question]]:
     """The (tuning, blind) pairs worded as the same question (``SAME_QUESTION``)."""
+    worded = [(t, wording(t)) for t in tuning]  # once, not once per blind item
     pairs = []
     for b in blind:
         matcher = difflib.SequenceMatcher(None, b=wording(b), autojunk=False)
-        for t in tuning:
-            matcher.set_seq1(wording(t))
+        for t, text in worded:
+            matcher.set_seq1(text)
             if matcher.real_quick_ratio() >= SAME_QUESTION and matcher.ratio() >= SAME_QUESTION:
                 pairs.append((t, b))
     return pairs
