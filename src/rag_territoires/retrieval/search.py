@@ -183,7 +183,7 @@ class Searcher:
                 if config.query_map:
                     vector = self.calibration.map_query(encoder.name, vector)
             vectors[encoder.name] = vector
-        return Query(expansion, vectors, float(np.mean(logits)) if logits else 0.0)
+        return Query(expansion, vectors, mean(logits) if logits else 0.0)
 
     def candidates(self, query: Query) -> np.ndarray:
         """The chunks worth scoring: each signal's best ``CANDIDATES``."""
@@ -224,9 +224,9 @@ class Searcher:
         kind = expected_answer_type(text)
         values = {
             "dense_best": float(dense.max()),
-            "dense_near": float(np.sort(dense)[::-1][:NEAR_BRANCHES].mean()),
-            "words_in_notes": float(np.mean(strengths)),
-            "words_surely_in_notes": float(np.mean([s >= SURE for s in strengths])),
+            "dense_near": mean(np.sort(dense)[::-1][:NEAR_BRANCHES]),
+            "words_in_notes": mean(strengths),
+            "words_surely_in_notes": mean([s >= SURE for s in strengths]),
             "unknown_names": float(unknown_names(text, self.index.knows)),
             "asks_fact": float(kind is not None),
             "lacks_answer_type": float(
@@ -336,6 +336,15 @@ class Searcher:
 
     def chunk_of_node(self, node_id: str) -> Chunk:
         return self.index.chunks[self._chunk_of_node[node_id]]
+
+
+def mean(values: Sequence[float] | np.ndarray) -> float:
+    """``np.mean``'s very number (the same pairwise sum in the same precision, then one
+    division), without its machinery: a few means per search cost ~0.1 ms through it."""
+    array = np.asarray(values)
+    if not np.issubdtype(array.dtype, np.floating):  # booleans: averaged in float64
+        array = array.astype(np.float64)
+    return float(array.dtype.type(np.add.reduce(array) / len(array)))
 
 
 def to_passage(hit: Hit) -> Passage:
