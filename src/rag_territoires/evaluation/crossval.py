@@ -8,9 +8,9 @@ below; the values config.py ships stay unless a point beats them by more than on
 standard error, ``keep_unless_beaten``), and the abstention model (its L2
 strength and its threshold chosen by an inner cross-validation, then fitted).
 The learned query map (``retrieval/query_map.py``) is fitted on the other folds too,
-its L2 strength chosen writer by writer: fitted without one tuning file's questions,
-measured on that file's (each file has its own writer), so that the choice rewards
-what carries to somebody else's wording. As the map makes the dense signal stronger,
+its L2 strength chosen writer by writer (``writers.py``): fitted without one tuning
+file's questions, measured on that file's (each file has its own writer), so that the
+choice rewards what carries to somebody else's wording. As the map makes the dense signal stronger,
 fusion and expansion are then chosen again, at the chunk budget already chosen, on those
 held-out-writer rankings, and the abstention model is fitted on them too, not on
 questions the map was fitted on. The held-out fold is then measured. The mean and
@@ -29,7 +29,7 @@ from __future__ import annotations
 import random
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from itertools import product
 from pathlib import Path
 
@@ -49,11 +49,10 @@ from rag_territoires.evaluation.metrics import (
     summarise,
 )
 from rag_territoires.evaluation.questions import Question
-from rag_territoires.index.memory import SearchIndex, build_in_memory, stored_vectors
+from rag_territoires.evaluation.writers import LearnedMap, learn_map
+from rag_territoires.index.memory import SearchIndex, build_in_memory
 from rag_territoires.retrieval.abstention import AbstentionModel
-from rag_territoires.retrieval.answerable import fit_answerable, log_loss
 from rag_territoires.retrieval.calibration import Calibration
-from rag_territoires.retrieval.query_map import fit_query_map
 from rag_territoires.retrieval.search import Ranking, Searcher
 
 FOLDS = 5
@@ -65,8 +64,6 @@ GRID = {
     "expansion_weight": (0.3, 0.5, 0.7),
 }
 L2 = (0.1, 1.0, 10.0)
-MAP_L2 = (0.001, 0.003, 0.01)  # the query map's pull towards no change
-ANSWERABLE_L2 = (3.0, 10.0, 30.0, 100.0)  # the answerable classifier's (answerable.py)
 INNER_REPEATS = 5
 # Declining a question the notes answer hides the answer; answering one they do not still
 # shows cited quotes the reader can check. So a false abstention counts as two errors when
@@ -78,22 +75,7 @@ FALSE_ABSTENTION_COST = 2.0
 class Choice:
     parameters: dict[str, float]
     calibration: Calibration
-    map_l2: float | None = None  # None: no query map
-    map_objective: dict[float, float] | None = None  # held-out-writer objective by L2
-    answerable_l2: float | None = None
-    answerable_loss: dict[float, float] | None = None
-
-
-@dataclass(frozen=True)
-class LearnedMap:
-    calibration: Calibration  # with the map fitted on all the given questions
-    # each writer's questions (ids) and the map fitted without them; empty: no map
-    held_out: list[tuple[set[str], Calibration]]
-    l2: float | None
-    objective: dict[float, float]
-    answerable_l2: float | None = None
-    # held-out-writer mean log loss of the answerable classifier, by its L2 strength
-    answerable_loss: dict[float, float] = field(default_factory=dict)
+    learned: LearnedMap  # the query map and answerable classifier, and their strengths
 
 
 @dataclass(frozen=True)
@@ -148,27 +130,6 @@ def writer_groups(questions: Sequence[Question]) -> list[set[str]]:
     if len(sources) > 1:
         return [{q.id for q in questions if q.source == s} for s in sources]
     return [{q.id for q in fold} for fold in folds_of(questions)]
-
-
-def answerable_by_writer(
-    questions: Sequence[Question], vectors: dict[str, np.ndarray], groups: Sequence[set[str]]
-) -> tuple[float, dict[float, float], list[np.ndarray]]:
-    """The answerable classifier's L2 strength, chosen by its mean log loss on each writer's
-    questions when fitted without them; with it, one classifier fitted without each group
-    (in ``groups``' order), then the one fitted on all ``questions``."""
-    x = np.vstack([vectors[q.id] for q in questions])
-    y = np.array([q.answerable for q in questions])
-    held = [np.array([q.id in group for q in questions]) for group in groups]
-    losses = {}
-    for l2 in ANSWERABLE_L2:
-        per_question = []
-        for out in held:
-            if out.any():
-                per_question += log_loss(fit_answerable(x[~out], y[~out], l2), x[out], y[out])
-        losses[l2] = round(statistics.fmean(per_question), 6)
-    l2 = min(ANSWERABLE_L2, key=lambda value: losses[value])  # ties: the first, the weakest
-    classifiers = [fit_answerable(x[~out], y[~out], l2) for out in held]
-    return l2, losses, [*classifiers, fit_answerable(x, y, l2)]
 
 
 def query_mean(encoder: Encoder, questions: Sequence[Question]) -> np.ndarray:
@@ -285,78 +246,24 @@ class CrossValidator:
         model = fit_abstention([rankings[q.id] for q in train], [q.answerable for q in train])
         parameters = {name: getattr(config, name) for name in GRID}
         calibration = replace(learned.calibration, abstention=model)
-        return Choice(
-            parameters,
-            calibration,
-            learned.l2,
-            learned.objective,
-            learned.answerable_l2,
-            learned.answerable_loss,
-        )
+        return Choice(parameters, calibration, learned)
 
     def learn_map(
         self, config: RetrievalConfig, means: Calibration, train: Sequence[Question]
     ) -> LearnedMap:
-        """The query map's L2 strength by held-out writer, the map fitted on all of
-        ``train``, and every question of ``train`` ranked by a map its writer's questions
-        did not shape (what the abstention model must learn from). The answerable
-        classifier likewise (``answerable_by_writer``)."""
+        """The query map and the answerable classifier, learned writer by writer
+        (``writers.learn_map``), every question of ``train`` then ranked by a map its
+        writer's questions did not shape (what the abstention model must learn from)."""
         if not config.query_map or not config.centring:
             return LearnedMap(means, [], None, {})
-        index = self.indexes[config.chunk_max_chars]
-        units = stored_vectors(index.dense[self.encoder.name])
-        chunk_nodes = [{span.id for span in chunk.nodes} for chunk in index.chunks]
-        # only a question read alone teaches the map: "et le deuxième ?" means nothing alone
-        learnable = [q for q in train if q.answerable and not q.history]
-        readable = [q for q in train if not q.history]
-        vectors = {
-            q.id: means.centre_query(self.encoder.name, self.encoder.encode([q.question])[0])
-            for q in readable
-        }
-        groups = writer_groups(train)
-        classifier_l2, losses, classifiers = answerable_by_writer(readable, vectors, groups)
-        name = self.encoder.name
-        # each learnable question's gold units, found once for the many fits below
-        gold_units = {}
-        for q in learnable:
-            gold = {g.node for g in q.gold}
-            chunks = [c for c, nodes in enumerate(chunk_nodes) if nodes & gold]
-            gold_units[q.id] = np.flatnonzero(np.isin(index.unit_owner, chunks))
-
-        def fitted(questions: Sequence[Question], l2: float) -> Calibration:
-            positives = [gold_units[q.id] for q in questions]
-            queries = np.vstack([vectors[q.id] for q in questions])
-            matrix = fit_query_map(queries, positives, units, l2)
-            return replace(means, query_maps={name: matrix})
-
         answerable = [q for q in train if q.answerable]
-        learnable_ids = {q.id for q in learnable}
-        results = {}
-        for l2 in MAP_L2:
-            whole = replace(fitted(learnable, l2), answerable={name: classifiers[-1]})
-            # a writer with nothing to teach the map (off-topic questions only) meets the
-            # map fitted on everybody else: the whole one
-            held_out = [
-                (
-                    group,
-                    replace(
-                        whole
-                        if not group & learnable_ids
-                        else fitted([q for q in learnable if q.id not in group], l2),
-                        answerable={name: classifier},
-                    ),
-                )
-                for group, classifier in zip(groups, classifiers[:-1], strict=True)
-            ]
-            learned = LearnedMap(whole, held_out, l2, {}, classifier_l2, losses)
+
+        def measure(learned: LearnedMap) -> float:
             rankings = self._held_out_rankings(config, learned, answerable)
-            results[l2] = (
-                statistics.fmean(objective(rankings[q.id], q) for q in answerable),
-                learned,
-            )
-        best = max(MAP_L2, key=lambda l2: results[l2][0])  # ties: the first, the weakest pull
-        objectives = {l2: round(score, 6) for l2, (score, _) in results.items()}
-        return replace(results[best][1], objective=objectives)
+            return statistics.fmean(objective(rankings[q.id], q) for q in answerable)
+
+        index = self.indexes[config.chunk_max_chars]
+        return learn_map(index, self.encoder, means, train, writer_groups(train), measure)
 
     def _held_out_rankings(
         self, config: RetrievalConfig, learned: LearnedMap, questions: Sequence[Question]
@@ -386,7 +293,7 @@ class CrossValidator:
                     choice.calibration.abstention.l2,
                     threshold,
                     {name: summary[name] for name in MEASURES},
-                    choice.map_l2,
+                    choice.learned.l2,
                 )
             )
         return CrossValidation(results, self.choose(self.questions))
@@ -421,18 +328,18 @@ def calibrate(
         "objective": "mean of MRR@10 and hit@800c over the answerable questions",
         "chosen": {
             **final.parameters,
-            "query_map_l2": final.map_l2,
-            "answerable_l2": final.answerable_l2,
+            "query_map_l2": final.learned.l2,
+            "answerable_l2": final.learned.answerable_l2,
             "abstention_l2": model.l2,
             "threshold": model.threshold,
         },
         # the mean objective of each tuning file's questions, ranked by a map fitted
         # without that file's (another writer's wording), by the map's L2 strength
-        "query_map_by_held_out_writer": {str(k): v for k, v in (final.map_objective or {}).items()},
+        "query_map_by_held_out_writer": {str(k): v for k, v in final.learned.objective.items()},
         # the answerable classifier's mean log loss on each tuning file's questions, fitted
         # without them, by its L2 strength
         "answerable_by_held_out_writer": {
-            str(k): v for k, v in (final.answerable_loss or {}).items()
+            str(k): v for k, v in final.learned.answerable_loss.items()
         },
         "cross_validation": {
             "per_fold": [
