@@ -45,8 +45,8 @@ class RetrievalConfig:
     history_weight: float = 1.0  # weight of the question read with its conversation
     # Query expansion through the encoder's space (text/expansion.py)
     expansion_neighbours: int = 3
-    expansion_min_cosine: float = 0.65
-    expansion_weight: float = 0.5
+    expansion_min_cosine: float = 0.55
+    expansion_weight: float = 0.7
     # Abstain when the calibrated probability that the notes answer is under this;
     # None: the threshold fitted with the abstention model (calibration.json).
     abstain_below: float | None = None

@@ -37,7 +37,7 @@ def _question_arguments(parser: argparse.ArgumentParser) -> None:
         "--blind",
         type=Path,
         metavar="FILE",
-        help="the blind batch, reported apart, never tuned on (default: eval/blind-2.jsonl)",
+        help="the blind batch, reported apart, never tuned on (default: eval/blind-3.jsonl)",
     )
 
 

@@ -26,8 +26,13 @@ TUNING_FILES = (
     # 150 more by another writer, the same way: network staff and English-speaking
     # colleagues asking from memory, a third of them unanswerable but on topic
     Path("eval/tuning-staff-3.jsonl"),
+    # the second blind batch, retired as the first was: its failures had been read
+    Path("eval/tuning-blind-2.jsonl"),
+    # 140 more by a fourth writer, two fifths unanswerable but on topic (people, figures,
+    # dates, programmes, places the notes never name) or plainly off topic
+    Path("eval/tuning-staff-4.jsonl"),
 )
-BLIND_FILE = Path("eval/blind-2.jsonl")  # report only: never tuned on
+BLIND_FILE = Path("eval/blind-3.jsonl")  # report only: never tuned on
 KINDS = {"lookup", "paraphrase", "synthesis", "crosslingual", "unanswerable", "followup"}
 LANGS = {"fr", "en"}
 

@@ -38,7 +38,7 @@ COLUMNS = {
 }
 SHOWN_INSTEAD = 3  # passages listed for each failure
 EXCERPT_CHARS = 90
-BLIND_COMMIT = "c03bf33"  # the commit that froze eval/blind-2.jsonl, before any tuning
+BLIND_COMMIT = "f072c48"  # the commit that froze eval/blind-3.jsonl, before any tuning
 
 INTRO = f"""\
 # Retrieval evaluation
@@ -55,16 +55,19 @@ Two question sets, never mixed:
   blind batch, 88 questions, whose figures had been read after every change for
   several sessions, so that it no longer measured questions nobody tuned for,
   `eval/tuning-staff-2.jsonl` and `eval/tuning-staff-3.jsonl`: 100 and 150 more in
-  staff's voice, by two other writers, from the notes alone): every parameter is chosen
+  staff's voice, by two other writers, from the notes alone, `eval/tuning-blind-2.jsonl`:
+  the second blind batch, retired in turn once its failures had been read,
+  `eval/tuning-staff-4.jsonl`: 140 more by a fourth writer, two fifths of them
+  unanswerable but on topic): every parameter is chosen
   on them by 5-fold cross-validation (`rag-territoires calibrate`,
   `evaluation/crossval.py`). Their figures below are in-sample: the learned query map
   and the answerable classifier were fitted on these very questions, so they overstate,
   by far (the abstention model's out-of-fold probabilities cannot undo that). The honest
   estimates are the cross-validation section and the blind batch.
-- **Blind batch** (`eval/blind-2.jsonl`, 90 questions committed in {BLIND_COMMIT}
-  before any tuning, written in staff's voice by someone who saw only the notes: not
-  the code, not the tuning questions, not the first blind batch): reported, never
-  tuned on.
+- **Blind batch** (`eval/blind-3.jsonl`, 80 questions committed in {BLIND_COMMIT}
+  before any tuning on the questions above, written in staff's voice by someone who saw
+  only the notes: not the code, not the tuning questions, not the earlier blind
+  batches): reported, never tuned on.
 
 Measures:
 

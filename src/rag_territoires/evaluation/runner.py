@@ -7,7 +7,7 @@ once for all configurations. Two sets, never mixed:
 - the tuning questions (evaluation/questions.py's TUNING_FILES),
   which the calibration learned from: their abstention figures are
   out-of-fold (each question judged by a model fitted without its fold);
-- the blind batch (eval/blind-2.jsonl), written before any tuning and never
+- the blind batch (eval/blind-3.jsonl), written before any tuning and never
   tuned on: the honest figure.
 
 The default configuration uses the shipped calibration; another configuration
