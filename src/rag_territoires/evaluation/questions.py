@@ -20,15 +20,15 @@ TUNING_FILES = (
     # the first blind batch: looked at through many sessions of tuning, it could no longer
     # tell how the product does on questions nobody tuned for, so it became tuning data
     Path("eval/tuning-blind-1.jsonl"),
-    # 100 more in staff's voice, written from the notes alone (no code, no other question):
+    # 94 more in staff's voice, written from the notes alone (no code, no other question):
     # colloquial paraphrases, English, and unanswerable questions that sound on topic
     Path("eval/tuning-staff-2.jsonl"),
-    # 150 more by another writer, the same way: network staff and English-speaking
+    # 142 more by another writer, the same way: network staff and English-speaking
     # colleagues asking from memory, a third of them unanswerable but on topic
     Path("eval/tuning-staff-3.jsonl"),
     # the second blind batch, retired as the first was: its failures had been read
     Path("eval/tuning-blind-2.jsonl"),
-    # 140 more by a fourth writer, two fifths unanswerable but on topic (people, figures,
+    # 138 more by a fourth writer, two fifths unanswerable but on topic (people, figures,
     # dates, programmes, places the notes never name) or plainly off topic
     Path("eval/tuning-staff-4.jsonl"),
 )

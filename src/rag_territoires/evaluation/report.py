@@ -54,10 +54,10 @@ Two question sets, never mixed:
   and general knowledge, written blind, `eval/tuning-blind-1.jsonl`: the first
   blind batch, 88 questions, whose figures had been read after every change for
   several sessions, so that it no longer measured questions nobody tuned for,
-  `eval/tuning-staff-2.jsonl` and `eval/tuning-staff-3.jsonl`: 100 and 150 more in
+  `eval/tuning-staff-2.jsonl` and `eval/tuning-staff-3.jsonl`: 94 and 142 more in
   staff's voice, by two other writers, from the notes alone, `eval/tuning-blind-2.jsonl`:
   the second blind batch, retired in turn once its failures had been read,
-  `eval/tuning-staff-4.jsonl`: 140 more by a fourth writer, two fifths of them
+  `eval/tuning-staff-4.jsonl`: 138 more by a fourth writer, two fifths of them
   unanswerable but on topic): every parameter is chosen
   on them by 5-fold cross-validation (`rag-territoires calibrate`,
   `evaluation/crossval.py`). Their figures below are in-sample: the learned query map

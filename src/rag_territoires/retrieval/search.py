@@ -179,7 +179,8 @@ class Searcher:
             if config.centring:  # map and classifier learned on centred vectors: only then
                 vector = self.calibration.centre_query(encoder.name, vector)
                 logit = self.calibration.answerable_logit(encoder.name, vector)
-                logits += [logit] if logit is not None else []
+                if logit is not None:
+                    logits.append(logit)
                 if config.query_map:
                     vector = self.calibration.map_query(encoder.name, vector)
             vectors[encoder.name] = vector
