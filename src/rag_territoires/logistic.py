@@ -9,6 +9,7 @@ is grounded in its quotes (``answer/grounding.py``). Fitted by cross-validation 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from typing import ClassVar
 
 import numpy as np
@@ -31,9 +32,17 @@ class LogisticModel:
     threshold: float
     l2: float
 
+    @cached_property
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The parameters as arrays, made once: every search asks for a probability."""
+        return np.asarray(self.mean), np.asarray(self.scale), np.asarray(self.weights)
+
     def probability(self, features: np.ndarray) -> float:
-        z = (np.asarray(features) - np.asarray(self.mean)) / np.asarray(self.scale)
-        return float(sigmoid(float(z @ np.asarray(self.weights)) + self.bias))
+        mean, scale, weights = self._arrays
+        z = (np.asarray(features) - mean) / scale
+        logit = float(z @ weights) + self.bias
+        # sigmoid() for one number: clipping a float needs no array
+        return float(1.0 / (1.0 + np.exp(-min(max(logit, -30.0), 30.0))))
 
     @classmethod
     def fit(cls, x: np.ndarray, positive: np.ndarray, l2: float, threshold: float = 0.5):
