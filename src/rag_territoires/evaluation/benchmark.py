@@ -1,6 +1,8 @@
 """Speed, measured in one run: the bare encoder forward pass for one query, then
 ``POST /v1/search`` over HTTP on loopback (a real ``rag-territoires serve``),
-latency p50/p95 with one client and throughput with 1 and 8 concurrent clients.
+latency p50/p95 with one client and throughput with 1 and 8 concurrent clients, then
+two floors (``bare_app.py``): a bare FastAPI route, and a bare route running the same
+search; their differences say where the median goes.
 
 A measurement, not a test: it asserts nothing. Every request loop is bounded.
 """
@@ -122,8 +124,9 @@ def throughput(base: str, clients: int, requests_per_client: int) -> tuple[float
     return clients * requests_per_client / elapsed, errors
 
 
-def _bare_stack(repeats: int) -> Timing:
-    """``POST`` to a bare FastAPI route (``bare_app.py``): the stack's own cost."""
+def _bare_stack(repeats: int, search: bool = False) -> tuple[Timing, int]:
+    """``POST`` to a bare FastAPI route (``bare_app.py``): the stack's own cost, or, with
+    ``search``, the stack and the real search with nothing of the API's own around it."""
     import subprocess
     import sys
 
@@ -131,16 +134,19 @@ def _bare_stack(repeats: int) -> Timing:
 
     port = free_port()
     command = [sys.executable, "-m", "rag_territoires.evaluation.bare_app", str(port)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command + (["--search"] if search else []),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(base + "/readyz", process, 60)
         http_latency(base, 20)
-        timing, _ = http_latency(base, repeats)
+        return http_latency(base, repeats)
     finally:
         process.terminate()
         process.wait(timeout=20)
-    return timing
 
 
 def run(repeats: int = 300) -> str:
@@ -155,8 +161,12 @@ def run(repeats: int = 300) -> str:
     finally:
         process.terminate()
         process.wait(timeout=20)
-    floor = _bare_stack(repeats)
+    floor, _ = _bare_stack(repeats)
+    bare_search, bare_errors = _bare_stack(repeats, search=True)
     ratio = latency.p50_ms / forward.p50_ms
+    # Where the median goes, by difference of medians (approximate: medians do not add up)
+    search_work = bare_search.p50_ms - floor.p50_ms - forward.p50_ms
+    api_own = latency.p50_ms - bare_search.p50_ms
     return "\n".join(
         [
             f"encoder forward pass ({encoder}, 1 query):  p50 {forward.p50_ms:.2f} ms"
@@ -166,6 +176,12 @@ def run(repeats: int = 300) -> str:
             f"p50 ratio HTTP search / forward pass:     {ratio:.2f}x (goal <= 1.5x)",
             f"bare FastAPI route on uvicorn (floor):    p50 {floor.p50_ms:.2f} ms"
             f"  p95 {floor.p95_ms:.2f} ms  (no middleware, no dependency, no search)",
+            f"bare route running the same search:       p50 {bare_search.p50_ms:.2f} ms"
+            f"  p95 {bare_search.p95_ms:.2f} ms  ratio {bare_search.p50_ms / forward.p50_ms:.2f}x"
+            f"  (errors {bare_errors}; no key check, rate limit, metrics or headers)",
+            f"where the p50 goes (ms):                  forward pass {forward.p50_ms:.2f}"
+            f" + search around it {search_work:.2f} + HTTP floor {floor.p50_ms:.2f}"
+            f" + the API's guards, metrics and headers {api_own:.2f}",
             f"throughput, 1 client:                     {rps_1:.0f} requests/s (errors {errors_1})",
             f"throughput, 8 concurrent clients:         {rps_8:.0f} requests/s (errors {errors_8})",
         ]
