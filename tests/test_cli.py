@@ -106,6 +106,21 @@ def test_a_non_utf8_corpus_names_the_file_and_byte(tmp_path):
     assert "Traceback" not in out.stderr
 
 
+def test_a_reader_that_stops_early_gets_no_traceback(index_env):
+    """`rag-territoires search ... | head`: the pipe closes before the answer is written."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rag_territoires.cli", "search", "tiers-lieux ?", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env={**os.environ, **index_env},
+    )
+    process.stdout.close()  # the reader is gone before the search has loaded
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 1
+    assert stderr.decode() == ""
+
+
 def test_a_missing_index_that_may_not_be_built_is_refused(tmp_path):
     out = run(
         "search",
