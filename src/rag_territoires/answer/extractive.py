@@ -55,8 +55,8 @@ ORDINALS = {
     },
 }
 FOCUS = {
-    "fr": "{ordinal} point de « {parent} » ({count} en tout) : {child} [{n}]",
-    "en": "{ordinal} point of “{parent}” ({count} in all): {child} [{n}]",
+    "fr": "{ordinal} point de « {parent} » (la branche en compte {count}) : {child} [{n}]",
+    "en": "{ordinal} point of “{parent}” (the branch has {count}): {child} [{n}]",
 }
 
 Quote = tuple[Chunk, NodeSpan]

@@ -98,7 +98,7 @@ def read_current(index_dir: Path) -> Path:
     """The live build folder named by ``CURRENT``."""
     pointer = index_dir / CURRENT
     if not pointer.is_file():
-        raise IndexStateError(f"no index in {index_dir}", REBUILD_HINT)
+        raise IndexStateError(f"no index in {index_dir}/", REBUILD_HINT)
     try:
         name = pointer.read_bytes().decode("utf-8").strip()
     except (OSError, UnicodeDecodeError) as exc:

@@ -20,7 +20,7 @@ INLINE_CHARS = 200  # up to this much text (question and history), ~2-6 ms of CP
 EXAMPLE = {
     "query": "tiers-lieux ?",
     "abstained": False,
-    "confidence": 0.9518,
+    "confidence": 0.933,
     "passages": [
         {
             "id": "seminaire-territoires-ruraux-carte-mentale:tiers-lieux-e3e8dd1f",
@@ -29,7 +29,7 @@ EXAMPLE = {
             "et coopération\nCoopérative tiers-lieu(x) (Nvelle Aquitaine)\nBrie'nov living lab\n"
             "Ubo open factory (nom ?)",
             "branch": ["Pour s'inspirer", "Tiers-lieux"],
-            "score": 1.3001,
+            "score": 0.582388,
             "source": {
                 "document": "seminaire-territoires-ruraux-carte-mentale.txt",
                 "line_start": 84,
