@@ -267,6 +267,9 @@ def test_api_keys_guard_v1_but_not_the_probes(retriever):
         assert wrong.status_code == 401 and wrong.json()["error"]["type"] == "unauthorized"
         ok = c.post("/v1/search", json={"query": "x"}, headers={"X-API-Key": "other"})
         assert ok.status_code == 200
+        for padded in ("other ", "other\t", " other"):  # blanks around a value are not in it
+            headers = {"X-API-Key": padded}
+            assert c.post("/v1/search", json={"query": "x"}, headers=headers).status_code == 200
         assert c.get("/v1/tree").status_code == 401
         assert c.get("/healthz").status_code == 200 and c.get("/readyz").status_code == 200
 

@@ -99,6 +99,9 @@ async def caller_identity(request: Request, state: AppState, key: str | None) ->
     keys = state.settings.api_keys
     if not keys and state.oidc is None:
         return None
+    # a header's value does not include the blanks around it (RFC 9110, 5.5); the server
+    # strips the leading ones only
+    key = key.strip(" \t") if key else key
     offered = (key or "").encode()
     # compare_digest on every key, always: the time taken says nothing about the keys
     matches = [hmac.compare_digest(offered, k.encode()) for k in keys]
