@@ -111,12 +111,9 @@ def expected_answer_type(question: str) -> str | None:
     return next((kind for kind in _ORDER if _ASKS[kind].search(text)), None)
 
 
-def lacks_answer_type(question: str, passages: Sequence[str], kind: str | None = None) -> bool:
-    """True when the question asks for a kind of fact the best passages do not contain.
-    ``kind``: the question's ``expected_answer_type``, when the caller has it already."""
-    kind = kind or expected_answer_type(question)
-    if kind is None:
-        return False
+def lacks_answer_type(kind: str, passages: Sequence[str]) -> bool:
+    """True when the best passages do not contain the kind of fact the question asks for
+    (``kind``: its ``expected_answer_type``)."""
     return not any(_HAS[kind].search(text) for text in passages[:PASSAGES_CHECKED])
 
 

@@ -234,19 +234,17 @@ class Searcher:
             "words_surely_in_notes": mean([s >= SURE for s in strengths]),
             "unknown_names": float(unknown_names(text, self.index.knows)),
             "asks_fact": float(kind is not None),
-            "lacks_answer_type": float(
-                kind is not None and self._lacks(text, kind, signals, fused)
-            ),
+            "lacks_answer_type": float(kind is not None and self._lacks(kind, signals, fused)),
             "sounds_answerable": signals.sounds_answerable,
         }
         return np.array([values[name] for name in FEATURES], dtype=np.float64)
 
-    def _lacks(self, text: str, kind: str, signals: Signals, fused: np.ndarray) -> bool:
+    def _lacks(self, kind: str, signals: Signals, fused: np.ndarray) -> bool:
         """Whether the best passages lack the kind of fact the question asks for (only
         asked when it asks for one: most questions do not, and their passages need not be
         read)."""
         best = signals.chunks[np.argsort(-fused, kind="stable")[:PASSAGES_CHECKED]]
-        return lacks_answer_type(text, [self.index.chunks[i].text for i in best], kind)
+        return lacks_answer_type(kind, [self.index.chunks[i].text for i in best])
 
     def _probability(self, features: np.ndarray) -> float:
         model = self.calibration.abstention
