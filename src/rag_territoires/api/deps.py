@@ -54,21 +54,22 @@ async def get_state(request: Request) -> AppState:
 StateDep = Annotated[AppState, Depends(get_state)]
 
 
-async def get_searcher(request: Request) -> Searcher:
+def _loaded(request: Request) -> AppState:
     state: AppState = request.app.state.rag
     if not state.ready:
         raise HTTPException(503, "the model and index are still loading")
-    return state.retriever.searcher
+    return state
+
+
+async def get_searcher(request: Request) -> Searcher:
+    return _loaded(request).retriever.searcher
 
 
 SearcherDep = Annotated[Searcher, Depends(get_searcher)]
 
 
 async def get_corpus(request: Request) -> Corpus:
-    state: AppState = request.app.state.rag
-    if not state.ready:
-        raise HTTPException(503, "the model and index are still loading")
-    return state.retriever.corpus
+    return _loaded(request).retriever.corpus
 
 
 CorpusDep = Annotated[Corpus, Depends(get_corpus)]
