@@ -266,7 +266,8 @@ def test_freemind_rich_text_and_extra_elements(tmp_path):
     document = reader_for(path).read(path)
     assert document.title == "Centre"
     assert shape(document.roots) == (("Rich text second", (("  Plain,  spaced  ", ()),)),)
-    assert [(n.line_start, n.line_end) for n in walk(document.roots)] == [(3, 3), (8, 8)]
+    assert document.roots[0].note == "a note"  # cited with its node, to the note's line
+    assert [(n.line_start, n.line_end) for n in walk(document.roots)] == [(3, 6), (8, 8)]
 
 
 def test_an_opml_file_in_its_declared_encoding_is_read(tmp_path):

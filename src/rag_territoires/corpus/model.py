@@ -28,6 +28,15 @@ class ReadNode:
     line_end: int
     children: list[ReadNode] = field(default_factory=list)
     topic_id: str | None = None  # XMind: the topic's own id, a location that needs no lines
+    # The tool's note on the node (OPML ``_note``, XMind notes, Freeplane NOTE and DETAILS),
+    # whitespace folded: staff write their longer text there. It is part of the node's
+    # text (searched, quoted, cited within the node's lines) but not of its path, so a
+    # node keeps its id when its note is edited.
+    note: str = ""
+
+    @property
+    def full_text(self) -> str:
+        return f"{self.text}\n{self.note}" if self.note else self.text
 
 
 @dataclass
@@ -97,6 +106,22 @@ class Document:
         return {node.id: node for node in self.nodes()}
 
 
+def central_topic_roots(central: ReadNode) -> list[ReadNode]:
+    """The roots under a map's central topic, which names the map (its title). A note on
+    the central topic (the event's description, often) is kept as a first root: the
+    central topic with its note, without its children."""
+    if not central.note:
+        return central.children
+    alone = ReadNode(central.text, central.line_start, central.line_end, note=central.note)
+    return [alone, *central.children]
+
+
+def fold_note(text: str) -> str:
+    """A note as one line: the tools wrap and indent it as they like (HTML paragraphs,
+    ``&#10;``), and a quote must read the same whatever the tool."""
+    return " ".join(text.split())
+
+
 def slugify(text: str, max_length: int = 40) -> str:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
@@ -136,7 +161,7 @@ def make_document(read: ReadDocument, file: Path) -> Document:
         ids.add(identifier)
         node = Node(
             identifier,
-            item.text,
+            item.full_text,
             path,
             item.line_start,
             item.line_end,

@@ -5,15 +5,17 @@ A mind map has one central topic: it names the map, so it is the document's titl
 its children are the roots (the text export of the seminar's map has no central topic,
 only its eight branches, and the same map in this format must give the same tree).
 A node's text is its ``TEXT`` attribute or, in Freeplane, its rich HTML text
-(``<richcontent TYPE="NODE">``, whitespace collapsed); icons, attributes, links, notes
-and the like are ignored. Each node is cited by the line of its start tag.
+(``<richcontent TYPE="NODE">``, whitespace collapsed). Its note and details
+(``<richcontent TYPE="NOTE">`` and ``TYPE="DETAILS"``, where staff write their longer
+text) are part of the node; icons, attributes, links and the like are ignored. Each node
+is cited from the line of its start tag to the last line of its note.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from rag_territoires.corpus.model import ReadDocument, ReadNode
+from rag_territoires.corpus.model import ReadDocument, ReadNode, central_topic_roots, fold_note
 from rag_territoires.corpus.readers.files import read_bytes
 from rag_territoires.corpus.readers.xml_safety import MAX_NODE_DEPTH, Element, parse_xml
 from rag_territoires.errors import SourceFileError
@@ -34,7 +36,7 @@ class FreeMindReader:
             )
         tops = [_node(e, path, 0) for e in xml.root.children if e.tag == "node"]
         if len(tops) == 1:
-            title, roots = tops[0].text, tops[0].children
+            title, roots = tops[0].text, central_topic_roots(tops[0])
         else:
             title, roots = path.stem, tops
         if not roots:
@@ -47,7 +49,7 @@ def _text(element: Element) -> str:
     if text.strip():
         return text
     for child in element.children:
-        if child.tag == "richcontent" and child.attrs.get("TYPE", "").upper() == "NODE":
+        if _rich_type(child) == "NODE":
             return " ".join(child.text().split())
     return ""
 
@@ -61,4 +63,22 @@ def _node(element: Element, path: Path, depth: int) -> ReadNode:
             path, element.line, '<node> without text (no "TEXT" attribute nor rich text)'
         )
     children = [_node(e, path, depth + 1) for e in element.children if e.tag == "node"]
-    return ReadNode(text, element.line, element.line, children)
+    notes = [e for e in element.children if _rich_type(e) in {"DETAILS", "NOTE"}]
+    note = fold_note(" ".join(e.text() for e in notes))
+    end = max((_last_line(e) for e in notes), default=element.line)
+    return ReadNode(text, element.line, end, children, note=note)
+
+
+def _rich_type(element: Element) -> str:
+    return element.attrs.get("TYPE", "").upper() if element.tag == "richcontent" else ""
+
+
+def _last_line(element: Element) -> int:
+    """The line of the last start tag inside (a paragraph of a note lies on one line)."""
+    last = element.line
+    stack = [element]
+    while stack:
+        item = stack.pop()
+        last = max(last, item.line)
+        stack.extend(item.children)
+    return last

@@ -2,14 +2,15 @@
 export: ``<body>`` holds ``<outline text="...">`` elements nested as the tree.
 
 Each node is cited by the line of its ``<outline>`` start tag, whose ``text`` attribute
-holds the node's text (XML-escaped), so a quote can be found on that line.
+holds the node's text (XML-escaped), so a quote can be found on that line; its ``_note``
+attribute (the note outliners write) is part of the node, on the same line.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from rag_territoires.corpus.model import ReadDocument, ReadNode
+from rag_territoires.corpus.model import ReadDocument, ReadNode, fold_note
 from rag_territoires.corpus.readers.files import read_bytes
 from rag_territoires.corpus.readers.xml_safety import MAX_NODE_DEPTH, Element, parse_xml
 from rag_territoires.errors import SourceFileError
@@ -47,4 +48,5 @@ def _node(element: Element, path: Path, depth: int) -> ReadNode:
     if not text.strip():
         raise SourceFileError(path, element.line, '<outline> without a "text" attribute')
     children = [_node(e, path, depth + 1) for e in element.children if e.tag == "outline"]
-    return ReadNode(text, element.line, element.line, children)
+    note = fold_note(element.attrs.get("_note", ""))
+    return ReadNode(text, element.line, element.line, children, note=note)

@@ -104,7 +104,8 @@ def _match_spans(
 class TextExportReader:
     """``X.txt`` (the export) with ``X.outline.md`` beside it; the export's lines are cited.
     The two must agree exactly: every export node once in the outline with the same text,
-    and nothing in the outline that the export lacks."""
+    and nothing in the outline that the export lacks. The export's first node may be the
+    map's central topic, which the outline gives as its ``#`` title."""
 
     format = "text"
     suffixes = (".txt",)
@@ -116,6 +117,9 @@ class TextExportReader:
         lines = split_lines(read_text(path))
         export = parse_export_lines(lines)
         title, items = read_outline(outline_path)
+        if export and title and export[0].text == title and all(i.text != title for i in items):
+            # most tools export the central topic first: the outline names it as its title
+            export = export[1:]
         spans = _match_spans(items, export, outline_path, path)
         roots: list[ReadNode] = []
         stack: list[ReadNode] = []

@@ -5,8 +5,9 @@ refused from its header, and the read is bounded in case the header lies).
 
 One sheet: its central topic names the map, so it is the title and its attached topics
 the roots. Several sheets: each sheet's central topic is a root and the first sheet's
-title is the title. Floating (detached) topics are left out. Each node keeps its topic
-id, and is cited by the lines of the content file from its id to its title.
+title is the title. Floating (detached) topics are left out. A topic's plain-text note is
+part of its node. Each node keeps its topic id, and is cited by the lines of the content
+file from its id to its title, or to its note when it has one.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from rag_territoires.corpus.model import ReadDocument, ReadNode
+from rag_territoires.corpus.model import ReadDocument, ReadNode, central_topic_roots, fold_note
 from rag_territoires.corpus.readers.files import MAX_FILE_BYTES, read_bytes, split_lines
 from rag_territoires.corpus.readers.xml_safety import MAX_NODE_DEPTH, Element, parse_xml
 from rag_territoires.errors import SourceFileError
@@ -27,7 +28,7 @@ MAX_MEMBERS = 1000  # a map has a few (content, manifest, thumbnail, images)
 MAX_CONTENT_BYTES = MAX_FILE_BYTES
 MAX_RATIO = 100  # text compresses 5 to 20 times; a bomb a thousand
 _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError)
-_TOKEN = re.compile(r'"(id|title)"\s*:\s*("(?:[^"\\]|\\.)*")')  # a key of a JSON object
+_TOKEN = re.compile(r'"(id|title|content)"\s*:\s*("(?:[^"\\]|\\.)*")')  # a key of a JSON object
 
 
 class XMindReader:
@@ -40,7 +41,7 @@ class XMindReader:
         if not found:
             raise SourceFileError(path, name, "no sheet in the map")
         if len(found) == 1:
-            title, roots = found[0][1].text, found[0][1].children
+            title, roots = found[0][1].text, central_topic_roots(found[0][1])
         else:
             title, roots = found[0][0] or path.stem, [root for _, root in found]
         if not roots:
@@ -79,13 +80,16 @@ def _content(path: Path) -> tuple[str, bytes]:
 
 
 Spans = dict[str, tuple[int, int, str]]  # id -> its line, the next title's line, that title
+NoteLines = dict[str, tuple[int, str]]  # id -> the line of the first "content" after its title
 
 
-def _spans(lines: list[str]) -> Spans:
-    """Where topics lie in content.json: XMind writes a topic's id, then its title, so a
-    node cites the lines from its id to its title."""
+def _spans(lines: list[str]) -> tuple[Spans, NoteLines]:
+    """Where topics lie in content.json: XMind writes a topic's id, then its title, then
+    its notes, so a node cites the lines from its id to its title (or to its note)."""
     spans: Spans = {}
+    notes: NoteLines = {}
     last: str | None = None  # the id whose title comes next
+    titled: str | None = None  # the id whose title came last: a note's "content" is its
     for number, line in enumerate(lines, start=1):
         for match in _TOKEN.finditer(line):
             try:
@@ -95,10 +99,13 @@ def _spans(lines: list[str]) -> Spans:
             if match[1] == "id":
                 last = None if value in spans else value
                 spans.setdefault(value, (number, number, ""))
+            elif match[1] == "content":
+                if titled is not None and titled not in notes:
+                    notes[titled] = (number, value)
             elif last is not None:
                 spans[last] = (spans[last][0], number, value)
-                last = None
-    return spans
+                titled, last = last, None
+    return spans, notes
 
 
 Sheets = list[tuple[str, ReadNode]]  # each sheet's title and central topic
@@ -127,7 +134,16 @@ def _json_sheets(data: bytes, path: Path) -> tuple[list[str], Sheets]:
     return lines, [(title if isinstance(title, str) else "", root) for title, root in found]
 
 
-def _json_topic(topic: object, path: Path, spans: Spans, ids: set[str], depth: int) -> ReadNode:
+def _json_note(topic: dict) -> str:
+    notes = topic.get("notes")
+    plain = notes.get("plain") if isinstance(notes, dict) else None
+    content = plain.get("content") if isinstance(plain, dict) else None
+    return fold_note(content) if isinstance(content, str) else ""
+
+
+def _json_topic(
+    topic: object, path: Path, spans: tuple[Spans, NoteLines], ids: set[str], depth: int
+) -> ReadNode:
     topic_id = topic.get("id") if isinstance(topic, dict) else None
     if not isinstance(topic, dict) or not isinstance(topic_id, str) or not topic_id:
         raise SourceFileError(path, "content.json", "a topic without an id")
@@ -137,9 +153,13 @@ def _json_topic(topic: object, path: Path, spans: Spans, ids: set[str], depth: i
     if not isinstance(attached, list):
         raise SourceFileError(path, topic_id, "its attached children are not a list")
     children = [_json_topic(child, path, spans, ids, depth + 1) for child in attached]
-    start, end, next_title = spans.get(topic_id, (1, 1, ""))
+    start, end, next_title = spans[0].get(topic_id, (1, 1, ""))
     end = end if next_title == title else start
-    return ReadNode(title, start, end, children, topic_id=topic_id)
+    note = _json_note(topic)
+    note_line, content = spans[1].get(topic_id, (0, ""))
+    if note and fold_note(content) == note:
+        end = max(end, note_line)
+    return ReadNode(title, start, end, children, topic_id=topic_id, note=note)
 
 
 def _check(topic_id: str, title: object, path: Path, ids: set[str], depth: int) -> str:
@@ -182,4 +202,9 @@ def _xml_topic(topic: Element, path: Path, ids: set[str], depth: int) -> ReadNod
         if child.tag == "topic"
     ]
     children = [_xml_topic(child, path, ids, depth + 1) for child in attached]
-    return ReadNode(title, topic.line, end, children, topic_id=topic.attrs["id"])
+    notes = topic.find("notes")
+    plain = notes.find("plain") if notes is not None else None
+    note = fold_note(plain.text()) if plain is not None else ""
+    if note and plain is not None:
+        end = max(end, plain.line + plain.text().count("\n"))
+    return ReadNode(title, topic.line, end, children, topic_id=topic.attrs["id"], note=note)
