@@ -41,7 +41,7 @@ def last_answer(app: AppTest) -> str:
 def test_a_question_gets_an_answer_with_citations_and_a_branch_map(monkeypatch, api_server):
     app = ask(page(monkeypatch, api_server), "Quels sont les 3 principes à appliquer ?")
     assert [m.name for m in app.chat_message] == ["user", "assistant"]
-    assert "D'après les notes du séminaire" in last_answer(app)
+    assert "D'après « Séminaire « territoires ruraux » \\: carte mentale »" in last_answer(app)
     labels = [e.label for e in app.expander]
     assert any(
         "Coopération et construction collective" in label and "lignes 931–933" in label
@@ -116,9 +116,9 @@ def test_a_refused_key_is_said_in_one_line(monkeypatch, keyed_api):
 def test_the_interface_speaks_english_too(monkeypatch, api_server):
     app = page(monkeypatch, api_server)
     app.sidebar.radio[0].set_value("en").run()
-    assert app.title[0].value == "Notes of the seminar on rural territories"
+    assert app.title[0].value == "Mind-map notes"
     app = ask(app, "What are the consequences of the health crisis?")
-    assert "According to the seminar notes" in last_answer(app)
+    assert "According to “Séminaire « territoires ruraux » \\: carte mentale”" in last_answer(app)
 
 
 # --- a conversation that never breaks (issue 9) ---
@@ -138,7 +138,7 @@ def test_a_refused_question_is_said_in_french_and_the_next_one_is_answered(monke
     ]
     app = ask(app, "Quels sont les 3 principes à appliquer ?")
     assert len(app.error) == 1  # only the refused turn
-    assert "D'après les notes du séminaire" in last_answer(app)
+    assert "D'après « Séminaire « territoires ruraux » \\: carte mentale »" in last_answer(app)
     app = ask(app, "   ")  # a blank question is not sent at all
     assert len(app.chat_message) == 4
 

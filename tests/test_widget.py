@@ -114,7 +114,7 @@ def test_a_question_streams_an_answer_with_citations_that_open_on_the_export(
 ):
     root = widget(browser, site["page"] + "/?hostile=1")
     answer = ask(browser, root, "Comment renforcer l'ingénierie territoriale ?")
-    assert "D'après les notes du séminaire" in answer.text
+    assert "D'après « Séminaire « territoires ruraux » : carte mentale »" in answer.text
     citations = answer.find_elements(By.CSS_SELECTOR, ".cite")
     assert citations and "lignes" in citations[0].text
     citations[0].click()

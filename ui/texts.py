@@ -2,7 +2,7 @@
 
 TEXTS = {
     "fr": {
-        "title": "Notes du séminaire « territoires ruraux »",
+        "title": "Notes des cartes mentales",
         "intro": "Posez une question sur les notes : la réponse cite les branches de la carte "
         "mentale et les lignes de l'export original.",
         "input": "Votre question (ex. : Comment renforcer l'ingénierie territoriale ?)",
@@ -50,7 +50,7 @@ TEXTS = {
         "text": "texte",
     },
     "en": {
-        "title": "Notes of the seminar on rural territories",
+        "title": "Mind-map notes",
         "intro": "Ask a question about the notes: the answer cites the branches of the mind "
         "map and the lines of the original export.",
         "input": "Your question (e.g. How can territorial engineering be strengthened?)",

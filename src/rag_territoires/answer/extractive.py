@@ -26,15 +26,21 @@ from rag_territoires.schema import ChatAnswer, Citation, Source
 BRANCH_SEPARATOR = " › "
 NEAREST_BRANCHES = 3
 
+# The map a quote comes from is named by its title, as the corpus gives it: staff add the
+# map of each event, and a quote must say which one it is from.
 FRAMING = {
-    "fr": "D'après les notes du séminaire, voici ce qui répond à votre question :",
-    "en": "According to the seminar notes, this is what answers your question "
+    "fr": "D'après « {title} », voici ce qui répond à votre question :",
+    "en": "According to “{title}”, this is what answers your question "
     "(quoted in the original French):",
 }
+FRAMING_SEVERAL = {
+    "fr": "Plusieurs cartes répondent à votre question :",
+    "en": "Several maps answer your question (quoted in the original French):",
+}
+MAP_HEADING = {"fr": "D'après « {title} » :", "en": "According to “{title}”:"}
 NOT_COVERED = {
-    "fr": "Les notes du séminaire ne traitent pas de cette question. "
-    "Branches les plus proches, à parcourir :",
-    "en": "The seminar notes do not cover this question. Nearest branches, to browse:",
+    "fr": "Les notes ne traitent pas de cette question. Branches les plus proches, à parcourir :",
+    "en": "The notes do not cover this question. Nearest branches, to browse:",
 }
 ORDINALS = {
     "fr": {
@@ -154,11 +160,31 @@ def _focus_line(focus: Focus, first: Citation, language: str) -> str:
     )
 
 
+def map_title(citation: Citation) -> str:
+    return citation.source.title or citation.source.document
+
+
 def render(citations: Sequence[Citation], language: str, focus: Focus | None = None) -> str:
-    """Each branch's heading once, its quotes below as a nested list (sub-branches
+    """The map the quotes come from named first (several: each group headed by its map),
+    then each branch's heading once, its quotes below as a nested list (sub-branches
     indented), markers in reading order. With an ordinal ``focus``, the chosen sub-branch
     is named first and what it holds follows."""
-    parts = [FRAMING[language]]
+    by_map: dict[str, list[Citation]] = {}
+    for citation in citations:  # the maps in reading order: the most responsive first
+        by_map.setdefault(citation.source.document, []).append(citation)
+    if len(by_map) == 1:
+        parts = [FRAMING[language].format(title=map_title(citations[0]))]
+        parts += _render_map(citations, language, focus)
+        return "\n\n".join(parts)
+    parts = [FRAMING_SEVERAL[language]]
+    for group in by_map.values():
+        parts.append(MAP_HEADING[language].format(title=map_title(group[0])))
+        parts += _render_map(group, language, focus)
+    return "\n\n".join(parts)
+
+
+def _render_map(citations: Sequence[Citation], language: str, focus: Focus | None) -> list[str]:
+    parts: list[str] = []
     layout = _layout(citations, lambda c: tuple(c.branch), lambda c: c.source.line_start)
     for parents, roots in layout:
         lines = []
@@ -172,7 +198,7 @@ def render(citations: Sequence[Citation], language: str, focus: Focus | None = N
         if lines:
             heading = [f"**{BRANCH_SEPARATOR.join(parents)}**"] if parents and not focus else []
             parts.append("\n".join([*heading, *lines]))
-    return "\n\n".join(parts)
+    return parts
 
 
 def not_covered(retrieval: Retrieval, language: str) -> str:

@@ -50,14 +50,14 @@ class LlmAnswer:
 
 SYSTEM = {
     "fr": (
-        "Tu réponds à des questions sur les notes d'un séminaire sur les territoires ruraux. "
+        "Tu réponds à des questions sur des notes d'événements prises en cartes mentales. "
         "Utilise uniquement les citations numérotées données, jamais d'autres connaissances. "
         "Écris des phrases courtes. Termine chaque phrase par le numéro des citations qui "
         "la disent, par exemple [1] ou [2][3]. N'écris rien que les citations ne disent pas. "
         "Si elles ne répondent pas à la question, dis-le en une phrase."
     ),
     "en": (
-        "You answer questions about the notes of a seminar on rural territories. Use only "
+        "You answer questions about event notes taken as mind maps. Use only "
         "the numbered quotes given, never other knowledge. Write short sentences. End each "
         "sentence with the numbers of the quotes that say it, for example [1] or [2][3]. "
         "Write nothing the quotes do not say. If they do not answer the question, say so in "

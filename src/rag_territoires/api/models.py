@@ -133,7 +133,11 @@ class ChatRequest(BaseModel):
                 {
                     "messages": [
                         {"role": "user", "content": "Quels sont les 3 principes à appliquer ?"},
-                        {"role": "assistant", "content": "D'après les notes du séminaire…"},
+                        {
+                            "role": "assistant",
+                            "content": "D'après « Séminaire « territoires ruraux » : "
+                            "carte mentale »…",
+                        },
                         {"role": "user", "content": "et le deuxième ?"},
                     ],
                     "top_k": 5,

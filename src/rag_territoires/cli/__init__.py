@@ -17,7 +17,8 @@ from rag_territoires.cli.common import EXIT_ERROR
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rag-territoires",
-        description="Cited answers from the rural-territories seminar notes.",
+        description="Cited answers from mind-map notes: a seminar on rural territories, "
+        "and every map staff add.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     for group in (notes, corpus, serve, evaluation):

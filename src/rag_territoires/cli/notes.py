@@ -71,7 +71,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     retriever = Retriever(settings_now(), show_progress=True)
     retriever.warm_up()
     print(
-        "Posez une question sur les notes du séminaire (/nouveau : nouvelle conversation, "
+        "Posez une question sur les notes (/nouveau : nouvelle conversation, "
         "Ctrl-D : quitter)."
     )
     history: list[str] = []

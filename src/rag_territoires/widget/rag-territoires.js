@@ -1,4 +1,4 @@
-// <rag-territoires-chat>: the seminar notes' assistant, for any intranet page.
+// <rag-territoires-chat>: the mind-map notes' assistant, for any intranet page.
 //
 //   <script type="module" src="https://api.example/widget/v1/rag-territoires.js"></script>
 //   <rag-territoires-chat api="https://api.example" lang="fr"></rag-territoires-chat>
@@ -19,7 +19,7 @@ const MARGIN = 3; // export lines shown around a citation
 
 const TEXTS = {
   fr: {
-    title: "Notes du séminaire « territoires ruraux »",
+    title: "Notes des cartes mentales",
     label: "Votre question sur les notes",
     placeholder: "Ex. : Comment renforcer l'ingénierie territoriale ?",
     send: "Envoyer",
@@ -49,7 +49,7 @@ const TEXTS = {
     },
   },
   en: {
-    title: "Notes of the seminar on rural territories",
+    title: "Mind-map notes",
     label: "Your question about the notes",
     placeholder: "E.g. How can territorial engineering be strengthened?",
     send: "Send",

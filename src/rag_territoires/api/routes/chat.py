@@ -25,7 +25,8 @@ checked before its first event is sent: with a language model, a streamed answer
 only the sentences its quotes support, as the JSON one does."""
 
 EXAMPLE = {
-    "answer": "D'après les notes du séminaire, voici ce qui répond à votre question :\n\n"
+    "answer": "D'après « Séminaire « territoires ruraux » : carte mentale », "
+    "voici ce qui répond à votre question :\n\n"
     "**Enjeux et pistes de travail pour les territoires ruraux › 3 principes à appliquer**\n"
     "- Coopération et construction collective [1]",
     "abstained": False,

@@ -76,7 +76,7 @@ class FeedbackRequest(BaseModel):
             "examples": [
                 {
                     "question": "Comment renforcer l'ingénierie territoriale ?",
-                    "answer": "D'après les notes du séminaire, …",
+                    "answer": "D'après « Séminaire « territoires ruraux » : carte mentale », …",
                     "citations": [],
                     "rating": "down",
                     "comment": "Il manque la branche sur l'animation des territoires.",
