@@ -81,3 +81,21 @@ def test_the_shipped_calibration_is_what_the_cross_validation_gives(tmp_path, mo
     assert set(fresh.answerable) == set(shipped.answerable) == {"use"}
     for name, classifier in shipped.answerable.items():
         assert fresh.answerable[name] == pytest.approx(classifier, rel=1e-4, abs=1e-5)
+
+
+def test_what_judges_the_added_maps_is_what_leaving_one_map_out_gives(tmp_path, monkeypatch):
+    # `rag-territoires calibrate --maps` must reproduce the general parts of
+    # calibration.json from the code and the tuning maps (eval/maps/tuning)
+    from rag_territoires.cli import main
+    from rag_territoires.retrieval.calibration import CALIBRATION_FILE, Calibration
+
+    monkeypatch.chdir(ROOT)
+    fresh_path = tmp_path / "calibration.json"
+    assert main(["calibrate", "--maps", "--output", str(fresh_path)]) == 0
+    fresh, shipped = Calibration.load(fresh_path), Calibration.load(CALIBRATION_FILE)
+    assert fresh.learned_documents == shipped.learned_documents
+    assert fresh.general_bm25_weight == shipped.general_bm25_weight
+    assert fresh.record["maps"]["chosen_lever"] == shipped.record["maps"]["chosen_lever"]
+    assert fresh.general.used == shipped.general.used
+    assert fresh.general.weights == pytest.approx(shipped.general.weights, rel=1e-5)
+    assert fresh.general.threshold == pytest.approx(shipped.general.threshold, rel=1e-6)

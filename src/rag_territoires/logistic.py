@@ -45,20 +45,30 @@ class LogisticModel:
         return float(sigmoid(float(z @ weights) + self.bias))
 
     @classmethod
-    def fit(cls, x: np.ndarray, positive: np.ndarray, l2: float, threshold: float = 0.5):
+    def fit(
+        cls,
+        x: np.ndarray,
+        positive: np.ndarray,
+        l2: float,
+        threshold: float = 0.5,
+        weights: np.ndarray | None = None,
+    ):
         """L2-regularised logistic regression by Newton's method (a few features, a few
-        hundred examples: exact and deterministic)."""
+        hundred examples: exact and deterministic). ``weights``: each example's (their
+        mean should be 1, so that ``l2`` means the same)."""
         mean = x.mean(axis=0)
         scale = np.where(x.std(axis=0) > 1e-9, x.std(axis=0), 1.0)
         z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
         y = positive.astype(np.float64)
+        v = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
         w = np.zeros(z.shape[1])
         penalty = np.full(z.shape[1], l2)
         penalty[-1] = 0.0  # the bias is not shrunk
         for _ in range(50):
             p = sigmoid(z @ w)
-            gradient = z.T @ (p - y) + penalty * w
-            hessian = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty) + 1e-9 * np.eye(len(w))
+            gradient = z.T @ (v * (p - y)) + penalty * w
+            curvature = v * p * (1 - p)
+            hessian = (z * curvature[:, None]).T @ z + np.diag(penalty) + 1e-9 * np.eye(len(w))
             step = np.linalg.solve(hessian, gradient)
             w -= step
             if np.abs(step).max() < 1e-8:
@@ -75,6 +85,11 @@ class LogisticModel:
     def from_dict(cls, data: dict):
         if tuple(data["features"]) != cls.FEATURES:
             raise ValueError(f"the {cls.__name__} was fitted on other features")
+        return cls.from_parameters(data)
+
+    @classmethod
+    def from_parameters(cls, data: dict):
+        """The model of a ``to_dict``, its features not checked."""
         return cls(
             tuple(data["mean"]),
             tuple(data["scale"]),

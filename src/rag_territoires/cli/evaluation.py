@@ -25,6 +25,12 @@ def _question_sets(args: argparse.Namespace, corpus):
     return tuning, blind
 
 
+def _eval_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--eval-dir", type=Path, default=Path("eval"), help="the evaluation folder (eval)"
+    )
+
+
 def _question_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--questions",
@@ -47,6 +53,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from rag_territoires.evaluation.variants import variants
 
     settings = settings_now()
+    if args.corpus:
+        return _eval_corpus(args, settings)
+    if args.maps:
+        return _eval_maps(args, settings)
     corpus = load_corpus(settings)
     tuning, blind = _question_sets(args, corpus)
     chosen = variants(settings.retrieval())
@@ -74,11 +84,84 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _eval_corpus(args: argparse.Namespace, settings) -> int:
+    """Any corpus, any questions (gold by node id or by exact text): the shipped search and
+    abstention measured as they are, per question file and per kind."""
+    from rag_territoires.errors import RagError
+    from rag_territoires.evaluation.mapsets import corpus_of, load_all
+    from rag_territoires.evaluation.transfer import Transfer, by_kind, table
+    from rag_territoires.retrieval.calibration import shipped_calibration
+
+    if not args.questions:
+        raise RagError("--corpus needs --questions FILE (repeat for several)")
+    corpus = corpus_of(args.corpus, settings.chunk_max_chars)
+    questions = load_all(args.questions, corpus)
+    maps = {document.id for document in corpus.documents}
+    calibration = shipped_calibration()
+    transfer = Transfer(corpus, questions, settings.retrieval(), calibration, maps)
+    results = transfer.judge(calibration, questions)
+    print(f"{len(corpus.documents)} maps, {len(questions)} questions")
+    print(table(results))
+    print(table(by_kind(results)))
+    return 0
+
+
+def _maps_setups(args: argparse.Namespace, settings, blind: bool):
+    from rag_territoires.evaluation.mapcalibration import setup
+    from rag_territoires.evaluation.questions import TUNING_FILES
+
+    tuning_dir = args.eval_dir / "maps" / "tuning"
+    seminar = [args.eval_dir / f.relative_to("eval") for f in TUNING_FILES]
+    tuning = setup(
+        settings.corpus_dir, [tuning_dir], [tuning_dir], seminar, settings.chunk_max_chars
+    )
+    if not blind:
+        return tuning, None
+    blind_dir = args.eval_dir / "maps" / "blind"
+    folders = [tuning_dir, blind_dir]
+    return tuning, setup(settings.corpus_dir, folders, [blind_dir], [], settings.chunk_max_chars)
+
+
+def _eval_maps(args: argparse.Namespace, settings) -> int:
+    """The tuning maps held out one at a time, and the blind maps: per map and per kind."""
+    from rag_territoires.evaluation.mapcalibration import evaluate_maps
+    from rag_territoires.retrieval.calibration import shipped_calibration
+
+    tuning, blind = _maps_setups(args, settings, blind=True)
+    lines = evaluate_maps(tuning, blind, settings.retrieval(), shipped_calibration())
+    print("\n".join(lines))
+    if args.report_dir is not None:
+        path = args.report_dir / "maps-report.md"
+        path.write_text(
+            "# Maps staff add: leave-one-map-out and blind figures\n\n```\n"
+            + "\n".join(lines)
+            + "\n```\n",
+            encoding="utf-8",
+        )
+        print(f"report written: {path}")
+    return 0
+
+
+def _calibrate_maps(args: argparse.Namespace, settings) -> int:
+    from rag_territoires.evaluation.mapcalibration import calibrate_maps
+    from rag_territoires.retrieval.calibration import CALIBRATION_FILE, shipped_calibration
+
+    tuning, _ = _maps_setups(args, settings, blind=False)
+    calibration, lines = calibrate_maps(tuning, settings.retrieval(), shipped_calibration())
+    print("\n".join(lines))
+    target = args.output or CALIBRATION_FILE
+    calibration.save(target)
+    print(f"calibration written: {target}")
+    return 0
+
+
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from rag_territoires.evaluation.crossval import calibrate
     from rag_territoires.retrieval.calibration import CALIBRATION_FILE
 
     settings = settings_now()
+    if args.maps:
+        return _calibrate_maps(args, settings)
     corpus = load_corpus(settings)
     tuning, _ = _question_sets(args, corpus)
     calibration, lines = calibrate(corpus, tuning, settings.retrieval(), args.questions)
@@ -192,6 +275,19 @@ def _bench_llm(args: argparse.Namespace) -> int:
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     evaluate = sub.add_parser("eval", help="measure retrieval on the evaluation questions")
     _question_arguments(evaluate)
+    evaluate.add_argument(
+        "--corpus",
+        type=Path,
+        action="append",
+        metavar="DIR",
+        help="measure on the maps in DIR instead (repeat; subfolders included), with --questions",
+    )
+    evaluate.add_argument(
+        "--maps",
+        action="store_true",
+        help="the maps staff add: each tuning map of EVAL_DIR/maps held out, then the blind maps",
+    )
+    _eval_dir(evaluate)
     evaluate.add_argument("--all", action="store_true", help="compare every configuration")
     evaluate.add_argument(
         "--config",
@@ -214,6 +310,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     calibrate.add_argument(
         "--output", type=Path, metavar="FILE", help="default: the package's calibration.json"
     )
+    calibrate.add_argument(
+        "--maps",
+        action="store_true",
+        help="add to the shipped calibration what judges the maps staff add, chosen by "
+        "leaving one tuning map of EVAL_DIR/maps out",
+    )
+    _eval_dir(calibrate)
     calibrate.set_defaults(func=cmd_calibrate)
 
     grounding = sub.add_parser(

@@ -51,7 +51,7 @@ from rag_territoires.evaluation.metrics import (
 from rag_territoires.evaluation.questions import Question
 from rag_territoires.evaluation.writers import LearnedMap, learn_map
 from rag_territoires.index.memory import SearchIndex, build_in_memory
-from rag_territoires.retrieval.abstention import AbstentionModel
+from rag_territoires.retrieval.abstention import FEATURES, AbstentionModel
 from rag_territoires.retrieval.calibration import Calibration
 from rag_territoires.retrieval.search import Ranking, Searcher
 
@@ -137,38 +137,58 @@ def query_mean(encoder: Encoder, questions: Sequence[Question]) -> np.ndarray:
     return vectors.mean(axis=0).astype(np.float32)
 
 
-def fit_abstention(rankings: Sequence[Ranking], answerable: Sequence[bool]) -> AbstentionModel:
+def fit_abstention(
+    rankings: Sequence[Ranking],
+    answerable: Sequence[bool],
+    used: tuple[str, ...] = FEATURES,
+    weights: Sequence[float] | None = None,
+) -> AbstentionModel:
     """L2 strength and threshold by an inner cross-validation, then fitted on all given.
 
     The inner cross-validation is repeated over ``INNER_REPEATS`` shuffles and the threshold
     chosen on all their out-of-fold probabilities together: one shuffle's threshold moved
-    with the few questions near it (the folds' thresholds ranged 0.49-0.56)."""
+    with the few questions near it (the folds' thresholds ranged 0.49-0.56). ``weights``:
+    each question's weight in the fit and in the count of errors (none: 1 each)."""
     x = np.vstack([r.features for r in rankings])
     y = np.asarray(answerable, dtype=bool)
+    v = None if weights is None else np.asarray(weights, dtype=np.float64)
     best: tuple[float, float, float] | None = None
     for l2 in L2:
-        pairs = [
-            pair
+        probabilities = [
+            p
             for repeat in range(INNER_REPEATS)
-            for pair in zip(out_of_fold_probabilities(x, y, l2, SEED + repeat), y, strict=True)
+            for p in out_of_fold_probabilities(x, y, l2, SEED + repeat, used, v)
         ]
-        threshold = calibrate_threshold(pairs, FALSE_ABSTENTION_COST)
-        errors = sum(
-            (FALSE_ABSTENTION_COST if a else 1.0) for p, a in pairs if (p < threshold) == a
+        labels = np.tile(y, INNER_REPEATS)
+        each = np.ones(len(labels)) if v is None else np.tile(v, INNER_REPEATS)
+        pairs = list(zip(probabilities, labels.tolist(), strict=True))
+        threshold = calibrate_threshold(
+            pairs, FALSE_ABSTENTION_COST, None if v is None else each.tolist()
         )
+        declined = np.asarray(probabilities) < threshold
+        cost = np.where(labels, FALSE_ABSTENTION_COST, 1.0)
+        errors = float(np.sum((declined == labels) * cost * each))
         if best is None or errors < best[0]:
             best = (errors, l2, threshold)
     assert best is not None
-    return AbstentionModel.fit(x, y, best[1], best[2])
+    return AbstentionModel.fit_on(x, y, best[1], used, v).with_threshold(best[2])
 
 
-def out_of_fold_probabilities(x: np.ndarray, y: np.ndarray, l2: float, seed: int) -> list[float]:
+def out_of_fold_probabilities(
+    x: np.ndarray,
+    y: np.ndarray,
+    l2: float,
+    seed: int,
+    used: tuple[str, ...] = FEATURES,
+    weights: np.ndarray | None = None,
+) -> list[float]:
     order = np.random.default_rng(seed).permutation(len(y))
     probabilities = np.zeros(len(y))
     for f in range(FOLDS):
         test = order[f::FOLDS]
         train = np.setdiff1d(order, test)
-        model = AbstentionModel.fit(x[train], y[train], l2)
+        v = None if weights is None else weights[train]
+        model = AbstentionModel.fit_on(x[train], y[train], l2, used, v)
         probabilities[test] = [model.probability(row) for row in x[test]]
     return probabilities.tolist()
 

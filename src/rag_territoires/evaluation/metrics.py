@@ -109,7 +109,9 @@ def summarise(outcomes: Sequence[Outcome]) -> dict[str, float]:
 
 
 def calibrate_threshold(
-    confidences: Sequence[tuple[float, bool]], false_abstention_cost: float = 1.0
+    confidences: Sequence[tuple[float, bool]],
+    false_abstention_cost: float = 1.0,
+    weights: Sequence[float] | None = None,
 ) -> float:
     """The abstention threshold with the fewest errors.
 
@@ -122,9 +124,35 @@ def calibrate_threshold(
     candidates = np.concatenate([[values[0] - 1e-6], (values[:-1] + values[1:]) / 2])
     # counted by sorting, not by trying every candidate on every item: calibrate weighs
     # thousands of out-of-fold probabilities, and the quadratic count took minutes
-    answerable = np.sort([c for c, a in confidences if a])
-    unanswerable = np.sort([c for c, a in confidences if not a])
-    declined = np.searchsorted(answerable, candidates, side="left")  # c < t
-    answered = len(unanswerable) - np.searchsorted(unanswerable, candidates, side="left")
+    if weights is None:
+        answerable = np.sort([c for c, a in confidences if a])
+        unanswerable = np.sort([c for c, a in confidences if not a])
+        declined = np.searchsorted(answerable, candidates, side="left")  # c < t
+        answered = len(unanswerable) - np.searchsorted(unanswerable, candidates, side="left")
+    else:  # each item counts its weight: the same count, summed
+        declined = _weight_below(confidences, weights, True, candidates)
+        answered = _total(confidences, weights) - _weight_below(
+            confidences, weights, False, candidates
+        )
     cost = false_abstention_cost * declined + answered
     return float(candidates[int(np.argmin(cost))])  # ties: the first, the lowest
+
+
+def _weight_below(
+    confidences: Sequence[tuple[float, bool]],
+    weights: Sequence[float],
+    answerable: bool,
+    candidates: np.ndarray,
+) -> np.ndarray:
+    """For each candidate threshold, the weight of the items of that kind under it."""
+    chosen = sorted(
+        (c, w) for (c, a), w in zip(confidences, weights, strict=True) if a == answerable
+    )
+    values = np.array([c for c, _ in chosen])
+    cumulative = np.concatenate([[0.0], np.cumsum([w for _, w in chosen])])
+    return cumulative[np.searchsorted(values, candidates, side="left")]
+
+
+def _total(confidences: Sequence[tuple[float, bool]], weights: Sequence[float]) -> float:
+    """The weight of the unanswerable items."""
+    return sum(w for (_, a), w in zip(confidences, weights, strict=True) if not a)

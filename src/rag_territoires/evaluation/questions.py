@@ -5,9 +5,10 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.errors import RagError
@@ -54,6 +55,7 @@ class Question:
     # the file it came from: each file has its own writer, so a learned parameter can be
     # checked on a writer it never saw (the query map, evaluation/crossval.py)
     source: str = ""
+    tags: tuple[str, ...] = ()  # the writer's ("note": the answer is only in a note...)
 
     @property
     def answerable(self) -> bool:
@@ -61,6 +63,14 @@ class Question:
 
 
 def load_questions(path: Path) -> list[Question]:
+    def gold(entry: dict) -> Gold:
+        return Gold(entry["node"], entry["snippet"])
+
+    return read_items(path, path.stem, gold)
+
+
+def read_items(path: Path, source: str, gold: Callable[[Any], Gold]) -> list[Question]:
+    """The questions of a JSON-lines file, each item's gold entries made by ``gold``."""
     questions = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -74,11 +84,12 @@ def load_questions(path: Path) -> list[Question]:
                     kind=item["kind"],
                     question=item["question"],
                     history=tuple(item.get("history", [])),
-                    gold=tuple(Gold(g["node"], g["snippet"]) for g in item.get("gold", [])),
-                    source=path.stem,
+                    gold=tuple(dict.fromkeys(gold(g) for g in item.get("gold", []))),
+                    source=source,
+                    tags=tuple(item.get("tags", [])),
                 )
             )
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, RagError) as exc:
             raise RagError(f"{path}:{number}: not a valid question item ({exc})") from exc
     return questions
 

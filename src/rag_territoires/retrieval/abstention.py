@@ -22,6 +22,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, replace
+from functools import cached_property
+
+import numpy as np
 
 from rag_territoires.logistic import LogisticModel
 from rag_territoires.text.analyzer import analyze, fold_accents
@@ -141,10 +145,51 @@ FEATURES = (
 )
 
 
+@dataclass(frozen=True)
 class AbstentionModel(LogisticModel):
-    """Probability that the best passages answer the question; abstain under ``threshold``."""
+    """Probability that the best passages answer the question; abstain under ``threshold``.
+
+    ``used``: the features it weighs, of those the search computes (``FEATURES``). Which
+    ones carry to maps nobody tuned for is measured map by map (``evaluation/transfer.py``)."""
 
     FEATURES = FEATURES
+    used: tuple[str, ...] = FEATURES
+
+    @cached_property
+    def _columns(self) -> np.ndarray:
+        return np.array([FEATURES.index(name) for name in self.used], dtype=np.intp)
+
+    def probability(self, features: np.ndarray) -> float:
+        return super().probability(np.asarray(features)[self._columns])
+
+    @classmethod
+    def fit_on(
+        cls,
+        x: np.ndarray,
+        positive: np.ndarray,
+        l2: float,
+        used: tuple[str, ...] = FEATURES,
+        weights: np.ndarray | None = None,
+    ) -> AbstentionModel:
+        """Fitted on the ``used`` columns of ``x`` (rows of every ``FEATURES``)."""
+        columns = [FEATURES.index(name) for name in used]
+        model = cls.fit(x[:, columns], positive, l2, weights=weights)
+        return replace(model, used=tuple(used))
+
+    def with_threshold(self, threshold: float) -> AbstentionModel:
+        return replace(self, threshold=threshold)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        return {"features": list(data.pop("used")), **data}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> AbstentionModel:
+        used = tuple(data["features"])
+        unknown = [name for name in used if name not in FEATURES]
+        if unknown:
+            raise ValueError(f"the abstention model weighs unknown features {unknown}")
+        return replace(cls.from_parameters(data), used=used)
 
 
 def unknown_names(question: str, knows: Callable[[str], bool]) -> int:

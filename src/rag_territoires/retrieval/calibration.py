@@ -44,6 +44,21 @@ class Calibration:
     query_maps: dict[str, np.ndarray] = field(default_factory=dict)  # encoder name -> A
     # encoder name -> the answerable classifier's weights and bias
     answerable: dict[str, np.ndarray] = field(default_factory=dict)
+    # The maps the tuning questions were about (ids): ``abstention`` was learned on them,
+    # and judges a question whose best passage lies in one of them. Elsewhere (every map
+    # staff add) ``general`` judges: learned on many maps, chosen by leaving one map out
+    # (``evaluation/transfer.py``). Without ``general``, ``abstention`` judges everywhere.
+    learned_documents: tuple[str, ...] = ()
+    general: AbstentionModel | None = None
+    # BM25's weight in the fusion for the other maps: the seminar's (config.py) was chosen
+    # with its query map, which makes the dense signal strong there and only there
+    general_bm25_weight: float | None = None
+
+    def abstention_for(self, document: str) -> AbstentionModel | None:
+        """The abstention model that judges a question whose best passage is in ``document``."""
+        if self.general is not None and document not in self.learned_documents:
+            return self.general
+        return self.abstention
 
     def centre_query(self, encoder: str, vector: np.ndarray) -> np.ndarray:
         """The query vector minus the tuning questions' mean, renormalised (unchanged for
@@ -97,6 +112,9 @@ class Calibration:
             "note": "Written by `rag-territoires calibrate`; do not edit by hand.",
             "record": self.record,
             "abstention": self.abstention.to_dict() if self.abstention else None,
+            "learned_documents": list(self.learned_documents),
+            "general_abstention": self.general.to_dict() if self.general else None,
+            "general_bm25_weight": self.general_bm25_weight,
             "query_means": {
                 name: [round(float(x), 6) for x in mean] for name, mean in self.query_means.items()
             },
@@ -107,10 +125,14 @@ class Calibration:
     def from_json(cls, text: str) -> Calibration:
         data = json.loads(text)
         abstention = data.get("abstention")
+        general = data.get("general_abstention")
         return cls(
             {k: np.asarray(v, dtype=np.float32) for k, v in data["query_means"].items()},
             AbstentionModel.from_dict(abstention) if abstention else None,
             data.get("record", {}),
+            learned_documents=tuple(data.get("learned_documents", ())),
+            general=AbstentionModel.from_dict(general) if general else None,
+            general_bm25_weight=data.get("general_bm25_weight"),
         )
 
 

@@ -21,6 +21,12 @@ def _weight(signal: str, config: RetrievalConfig) -> float:
     return config.bm25_weight if signal == BM25 else config.dense_weight
 
 
+def total_weight(signals: dict[str, np.ndarray], config: RetrievalConfig) -> float:
+    """The weights of the fused signals, summed: a fused score divided by it lies on the
+    same scale whatever the weights."""
+    return sum(_weight(name, config) for name in signals) or 1.0
+
+
 def fuse(signals: dict[str, np.ndarray], config: RetrievalConfig) -> np.ndarray:
     """One fused score per chunk, higher is better.
 

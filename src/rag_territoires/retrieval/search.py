@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -25,7 +25,7 @@ from rag_territoires.retrieval.abstention import (
 )
 from rag_territoires.retrieval.calibration import Calibration, shipped_calibration
 from rag_territoires.retrieval.followup import contextual_query, ordinal_child, ordinal_in
-from rag_territoires.retrieval.fusion import BM25, fuse
+from rag_territoires.retrieval.fusion import BM25, fuse, total_weight
 from rag_territoires.schema import Passage, SearchResult, Source
 from rag_territoires.text.expansion import Expansion
 
@@ -79,6 +79,9 @@ class Query:
     expansion: Expansion
     vectors: dict[str, np.ndarray]  # by encoder, centred (and mapped) when configured
     sounds_answerable: float = 0.0  # the answerable classifier's logit (0: none)
+    # by encoder, centred but not mapped: what scores the maps the query map was not
+    # learned on (empty when every map is one it was learned on)
+    plain: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,9 @@ class Signals:
 # measures both paths and their agreement). The evaluation always scores every chunk.
 EXACT_UP_TO = 2_000
 CANDIDATES = 100
+# With a documents filter, the chosen maps must hold one of the whole corpus's best
+# passages this deep, or the question is declined (``Searcher._not_in``)
+FILTER_DEPTH = 10
 
 
 @dataclass(frozen=True)
@@ -103,9 +109,12 @@ class Ranking:
     features: np.ndarray  # the abstention model's inputs (abstention.FEATURES)
     probability: float  # that the best passages answer the question
     focus: Focus | None = None
+    threshold: float = 0.0  # the judging model's: abstain below it
 
-    def abstains(self, threshold: float) -> bool:
-        return self.focus is None and self.probability < threshold
+    def abstains(self, threshold: float | None = None) -> bool:
+        """Below ``threshold`` (None: the judging model's own)."""
+        below = self.threshold if threshold is None else threshold
+        return self.focus is None and self.probability < below
 
 
 @dataclass(frozen=True)
@@ -135,6 +144,11 @@ class Searcher:
         self.config = config
         self.nodes = nodes
         self.calibration = calibration if calibration is not None else shipped_calibration()
+        # The maps the tuning questions were about get what was learned from them (the
+        # query map, the fusion weight); every other map gets what was chosen map by map
+        # (calibration.py). None: every chunk is of a learned map, or nothing was chosen.
+        self._learned = self._learned_chunks()
+        self._general = replace(config, bm25_weight=self.calibration.general_bm25_weight or 0.0)
         # Each document's chunks, by file name and by id (the prefix of its chunks' ids)
         self._document_chunks: dict[str, list[int]] = {}
         for i, chunk in enumerate(index.chunks):
@@ -142,6 +156,13 @@ class Searcher:
             if DOCUMENT_SEPARATOR in chunk.id:
                 prefix = chunk.id.split(DOCUMENT_SEPARATOR, 1)[0]
                 self._document_chunks.setdefault(prefix, []).append(i)
+
+    def _learned_chunks(self) -> np.ndarray | None:
+        learned = set(self.calibration.learned_documents)
+        if self.calibration.general_bm25_weight is None or not learned:
+            return None
+        mask = np.array([document_of(c) in learned for c in self.index.chunks], bool)
+        return None if mask.all() else mask
 
     @cached_property
     def _chunk_of_node(self) -> dict[str, int]:
@@ -161,12 +182,9 @@ class Searcher:
         return None if len(chunks) == len(self.index.chunks) else chunks  # all: the fast path
 
     @property
-    def abstain_below(self) -> float:
-        """The configured threshold, else the calibrated one (no model: never abstain)."""
-        if self.config.abstain_below is not None:
-            return self.config.abstain_below
-        model = self.calibration.abstention
-        return model.threshold if model is not None else 0.0
+    def abstain_below(self) -> float | None:
+        """The configured threshold, else None: each judging model's own."""
+        return self.config.abstain_below
 
     def read(self, text: str) -> Query:
         config = self.config
@@ -178,6 +196,7 @@ class Searcher:
             notes=self.index.bm25.vocab_dict,
         )
         vectors = {}
+        plain = {}
         logits = []
         for encoder in self.encoders:
             vector = encoder.encode([text])[0]
@@ -186,17 +205,19 @@ class Searcher:
                 logit = self.calibration.answerable_logit(encoder.name, vector)
                 if logit is not None:
                     logits.append(logit)
+                if self._learned is not None:
+                    plain[encoder.name] = vector
                 if config.query_map:
                     vector = self.calibration.map_query(encoder.name, vector)
             vectors[encoder.name] = vector
-        return Query(expansion, vectors, mean(logits) if logits else 0.0)
+        return Query(expansion, vectors, mean(logits) if logits else 0.0, plain)
 
     def candidates(self, query: Query) -> np.ndarray:
         """The chunks worth scoring: each signal's best ``CANDIDATES``."""
         found = []
         if self.config.use_bm25:
             found.append(self.index.bm25_candidates(query.expansion.terms, CANDIDATES))
-        for name, vector in query.vectors.items():
+        for name, vector in [*query.vectors.items(), *query.plain.items()]:
             found.append(self.index.dense_candidates(name, vector, CANDIDATES))
         return np.unique(np.concatenate(found)) if found else np.arange(0)
 
@@ -207,6 +228,10 @@ class Searcher:
             scores[BM25] = self.index.bm25_scores(query.expansion.terms, chunks)
         for name, vector in query.vectors.items():
             scores[name] = self.index.dense_scores(name, vector, chunks)
+            if name in query.plain and self._learned is not None:
+                learned = self._learned if chunks is None else self._learned[chunks]
+                plain = self.index.dense_scores(name, query.plain[name], chunks)
+                scores[name] = np.where(learned, scores[name], plain)
         scored = np.arange(len(self.index.chunks)) if chunks is None else chunks
         return Signals(scores, query.expansion, scored, query.sounds_answerable)
 
@@ -219,6 +244,18 @@ class Searcher:
             return None
         parts = [self.candidates(q) for q in queries] + [np.asarray(extra, dtype=np.int64)]
         return np.unique(np.concatenate(parts))
+
+    def fuse(self, signals: Signals) -> np.ndarray:
+        """One score per scored chunk: each map's chunks fused with its own weights, each
+        fusion divided by its total weight so that the two compare (a heavier BM25 would
+        otherwise lift every added map above the seminar)."""
+        fused = fuse(signals.scores, self.config)
+        if self._learned is None:
+            return fused
+        general = fuse(signals.scores, self._general)
+        general /= total_weight(signals.scores, self._general)
+        fused /= total_weight(signals.scores, self.config)
+        return np.where(self._learned[signals.chunks], fused, general)
 
     def _features(self, text: str, signals: Signals, fused: np.ndarray) -> np.ndarray:
         dense = next((s for name, s in signals.scores.items() if name != BM25), None)
@@ -246,9 +283,14 @@ class Searcher:
         best = signals.chunks[np.argsort(-fused, kind="stable")[:PASSAGES_CHECKED]]
         return lacks_answer_type(kind, [self.index.chunks[i].text for i in best])
 
-    def _probability(self, features: np.ndarray) -> float:
-        model = self.calibration.abstention
-        return model.probability(features) if model is not None else 1.0
+    def _judge(self, features: np.ndarray, signals: Signals, fused: np.ndarray):
+        """The probability that the best passages answer, and the threshold under which
+        to abstain, by the model that applies to the best passage's map (no model: 1, 0)."""
+        best = self.index.chunks[int(signals.chunks[int(np.argmax(fused))])]
+        model = self.calibration.abstention_for(document_of(best))
+        if model is None:
+            return 1.0, 0.0
+        return model.probability(features), model.threshold
 
     def rank(
         self,
@@ -277,22 +319,25 @@ class Searcher:
         else:
             chunks = self._scored_chunks(reads, focus_chunk, limit)
         signals = self.score(read, chunks)
-        fused = fuse(signals.scores, self.config)
+        fused = self.fuse(signals)
         features = self._features(query, signals, fused)
-        probability = self._probability(features)
+        probability, threshold = self._judge(features, signals, fused)
         if context_read is not None:
             context_signals = self.score(context_read, chunks)
-            fused = fused + self.config.history_weight * fuse(context_signals.scores, self.config)
+            fused = fused + self.config.history_weight * self.fuse(context_signals)
             # The question read alone or with its conversation: the likelier to be answered.
             context_features = self._features(context, context_signals, fused)
-            context_probability = self._probability(context_features)
-            if context_probability > probability:
+            context_probability, context_threshold = self._judge(
+                context_features, context_signals, fused
+            )
+            if context_probability - context_threshold > probability - threshold:
                 features, probability = context_features, context_probability
+                threshold = context_threshold
             if focus_chunk:  # "et le deuxième ?": that child's chunk comes first
                 fused[np.flatnonzero(signals.chunks == focus_chunk[0])] = fused.max() + 1.0
         order = np.argsort(-fused, kind="stable")[: max(limit or len(fused), PASSAGES_CHECKED)]
         hits = [Hit(self.index.chunks[signals.chunks[i]], float(fused[i])) for i in order]
-        return Ranking(hits, features, probability, focus)
+        return Ranking(hits, features, probability, focus, threshold)
 
     def _ordinal_focus(self, query: str, previous: str) -> Focus | None:
         number = ordinal_in(query)
@@ -309,7 +354,7 @@ class Searcher:
     def _top_chunk(self, text: str) -> Chunk:
         read = self.read(text)
         signals = self.score(read, self._scored_chunks([read], [], limit=1))
-        best = int(np.argmax(fuse(signals.scores, self.config)))
+        best = int(np.argmax(self.fuse(signals)))
         return self.index.chunks[signals.chunks[best]]
 
     def retrieve(
@@ -327,13 +372,29 @@ class Searcher:
         within = self.document_chunks(documents)
         ranking = self.rank(query, history, limit=top_k, within=within)
         hits = ranking.hits[:top_k]
+        abstained = ranking.abstains(self.abstain_below)
+        confidence = ranking.probability
+        if within is not None and not abstained and ranking.focus is None:
+            whole = self.rank(query, history, limit=FILTER_DEPTH)
+            if self._not_in(whole, within):  # then the chosen maps surely do not answer
+                abstained, confidence = True, 0.0
         result = SearchResult(
             query=query,
-            abstained=ranking.abstains(self.abstain_below),
-            confidence=round(ranking.probability, 4),
+            abstained=abstained,
+            confidence=round(confidence, 4),
             passages=[to_passage(hit) for hit in hits],
         )
         return Retrieval(result, [hit.chunk for hit in hits], ranking.focus)
+
+    def _not_in(self, whole: Ranking, within: np.ndarray) -> bool:
+        """Whether the chosen maps (``within``) do not answer: a filter narrows where the
+        answer is read, never whether the corpus answers, so the question is declined when
+        the whole corpus declines it, or when none of the chosen maps' passages is among
+        its ``FILTER_DEPTH`` best."""
+        if whole.abstains(self.abstain_below):
+            return True
+        chosen = {self.index.chunks[int(i)].id for i in within}
+        return not any(hit.chunk.id in chosen for hit in whole.hits[:FILTER_DEPTH])
 
     def search(
         self,
@@ -355,6 +416,13 @@ def mean(values: Sequence[float] | np.ndarray) -> float:
     if array.dtype.kind != "f":  # booleans: averaged in float64
         array = array.astype(np.float64)
     return float(array.dtype.type(np.add.reduce(array) / len(array)))
+
+
+def document_of(chunk: Chunk) -> str:
+    """The id of the map a chunk is from (its nodes' ids begin with it; so does the chunk's,
+    but for the evaluation's fixed-size windows)."""
+    first = chunk.nodes[0].id if chunk.nodes else chunk.id
+    return first.split(DOCUMENT_SEPARATOR, 1)[0]
 
 
 def to_passage(hit: Hit) -> Passage:
