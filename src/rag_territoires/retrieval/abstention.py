@@ -16,6 +16,11 @@ measured too, and dropped: with them, cross-validated abstention recall fell
 from 0.73 to 0.67 at the same false abstention. Its weights, and the probability under which
 the search abstains, are fitted by cross-validation (``evaluation/crossval.py``)
 and shipped in ``calibration.json``.
+
+That model was fitted on the seminar's questions and judges the seminar. A question whose
+best passage lies in another map is judged by a general model of the same form, fitted on
+many maps' questions and chosen by leaving one map out (``Calibration.abstention_for``):
+on maps full of figures, "asks a figure" no longer means "unanswerable".
 """
 
 from __future__ import annotations

@@ -13,6 +13,11 @@ cross-validation over the tuning questions (TUNING_FILES), see
   ``calibration.npz``;
 - the abstention model (``abstention.py``);
 - the parameters the cross-validation chose and its figures, for the record.
+
+All of that was learned from the seminar's questions, so it applies to the seminar's map
+(``learned_documents``). ``rag-territoires calibrate --maps`` adds what applies to every
+other map: BM25's fusion weight there and a general abstention model, chosen by leaving
+one tuning map out (``evaluation/transfer.py``, ``evaluation/mapcalibration.py``).
 """
 
 from __future__ import annotations
