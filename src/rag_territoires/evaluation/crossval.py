@@ -65,6 +65,7 @@ GRID = {
 }
 L2 = (0.1, 1.0, 10.0)
 INNER_REPEATS = 5
+READ_MEMOS = 16  # calibrations whose reads are kept (crossval's folds, writers held out)
 # Declining a question the notes answer hides the answer; answering one they do not still
 # shows cited quotes the reader can check. So a false abstention counts as two errors when
 # the threshold is chosen (a product decision, not a tuned parameter).
@@ -231,13 +232,39 @@ class CrossValidator:
         self.configs = configurations(base)
         # the values config.py ships, when they are a point of the grid
         self.shipped = next((c for c in self.configs if c == base), None)
+        self._memos: list[tuple[Calibration, dict]] = []
 
     def _rankings(
-        self, config: RetrievalConfig, calibration: Calibration, questions: Sequence[Question]
+        self,
+        config: RetrievalConfig,
+        calibration: Calibration,
+        questions: Sequence[Question],
+        judge: bool = True,
     ) -> dict[str, Ranking]:
+        """``judge``: False when only the order counts (the grid's objective)."""
         index = self.indexes[config.chunk_max_chars]
-        searcher = Searcher(index, [self.encoder], config, self.nodes, calibration)
-        return {q.id: searcher.rank(q.question, q.history) for q in questions}
+        reads = self._reads_for(config, calibration)
+        searcher = Searcher(index, [self.encoder], config, self.nodes, calibration, reads)
+        return {q.id: searcher.rank(q.question, q.history, judge=judge) for q in questions}
+
+    def _reads_for(self, config: RetrievalConfig, calibration: Calibration) -> dict:
+        """The questions read under this calibration and all but the fusion weights: one
+        read serves every BM25 weight of the grid. Kept for the last ``READ_MEMOS``
+        calibrations (the grid's, or one per writer held out)."""
+        found = next((m for c, m in self._memos if c is calibration), None)
+        if found is None:
+            found = {}
+            self._memos = [*self._memos[-(READ_MEMOS - 1) :], (calibration, found)]
+        key = (
+            config.chunk_max_chars,
+            config.encoders,
+            config.expansion_neighbours,
+            config.expansion_min_cosine,
+            config.expansion_weight,
+            config.centring,
+            config.query_map,
+        )
+        return found.setdefault(key, {})
 
     def choose(self, train: Sequence[Question]) -> Choice:
         answerable = [q for q in train if q.answerable]
@@ -247,7 +274,7 @@ class CrossValidator:
 
         scores = {}
         for candidate in self.configs:
-            rankings = self._rankings(candidate, means, answerable)
+            rankings = self._rankings(candidate, means, answerable, judge=False)
             scores[candidate] = [objective(rankings[q.id], q) for q in answerable]
         config = keep_unless_beaten(scores, self.shipped)
         learned = self.learn_map(config, means, train)
@@ -257,7 +284,7 @@ class CrossValidator:
             same_budget = [c for c in self.configs if c.chunk_max_chars == config.chunk_max_chars]
             scores = {}
             for candidate in same_budget:
-                rankings = self._held_out_rankings(candidate, learned, answerable)
+                rankings = self._held_out_rankings(candidate, learned, answerable, judge=False)
                 scores[candidate] = [objective(rankings[q.id], q) for q in answerable]
             config = keep_unless_beaten(scores, self.shipped if self.shipped in scores else None)
             rankings = self._held_out_rankings(config, learned, train)
@@ -279,21 +306,24 @@ class CrossValidator:
         answerable = [q for q in train if q.answerable]
 
         def measure(learned: LearnedMap) -> float:
-            rankings = self._held_out_rankings(config, learned, answerable)
+            rankings = self._held_out_rankings(config, learned, answerable, judge=False)
             return statistics.fmean(objective(rankings[q.id], q) for q in answerable)
 
         index = self.indexes[config.chunk_max_chars]
         return learn_map(index, self.encoder, means, train, writer_groups(train), measure)
 
     def _held_out_rankings(
-        self, config: RetrievalConfig, learned: LearnedMap, questions: Sequence[Question]
+        self,
+        config: RetrievalConfig,
+        learned: LearnedMap,
+        questions: Sequence[Question],
+        judge: bool = True,
     ) -> dict[str, Ranking]:
         """Each question ranked with the map fitted without its writer's questions."""
         rankings: dict[str, Ranking] = {}
         for group, calibration in learned.held_out:
-            rankings.update(
-                self._rankings(config, calibration, [q for q in questions if q.id in group])
-            )
+            chosen = [q for q in questions if q.id in group]
+            rankings.update(self._rankings(config, calibration, chosen, judge))
         return rankings
 
     def run(self) -> CrossValidation:

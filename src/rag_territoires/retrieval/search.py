@@ -138,8 +138,13 @@ class Searcher:
         config: RetrievalConfig,
         nodes: dict[str, Node],
         calibration: Calibration | None = None,
+        reads: dict[str, Query] | None = None,
     ) -> None:
         self.index = index
+        # Queries read before, by text: the evaluation's grid reads each question once for
+        # every fusion weight (a read depends on the expansion, the centring and the
+        # calibration, never on the weights). None: read each time, as the API does.
+        self._reads = reads
         self.encoders = list(encoders)
         self.config = config
         self.nodes = nodes
@@ -187,6 +192,14 @@ class Searcher:
         return self.config.abstain_below
 
     def read(self, text: str) -> Query:
+        if self._reads is None:
+            return self._read(text)
+        query = self._reads.get(text)
+        if query is None:
+            query = self._reads[text] = self._read(text)
+        return query
+
+    def _read(self, text: str) -> Query:
         config = self.config
         expansion = self.index.expansion.expand(
             text,
@@ -298,10 +311,12 @@ class Searcher:
         history: Sequence[str] = (),
         limit: int | None = None,
         within: np.ndarray | None = None,
+        judge: bool = True,
     ) -> Ranking:
         """Chunks best first: all of them, or the first ``limit`` (a search needs only top_k;
         the evaluation needs all for recall). ``within``: only these chunks (some documents'),
-        every one of them scored."""
+        every one of them scored. ``judge``: False for the order alone, without the
+        abstention's features and probability (the evaluation's grid)."""
         read = self.read(query)
         context = contextual_query(query, history)
         context_read = self.read(context) if context is not None else None
@@ -320,19 +335,22 @@ class Searcher:
             chunks = self._scored_chunks(reads, focus_chunk, limit)
         signals = self.score(read, chunks)
         fused = self.fuse(signals)
-        features = self._features(query, signals, fused)
-        probability, threshold = self._judge(features, signals, fused)
+        features, probability, threshold = np.zeros(0), 1.0, 0.0
+        if judge:
+            features = self._features(query, signals, fused)
+            probability, threshold = self._judge(features, signals, fused)
         if context_read is not None:
             context_signals = self.score(context_read, chunks)
             fused = fused + self.config.history_weight * self.fuse(context_signals)
             # The question read alone or with its conversation: the likelier to be answered.
-            context_features = self._features(context, context_signals, fused)
-            context_probability, context_threshold = self._judge(
-                context_features, context_signals, fused
-            )
-            if context_probability - context_threshold > probability - threshold:
-                features, probability = context_features, context_probability
-                threshold = context_threshold
+            if judge:
+                context_features = self._features(context, context_signals, fused)
+                context_probability, context_threshold = self._judge(
+                    context_features, context_signals, fused
+                )
+                if context_probability - context_threshold > probability - threshold:
+                    features, probability = context_features, context_probability
+                    threshold = context_threshold
             if focus_chunk:  # "et le deuxième ?": that child's chunk comes first
                 fused[np.flatnonzero(signals.chunks == focus_chunk[0])] = fused.max() + 1.0
         order = np.argsort(-fused, kind="stable")[: max(limit or len(fused), PASSAGES_CHECKED)]
