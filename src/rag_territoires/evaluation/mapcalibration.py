@@ -3,8 +3,8 @@ map by map (``transfer.py``).
 
 The seminar's calibration (``calibrate``) stays as it is and judges the seminar. This adds
 what judges every other map: BM25's fusion weight there and a general abstention model, each
-chosen by leaving one tuning map out. The levers tried are listed here, before any figure:
-which features the abstention model weighs, and whose questions it learns from.
+chosen by leaving one tuning map out, among the levers listed here: which features the
+abstention model weighs, and whose questions it learns from.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from rag_territoires.evaluation.transfer import (
 from rag_territoires.retrieval.abstention import FEATURES
 from rag_territoires.retrieval.calibration import Calibration
 
-# Written before the leave-one-map-out figures were read, and kept: a lever dropped is
-# reported with its figures (calibration.json's record, ``eval --maps``).
+# Explored first in scratch runs over the tuning maps (never the blind ones); every lever
+# stays listed, and its held-out figures are kept in calibration.json's record.
 _QUESTION_ONLY = ("sounds_answerable", "asks_fact")  # learned from the seminar's questions
 _OFF_TOPIC = ("dense_best", "dense_near", "words_in_notes", "words_surely_in_notes")
 LEVERS = tuple(
