@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from rag_territoires.corpus.corpus import Corpus, read_document
-from rag_territoires.corpus.model import Node, document_id
+from rag_territoires.corpus.model import Node, document_id, fold_note
 from rag_territoires.corpus.readers import is_companion, reader_for
 from rag_territoires.errors import CorpusError, RagError, SourceFileError
 from rag_territoires.evaluation.questions import Gold, Question, read_items
@@ -52,19 +52,15 @@ def question_files(folder: Path) -> list[Path]:
     return sorted(folder.rglob(f"*{QUESTIONS_SUFFIX}"))
 
 
-def _fold(text: str) -> str:
-    return " ".join(text.split())
-
-
 def find_gold(snippet: str, corpus: Corpus, preferred: str | None) -> Node:
     """The one node whose text holds ``snippet`` (white space folded), looked for in the
     ``preferred`` document first; ``RagError`` when none or several do."""
-    wanted = _fold(snippet)
+    wanted = fold_note(snippet)
     nodes = list(corpus.nodes())
     scopes = [[n for n in nodes if n.id.startswith(f"{preferred}:")]] if preferred else []
     for scope in [*scopes, nodes]:
-        holding = [n for n in scope if wanted in _fold(n.text)]
-        exact = [n for n in holding if _fold(n.text) == wanted]
+        holding = [n for n in scope if wanted in fold_note(n.text)]
+        exact = [n for n in holding if fold_note(n.text) == wanted]
         if len(exact) == 1 or len(holding) == 1:
             return (exact or holding)[0]
         if holding:

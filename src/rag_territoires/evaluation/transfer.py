@@ -156,10 +156,6 @@ class Transfer:
         ]
 
 
-def flatten(results: Sequence[Sequence[MapResult]]) -> list[MapResult]:
-    return [r for inner in results for r in inner]
-
-
 def fit_general(transfer: Transfer, lever: Lever, calibration: Calibration) -> AbstentionModel:
     rankings = transfer.rank(calibration, transfer.questions)
     return transfer.fit(lever, rankings, transfer.questions)
