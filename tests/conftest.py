@@ -20,6 +20,12 @@ OUTLINE = ROOT / "corpus" / "seminaire-territoires-ruraux-carte-mentale.outline.
 CORPUS = ROOT / "corpus"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first: on two workers, each starts one of them at once instead of
+    one worker finishing the run alone with a test of several minutes."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture
 def corpus_dir(tmp_path: Path) -> Path:
     """A writable copy of corpus/, for tests that edit or break it."""

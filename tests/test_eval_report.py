@@ -14,6 +14,7 @@ COMMITTED = ROOT / "eval" / REPORT_NAME
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow
 def test_the_committed_report_matches_the_code(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):
@@ -43,6 +44,7 @@ def test_a_default_only_run_leaves_the_committed_report_alone(
     assert COMMITTED.stat().st_mtime_ns == before
 
 
+@pytest.mark.slow
 def test_the_committed_maps_report_matches_the_code(tmp_path, monkeypatch):
     # eval/maps-report.md: the tuning maps held out one at a time, then the blind maps
     monkeypatch.chdir(ROOT)

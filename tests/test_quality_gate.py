@@ -57,6 +57,7 @@ def test_the_product_runs_with_the_parameters_the_cross_validation_chose():
     assert config.abstain_below is None  # the calibrated threshold
 
 
+@pytest.mark.slow
 def test_the_shipped_calibration_is_what_the_cross_validation_gives(tmp_path, monkeypatch):
     # `rag-territoires calibrate` must reproduce calibration.json from the code and the
     # tuning questions: the shipped parameters are chosen by cross-validation, not by hand.
@@ -83,6 +84,7 @@ def test_the_shipped_calibration_is_what_the_cross_validation_gives(tmp_path, mo
         assert fresh.answerable[name] == pytest.approx(classifier, rel=1e-4, abs=1e-5)
 
 
+@pytest.mark.slow
 def test_what_judges_the_added_maps_is_what_leaving_one_map_out_gives(tmp_path, monkeypatch):
     # `rag-territoires calibrate --maps` must reproduce the general parts of
     # calibration.json from the code and the tuning maps (eval/maps/tuning)
