@@ -34,7 +34,7 @@ def test_search_json_prints_exactly_the_result_object(index_env):
     out = run("search", "tiers-lieux ?", "--top-k", "2", "--json", env=index_env)
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    assert list(data) == ["query", "abstained", "confidence", "passages"]
+    assert list(data) == ["query", "abstained", "confidence", "passages", "reading"]
     assert 0.0 <= data["confidence"] <= 1.0
     assert len(data["passages"]) == 2
     assert list(data["passages"][0]) == ["id", "text", "branch", "score", "source"]

@@ -18,7 +18,7 @@ def found(result, text, k=5):
 
 def test_the_json_object_has_exactly_the_documented_shape(retriever):
     data = retriever.search("tiers-lieux", top_k=3).model_dump()
-    assert set(data) == {"query", "abstained", "confidence", "passages"}
+    assert set(data) == {"query", "abstained", "confidence", "passages", "reading"}
     assert data["query"] == "tiers-lieux" and data["abstained"] is False
     assert len(data["passages"]) == 3
     for passage in data["passages"]:

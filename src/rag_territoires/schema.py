@@ -30,6 +30,19 @@ class Passage(BaseModel):
     source: Source
 
 
+class Reading(BaseModel):
+    """How a question asked within a conversation was understood."""
+
+    follows: list[str] = Field(
+        description="The earlier questions it was read with; empty when it stands alone "
+        "(a new subject, off topic): it was then searched and judged as if asked alone."
+    )
+    item: int | None = Field(
+        None, description="An ordinal follow-up (\"et le deuxième ?\"): which item (-1: the last)."
+    )
+    of: str | None = Field(None, description="... of which list: the branch's title.")
+
+
 class SearchResult(BaseModel):
     query: str
     abstained: bool = Field(description="True when nothing in the notes answers the question.")
@@ -38,6 +51,9 @@ class SearchResult(BaseModel):
         "calibrated model; the search abstains under its threshold)."
     )
     passages: list[Passage] = Field(description="Best first.")
+    reading: Reading | None = Field(
+        None, description="How the question was understood; null without a conversation."
+    )
 
 
 class Citation(BaseModel):

@@ -65,6 +65,12 @@ FOCUS = {
     "en": "{ordinal} point of “{parent}” (the branch has {count}): {child} [{n}]",
 }
 
+# A follow-up says how it was understood, so that a wrong reading shows at once
+FOLLOWS = {
+    "fr": "Compris dans la suite de : « {previous} »",
+    "en": "Understood as following: “{previous}”",
+}
+
 Quote = tuple[Chunk, NodeSpan]
 T = TypeVar("T")
 
@@ -211,19 +217,29 @@ def not_covered(retrieval: Retrieval, language: str) -> str:
     return "\n".join([NOT_COVERED[language], *lines])
 
 
+def understood(retrieval: Retrieval, language: str) -> list[str]:
+    """The line saying which earlier question a follow-up was read with (an ordinal's
+    own line names its list instead; a question that stands alone needs none)."""
+    reading = retrieval.result.reading
+    if reading is None or not reading.follows or reading.item is not None:
+        return []
+    return [FOLLOWS[language].format(previous=reading.follows[-1])]
+
+
 def extractive_answer(question: str, retrieval: Retrieval, searcher: Searcher) -> ChatAnswer:
     language = question_language(question)
     passages = retrieval.result.passages
+    said = understood(retrieval, language)
     if retrieval.result.abstained:
         return ChatAnswer(
-            answer=not_covered(retrieval, language),
+            answer="\n\n".join([*said, not_covered(retrieval, language)]),
             abstained=True,
             citations=[],
             passages=passages,
         )
     citations = citations_for(retrieval, searcher)
     return ChatAnswer(
-        answer=render(citations, language, retrieval.focus),
+        answer="\n\n".join([*said, render(citations, language, retrieval.focus)]),
         abstained=False,
         citations=citations,
         passages=passages,

@@ -78,8 +78,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if report_dir is not None:
         from rag_territoires.evaluation.report import write_report
         from rag_territoires.retrieval.calibration import shipped_calibration
+        from rag_territoires.retrieval.followup import shipped_record
 
-        path = write_report(results, shipped_calibration().record, report_dir)
+        record = shipped_calibration().record
+        path = write_report(results, record, report_dir, shipped_record())
         print(f"report written: {path}")
     return 0
 
@@ -155,6 +157,23 @@ def _calibrate_maps(args: argparse.Namespace, settings) -> int:
     return 0
 
 
+def _calibrate_followup(args: argparse.Namespace, settings) -> int:
+    from rag_territoires.evaluation import conversations
+    from rag_territoires.retrieval.calibration import shipped_calibration
+    from rag_territoires.retrieval.followup import MODEL_FILE
+
+    tuning, _ = _maps_setups(args, settings, blind=False)
+    turns = conversations.load_all(args.eval_dir / "conversations", tuning.corpus)
+    dependence, record = conversations.calibrate_followup(
+        tuning.corpus, turns, tuning.questions, settings.retrieval(), shipped_calibration()
+    )
+    print(json.dumps(record, indent=1, ensure_ascii=False))
+    target = args.output or MODEL_FILE
+    conversations.save(dependence, record, target)
+    print(f"dependence model written: {target}")
+    return 0
+
+
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from rag_territoires.evaluation.crossval import calibrate
     from rag_territoires.retrieval.calibration import CALIBRATION_FILE
@@ -162,6 +181,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     settings = settings_now()
     if args.maps:
         return _calibrate_maps(args, settings)
+    if args.followup:
+        return _calibrate_followup(args, settings)
     corpus = load_corpus(settings)
     tuning, _ = _question_sets(args, corpus)
     calibration, lines = calibrate(corpus, tuning, settings.retrieval(), args.questions)
@@ -315,6 +336,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="add to the shipped calibration what judges the maps staff add, chosen by "
         "leaving one tuning map of EVAL_DIR/maps out",
+    )
+    calibrate.add_argument(
+        "--followup",
+        action="store_true",
+        help="learn when a question depends on its conversation, from the conversations of "
+        "EVAL_DIR/conversations (cross-validated over whole conversations)",
     )
     _eval_dir(calibrate)
     calibrate.set_defaults(func=cmd_calibrate)

@@ -244,7 +244,11 @@ class CrossValidator:
         """``judge``: False when only the order counts (the grid's objective)."""
         index = self.indexes[config.chunk_max_chars]
         reads = self._reads_for(config, calibration)
-        searcher = Searcher(index, [self.encoder], config, self.nodes, calibration, reads)
+        # Each follow-up read with its conversation, as its writer meant it: what is learned
+        # here does not hang on the dependence decision (learned after, from this calibration)
+        searcher = Searcher(
+            index, [self.encoder], config, self.nodes, calibration, reads, dependence=None
+        )
         return {q.id: searcher.rank(q.question, q.history, judge=judge) for q in questions}
 
     def _reads_for(self, config: RetrievalConfig, calibration: Calibration) -> dict:

@@ -77,7 +77,9 @@ def calibrate_maps(
 ) -> tuple[Calibration, list[str]]:
     learned = tuple(sorted({d.id for d in data.corpus.documents} - data.maps))
     base = replace(shipped, learned_documents=learned, general=None)
-    transfer = Transfer(data.corpus, data.questions, config, base, data.maps)
+    transfer = Transfer(
+        data.corpus, data.questions, config, base, data.maps, follow_as_meant=True
+    )
     weight, held_weights, weight_means = transfer.choose_bm25_weight()
     base = replace(base, general_bm25_weight=weight)
     lines = [

@@ -314,16 +314,66 @@ def _latency(results: Sequence[VariantResult]) -> list[str]:
     return [LATENCY_HEADING, "", note, "", *_table(["configuration", "p50 ms", "p95 ms"], rows)]
 
 
-def render(results: Sequence[VariantResult], record: dict) -> str:
+CONVERSATION_PARTS = (
+    "all turns",
+    "first turns",
+    "follow-ups",
+    "topic changes",
+    "off topic or not in the notes",
+)
+
+
+def _conversations(record: dict | None) -> list[str]:
+    """The written conversations, read by the shipped dependence model: before it (every
+    later turn read with its conversation) and held out (``calibrate --followup``)."""
+    if not record:
+        return []
+    read = record["question_files_followups_read_as_such"]
+    header = ["part", "n", "read as meant", "MRR@10", "hit@5", "false abst.", "abst. recall"]
+    rows = []
+    for when in ("before", "held_out"):
+        for part in CONVERSATION_PARTS:
+            figures = record[when].get(part)
+            if figures is None:
+                continue
+            cells = [figures.get(m) for m in MEASURES_OF_TURNS]
+            label = ("before: " if when == "before" else "held out: ") + part
+            rows.append([label, int(figures["n"]), *("–" if c is None else fmt(c) for c in cells)])
+    return [
+        "## Conversations: is each turn read as meant?",
+        "",
+        f"{record['conversations']} conversations ({record['turns']} turns) written by three "
+        "writers who saw only the maps (`eval/conversations/`), each turn searched with the "
+        "questions before it, as the chat does. \"Read as meant\": a later turn read as "
+        "depending on its conversation, or standing alone, as its writer meant it. Before: "
+        "every later turn read with its conversation; held out: each writer's conversations "
+        "read by the dependence model learned on the other writers' (its L2, "
+        f"{record['l2']}, chosen the same way). The follow-up questions of the question files "
+        "(what a follow-up sounds like is learned from those files: each file's read by "
+        f"the classifier learned without it) read as follow-ups: {read:.3f} of "
+        f"{record['question_files_followups']}.",
+        "",
+        *_table(header, rows),
+        "",
+    ]
+
+
+MEASURES_OF_TURNS = ("read_right", "mrr@10", "hit@5", "false_abstention", "abstain_recall")
+
+
+def render(
+    results: Sequence[VariantResult], record: dict, conversations: dict | None = None
+) -> str:
     """The report's Markdown; ``results[0]`` is the default configuration, ``record`` the
-    shipped calibration's record of its cross-validation."""
+    shipped calibration's record of its cross-validation, ``conversations`` the shipped
+    dependence model's."""
     fixed = next((r for r in results if r.variant.chunking == "fixed"), None)
     size = fixed.variant.config.chunk_max_chars if fixed else 500
     lines = [INTRO.replace("{size}", str(size)), f"![hit@5 and hit@800c by kind]({CHART_NAME})", ""]
     lines += _set_sizes(results) + _cross_validation(record) + _configurations(results)
     for split in ("blind", "dev"):
         lines += _measures(results, split)
-    lines += _failures(results[0]) + _latency(results)
+    lines += _failures(results[0]) + _conversations(conversations) + _latency(results)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -332,9 +382,14 @@ def quality_part(report: str) -> str:
     return report.split(f"\n{LATENCY_HEADING}\n", 1)[0]
 
 
-def write_report(results: Sequence[VariantResult], record: dict, directory: Path) -> Path:
+def write_report(
+    results: Sequence[VariantResult],
+    record: dict,
+    directory: Path,
+    conversations: dict | None = None,
+) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / REPORT_NAME
-    path.write_text(render(results, record), encoding="utf-8")
+    path.write_text(render(results, record, conversations), encoding="utf-8")
     draw_chart(results, directory / CHART_NAME)
     return path

@@ -81,7 +81,12 @@ class Transfer:
         calibration: Calibration,
         maps: set[str],
         encoder: Encoder | None = None,
+        follow_as_meant: bool = False,
     ) -> None:
+        """``follow_as_meant``: each follow-up read with its conversation, as its writer
+        meant it (to calibrate: what is learned does not hang on the dependence decision);
+        else as the product reads it."""
+        self.dependence = None if follow_as_meant else True
         self.corpus = corpus
         self.questions = list(questions)
         self.config = config
@@ -98,7 +103,12 @@ class Transfer:
 
     def rank(self, calibration: Calibration, questions: Sequence[Question]) -> dict[str, Ranking]:
         searcher = Searcher(
-            self.index, [self.encoder], self.config, self.corpus.by_id(), calibration
+            self.index,
+            [self.encoder],
+            self.config,
+            self.corpus.by_id(),
+            calibration,
+            dependence=self.dependence,
         )
         return {q.id: searcher.rank(q.question, q.history) for q in questions}
 

@@ -25,9 +25,12 @@ from rag_territoires.logistic import LogisticModel
 LOGIT_LIMIT = 10.0
 
 
-def fit_answerable(vectors: np.ndarray, answerable: np.ndarray, l2: float) -> np.ndarray:
-    """Weights then bias (``dim + 1`` values) of the classifier on centred question vectors."""
-    model = LogisticModel.fit(np.asarray(vectors, dtype=np.float64), answerable, l2)
+def fit_answerable(
+    vectors: np.ndarray, answerable: np.ndarray, l2: float, weights: np.ndarray | None = None
+) -> np.ndarray:
+    """Weights then bias (``dim + 1`` values) of the classifier on centred question vectors
+    (``weights``: each question's, their mean 1)."""
+    model = LogisticModel.fit(np.asarray(vectors, dtype=np.float64), answerable, l2, 0.5, weights)
     weights = np.asarray(model.weights) / np.asarray(model.scale)
     bias = model.bias - float(np.asarray(model.mean) @ weights)
     return np.append(weights, bias).astype(np.float32)

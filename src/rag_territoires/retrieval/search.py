@@ -24,9 +24,17 @@ from rag_territoires.retrieval.abstention import (
     unknown_names,
 )
 from rag_territoires.retrieval.calibration import Calibration, shipped_calibration
-from rag_territoires.retrieval.followup import contextual_query, ordinal_child, ordinal_in
+from rag_territoires.retrieval.followup import (
+    HISTORY_TURNS,
+    Dependence,
+    contextual_query,
+    dependence_features,
+    ordinal_child,
+    ordinal_in,
+    shipped_dependence,
+)
 from rag_territoires.retrieval.fusion import BM25, fuse, total_weight
-from rag_territoires.schema import Passage, SearchResult, Source
+from rag_territoires.schema import Passage, Reading, SearchResult, Source
 from rag_territoires.text.expansion import Expansion
 
 # Unicode's categories Cc (control characters, but tab and line breaks) and Cs (surrogates),
@@ -82,6 +90,7 @@ class Query:
     # by encoder, centred but not mapped: what scores the maps the query map was not
     # learned on (empty when every map is one it was learned on)
     plain: dict[str, np.ndarray] = field(default_factory=dict)
+    centred: dict[str, np.ndarray] = field(default_factory=dict)  # centred, never mapped
 
 
 @dataclass(frozen=True)
@@ -110,6 +119,10 @@ class Ranking:
     probability: float  # that the best passages answer the question
     focus: Focus | None = None
     threshold: float = 0.0  # the judging model's: abstain below it
+    # With a conversation: whether the question was read as depending on it (else it was
+    # searched alone), and the dependence model's inputs. None: no conversation.
+    depends: bool | None = None
+    dependence: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     def abstains(self, threshold: float | None = None) -> bool:
         """Below ``threshold`` (None: the judging model's own)."""
@@ -139,8 +152,12 @@ class Searcher:
         nodes: dict[str, Node],
         calibration: Calibration | None = None,
         reads: dict[str, Query] | None = None,
+        dependence: Dependence | bool | None = True,
     ) -> None:
+        """``dependence``: what decides whether a question depends on its conversation
+        (True: the shipped decision; False or None: every question does)."""
         self.index = index
+        self.dependence = shipped_dependence() if dependence is True else dependence or None
         # Queries read before, by text: the evaluation's grid reads each question once for
         # every fusion weight (a read depends on the expansion, the centring and the
         # calibration, never on the weights). None: read each time, as the API does.
@@ -210,11 +227,13 @@ class Searcher:
         )
         vectors = {}
         plain = {}
+        centred = {}
         logits = []
         for encoder in self.encoders:
             vector = encoder.encode([text])[0]
             if config.centring:  # map and classifier learned on centred vectors: only then
                 vector = self.calibration.centre_query(encoder.name, vector)
+                centred[encoder.name] = vector
                 logit = self.calibration.answerable_logit(encoder.name, vector)
                 if logit is not None:
                     logits.append(logit)
@@ -223,7 +242,7 @@ class Searcher:
                 if config.query_map:
                     vector = self.calibration.map_query(encoder.name, vector)
             vectors[encoder.name] = vector
-        return Query(expansion, vectors, mean(logits) if logits else 0.0, plain)
+        return Query(expansion, vectors, mean(logits) if logits else 0.0, plain, centred)
 
     def candidates(self, query: Query) -> np.ndarray:
         """The chunks worth scoring: each signal's best ``CANDIDATES``."""
@@ -320,12 +339,7 @@ class Searcher:
         read = self.read(query)
         context = contextual_query(query, history)
         context_read = self.read(context) if context is not None else None
-        focus = None
-        if context is not None:
-            # The branch the conversation had reached: the last question read with its own
-            # conversation ("et le troisième ?" after "et le deuxième ?" after "… principes ?")
-            previous = contextual_query(history[-1], history[:-1]) or history[-1]
-            focus = self._ordinal_focus(query, previous)
+        focus = self._ordinal_focus(query, history) if history else None
         focus_chunk = [self._chunk_of_node[focus.child.id]] if focus is not None else []
         reads = [read] + ([context_read] if context_read is not None else [])
         if within is not None:
@@ -335,13 +349,22 @@ class Searcher:
             chunks = self._scored_chunks(reads, focus_chunk, limit)
         signals = self.score(read, chunks)
         fused = self.fuse(signals)
+        depends, dependence = None, np.zeros(0)
+        if context_read is not None:
+            context_signals = self.score(context_read, chunks)
+            context_fused = self.fuse(context_signals)
+            dependence = self._dependence(
+                query, history[-1], read, (signals, fused), (context_signals, context_fused)
+            )
+            depends = self._decide(dependence)
+            if not depends:  # it stands alone: searched and judged as if asked alone
+                context_read, focus, focus_chunk = None, None, []
         features, probability, threshold = np.zeros(0), 1.0, 0.0
         if judge:
             features = self._features(query, signals, fused)
             probability, threshold = self._judge(features, signals, fused)
         if context_read is not None:
-            context_signals = self.score(context_read, chunks)
-            fused = fused + self.config.history_weight * self.fuse(context_signals)
+            fused = fused + self.config.history_weight * context_fused
             # The question read alone or with its conversation: the likelier to be answered.
             if judge:
                 context_features = self._features(context, context_signals, fused)
@@ -358,25 +381,57 @@ class Searcher:
         # for every question, and a numpy scalar costs ~1 µs each
         every, positions = self.index.chunks, signals.chunks[order].tolist()
         hits = [Hit(every[p], s) for p, s in zip(positions, fused[order].tolist(), strict=True)]
-        return Ranking(hits, features, probability, focus, threshold)
+        return Ranking(hits, features, probability, focus, threshold, depends, dependence)
 
-    def _ordinal_focus(self, query: str, previous: str) -> Focus | None:
+    def _dependence(
+        self,
+        query: str,
+        previous: str,
+        read: Query,
+        alone: tuple[Signals, np.ndarray],
+        context: tuple[Signals, np.ndarray],
+    ) -> np.ndarray:
+        """The dependence model's inputs (``followup.dependence_features``): the question
+        alone and with its conversation, each as (signals, fused scores)."""
+        # Learned on this encoder's centred vectors: with another encoder, without centring
+        # or with BM25 alone, none (every question with a conversation depends on it)
+        dependence, name = self.dependence, next(iter(read.centred), None)
+        if dependence is None or name is None or name not in dependence.sounds:
+            return np.zeros(0)
+        strengths = [w.strength for w in alone[0].expansion.words] or [0.0]
+        return dependence_features(
+            query,
+            alone[0].scores[name],
+            context[0].scores[name],
+            alone[1],
+            context[1],
+            float(read.vectors[name] @ self.read(previous).vectors[name]),
+            mean(strengths),
+            dependence.sounds_follow_up(name, read.centred[name]),
+        )
+
+    def _decide(self, features: np.ndarray) -> bool:
+        return self.dependence is None or not len(features) or self.dependence.depends(features)
+
+    def _ordinal_focus(self, query: str, history: Sequence[str]) -> Focus | None:
+        """"et le deuxième ?": that child of the branch the last answer led with (the
+        earlier question read as it was then, with its conversation or alone; a declined
+        one, "Quel temps fera-t-il ?", gave no list and is passed over)."""
         number = ordinal_in(query)
         if number is None:
             return None
+        for turn in range(len(history) - 1, max(len(history) - 1 - HISTORY_TURNS, -1), -1):
+            answer = self.rank(history[turn], history[:turn], limit=1)
+            if not answer.abstains(self.abstain_below):
+                break
+        led = answer.hits[0].chunk
         # A chunk's id is its top node's, except for the evaluation's fixed-size windows,
         # which have no branch whose children an ordinal could pick.
-        found = self.nodes.get(self._top_chunk(previous).id)
+        found = self.nodes.get(led.id)
         picked = ordinal_child(number, found) if found is not None else None
         if picked is None:
             return None
         return Focus(number, picked.parent, picked)
-
-    def _top_chunk(self, text: str) -> Chunk:
-        read = self.read(text)
-        signals = self.score(read, self._scored_chunks([read], [], limit=1))
-        best = int(np.argmax(self.fuse(signals)))
-        return self.index.chunks[signals.chunks[best]]
 
     def retrieve(
         self,
@@ -404,6 +459,7 @@ class Searcher:
             abstained=abstained,
             confidence=round(confidence, 4),
             passages=[to_passage(hit) for hit in hits],
+            reading=reading_of(ranking, history),
         )
         return Retrieval(result, [hit.chunk for hit in hits], ranking.focus)
 
@@ -444,6 +500,17 @@ def document_of(chunk: Chunk) -> str:
     but for the evaluation's fixed-size windows)."""
     first = chunk.nodes[0].id if chunk.nodes else chunk.id
     return first.split(DOCUMENT_SEPARATOR, 1)[0]
+
+
+def reading_of(ranking: Ranking, history: Sequence[str]) -> Reading | None:
+    if not history:
+        return None
+    focus = ranking.focus
+    return Reading(
+        follows=list(history[-HISTORY_TURNS:]) if ranking.depends else [],
+        item=focus.number if focus is not None else None,
+        of=focus.parent.text if focus is not None else None,
+    )
 
 
 def to_passage(hit: Hit) -> Passage:
