@@ -44,6 +44,21 @@ def test_every_package_of_src_is_in_the_wheel():
     assert found | {"rag_territoires_ui"} == listed
 
 
+def test_every_data_file_beside_the_code_is_in_the_wheel():
+    """The shipped calibration, dependence decision and grounding model are read from the
+    package: one missing from the wheel would silently change what an install does."""
+    listed = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"
+    ]["rag_territoires"]
+    package = ROOT / "src" / "rag_territoires"
+    found = {
+        str(path.relative_to(package))
+        for pattern in ("*.json", "*.npz")
+        for path in package.rglob(pattern)
+    }
+    assert found <= set(listed)
+
+
 def test_the_chat_page_is_found_as_an_installed_package():
     app = ui_app()
     assert app.name == "app.py" and app.is_file()
