@@ -303,3 +303,39 @@ def test_the_maps_can_be_chosen_and_each_has_its_tree(monkeypatch, two_maps_serv
     app = ask(app, "Quels sont les 3 principes à appliquer ?")
     labels = [e.label for e in app.expander if "lignes" in e.label]
     assert labels and all(label.endswith(" · Forum 2027") for label in labels), labels
+
+
+def test_a_map_added_shows_in_the_page_at_its_next_run(monkeypatch, retriever, tmp_path):
+    """The page keyed its tree on nothing but time: a map added showed ~5 min later."""
+    import os
+    import shutil
+    import subprocess
+    import time
+
+    from tests.conftest import CORPUS
+
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    env = {
+        "RAG_TERRITOIRES_CORPUS_DIR": str(tmp_path / "corpus"),
+        "RAG_TERRITOIRES_INDEX_DIR": str(tmp_path / "index"),
+    }
+    process, url = start_api(retriever, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0", **env)
+    try:
+        app = page(monkeypatch, url)
+        assert len(app.sidebar.expander) == 8  # the seminar's sections
+        opml = ROOT / "tests/data/maps/opml/seminaire-territoires-ruraux-carte-mentale.opml"
+        added = tmp_path / "forum-2027.opml"
+        added.write_text(opml.read_text(encoding="utf-8"), encoding="utf-8")
+        command = [sys.executable, "-m", "rag_territoires.cli", "add", str(added)]
+        done = subprocess.run(
+            command, env={**os.environ, **env}, capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stderr
+        deadline = time.monotonic() + 60  # the API looks for a new build every second
+        while len(httpx.get(f"{url}/readyz").json().get("documents", [])) < 2:
+            assert time.monotonic() < deadline, "the API never switched to the new build"
+            time.sleep(0.2)
+        app = page(monkeypatch, url)
+        assert len(app.sidebar.expander) == 16
+    finally:
+        stop(process)

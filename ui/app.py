@@ -30,6 +30,7 @@ state.setdefault("messages", [])
 state.setdefault("lang", "fr")
 state.setdefault("pending", None)
 client = ApiClient()
+build = client.build()
 
 
 def t(key: str, **values: Any) -> str:
@@ -45,13 +46,17 @@ def error_line(error: ApiError) -> str:
     )
 
 
+# Keyed on the API's build id: a map added or removed shows at the next run of the page
+# (before, the tree was kept 300 s whatever the API served)
 @st.cache_data(ttl=300, show_spinner=False)
-def load_tree(url: str, key: str) -> dict:
+def load_tree(url: str, key: str, build: str | None) -> dict:
     return ApiClient(url, key).tree()
 
 
 @st.cache_data(ttl=300, show_spinner=False)
-def load_lines(url: str, key: str, document: str, start: int, end: int) -> dict:
+def load_lines(
+    url: str, key: str, build: str | None, document: str, start: int, end: int
+) -> dict:
     return ApiClient(url, key).lines(document, start, end)
 
 
@@ -74,7 +79,7 @@ def sidebar() -> dict | None:
         st.subheader(t("map"))
         st.caption(t("map_help"))
         try:
-            tree = load_tree(client.url, client.key)
+            tree = load_tree(client.url, client.key, build)
         except ApiError as error:
             st.caption(error_line(error))
             return None
@@ -123,10 +128,10 @@ def source_view(citation: dict) -> None:
     try:
         try:
             shown = load_lines(
-                client.url, client.key, source["document"], start, last + SOURCE_MARGIN
+                client.url, client.key, build, source["document"], start, last + SOURCE_MARGIN
             )
         except ApiError:  # near the end of the export: no lines after the quote
-            shown = load_lines(client.url, client.key, source["document"], start, last)
+            shown = load_lines(client.url, client.key, build, source["document"], start, last)
     except ApiError as error:
         st.caption(error_line(error))
         return

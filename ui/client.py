@@ -89,6 +89,15 @@ class ApiClient:
             raise _error_for(response)
         return response.json()
 
+    def build(self) -> str | None:
+        """The build the API serves (None: unknown, down or loading): what the page's
+        cached tree and lines are keyed on, so that a map just added shows at once."""
+        try:
+            response = httpx.get(self.url + "/readyz", timeout=min(self.timeout, 2.0))
+            return response.json().get("build") if response.status_code == 200 else None
+        except (httpx.HTTPError, ValueError):
+            return None
+
     def tree(self) -> dict[str, Any]:
         return self._request("GET", "/v1/tree")
 
