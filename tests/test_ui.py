@@ -238,6 +238,8 @@ def test_a_comment_without_a_thumb_is_stored_unrated_and_confirmed(monkeypatch, 
     app.text_area(key="comment-1").input("il manque Brie'nov").run()
     app.button(key="send-1").click().run()
     assert "Merci, votre commentaire est enregistré." in [c.value for c in app.caption]
+    assert app.text_area(key="comment-1").value == ""  # emptied once sent
+    app.button(key="send-1").click().run()  # a second click stored a duplicate before
     records = [json.loads(line) for line in stored.read_text(encoding="utf-8").splitlines()]
     assert [(r["rating"], r["comment"]) for r in records] == [(None, "il manque Brie'nov")]
     assert records[0]["question"] == "tiers-lieux ?"

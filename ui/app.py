@@ -175,6 +175,16 @@ def send_feedback(message: dict, rating: str | None, comment: str | None = None)
         message["note"] = error_line(error)
 
 
+def send_comment(index: int, message: dict) -> None:
+    """The comment sent once, with the answer's thumb if any (none: stored unrated); the
+    box is emptied, so a second click sends nothing again."""
+    key = f"comment-{index}"
+    comment = (state.get(key) or "").strip()
+    if comment:
+        send_feedback(message, message.get("rated"), comment)
+        state[key] = ""
+
+
 def answer_extras(index: int, message: dict, tree: dict | None) -> None:
     data = message["data"]
     if data.get("abstained"):  # said once: a warning, then the nearest branches to click
@@ -222,9 +232,8 @@ def answer_extras(index: int, message: dict, tree: dict | None) -> None:
         message["rated"] = rating
         send_feedback(message, rating)
     with st.popover(t("comment")):
-        comment = st.text_area(t("comment"), key=f"comment-{index}", label_visibility="collapsed")
-        if st.button(t("send"), key=f"send-{index}") and comment.strip():
-            send_feedback(message, rating, comment.strip())  # no thumb: stored unrated
+        st.text_area(t("comment"), key=f"comment-{index}", label_visibility="collapsed")
+        st.button(t("send"), key=f"send-{index}", on_click=send_comment, args=(index, message))
     if message.get("note"):
         st.caption(message["note"])
 
