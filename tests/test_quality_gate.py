@@ -101,3 +101,9 @@ def test_what_judges_the_added_maps_is_what_leaving_one_map_out_gives(tmp_path, 
     assert fresh.general.used == shipped.general.used
     assert fresh.general.weights == pytest.approx(shipped.general.weights, rel=1e-5)
     assert fresh.general.threshold == pytest.approx(shipped.general.threshold, rel=1e-6)
+    assert fresh.off_topic is not None and shipped.off_topic is not None
+    assert fresh.off_topic.used == shipped.off_topic.used
+    assert fresh.off_topic.weights == pytest.approx(shipped.off_topic.weights, rel=1e-5)
+    assert fresh.off_topic.threshold == pytest.approx(shipped.off_topic.threshold, rel=1e-6)
+    gates = [json.dumps(c.record["maps"]["off_topic_gate"]) for c in (fresh, shipped)]
+    assert gates[0] == gates[1]  # as text: a NaN (no abstention at all) equals no NaN

@@ -274,4 +274,5 @@ def calibrate_followup(
 
 def save(dependence: Dependence, record: dict, path: Path) -> None:
     text = json.dumps(dependence.to_dict(record), indent=1, ensure_ascii=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text + "\n", encoding="utf-8")

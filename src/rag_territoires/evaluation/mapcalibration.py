@@ -18,6 +18,7 @@ from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.evaluation.mapsets import corpus_of, load_all, question_files
 from rag_territoires.evaluation.questions import Question, load_questions
 from rag_territoires.evaluation.transfer import (
+    GATE_FALSE_ABSTENTION,
     SEMINAR,
     Lever,
     MapResult,
@@ -76,7 +77,7 @@ def calibrate_maps(
     data: MapsSetup, config: RetrievalConfig, shipped: Calibration
 ) -> tuple[Calibration, list[str]]:
     learned = tuple(sorted({d.id for d in data.corpus.documents} - data.maps))
-    base = replace(shipped, learned_documents=learned, general=None)
+    base = replace(shipped, learned_documents=learned, general=None, off_topic=None)
     transfer = Transfer(
         data.corpus, data.questions, config, base, data.maps, follow_as_meant=True
     )
@@ -99,6 +100,14 @@ def calibrate_maps(
     chosen = min(LEVERS, key=lambda lever: tried[lever][0])  # ties: the first listed
     general = fit_general(transfer, chosen, base)
     lines.append(f"chosen: {chosen.name}")
+    gated = transfer.leave_one_map_out(chosen, base, gate=True)
+    gated_added = [r for r in gated if r.group != SEMINAR]
+    lines.append(
+        f"  with the off-topic gate: held-out cost {sum(r.cost for r in gated_added):.0f}; "
+        + ", ".join(f"{m} {v:.3f} ± {s:.3f}" for m, (v, s) in spread(gated_added).items())
+    )
+    rankings = transfer.rank(base, transfer.questions)
+    off_topic = transfer.fit_gate(rankings, transfer.questions)
     record = dict(shipped.record)
     record["maps"] = {
         "questions": len(data.questions),
@@ -116,8 +125,12 @@ def calibrate_maps(
             for lever, (cost, results) in tried.items()
         },
         "chosen_lever": chosen.name,
+        "off_topic_gate": {
+            "false_abstention_allowed": GATE_FALSE_ABSTENTION,
+            "per_map": {r.group: _rounded(r.summary) for r in gated},
+        },
     }
-    return replace(base, general=general, record=record), lines
+    return replace(base, general=general, off_topic=off_topic, record=record), lines
 
 
 def evaluate_maps(
@@ -130,7 +143,7 @@ def evaluate_maps(
     lever = next((lever for lever in LEVERS if lever.name == chosen), None)
     if lever is not None:
         transfer = Transfer(tuning.corpus, tuning.questions, config, shipped, tuning.maps)
-        held = transfer.leave_one_map_out(lever, shipped)
+        held = transfer.leave_one_map_out(lever, shipped, gate=shipped.off_topic is not None)
         added = [r for r in held if r.group != SEMINAR]
         lines += [f"[tuning maps, each held out; lever: {lever.name}]", table(held)]
         lines += [table(by_kind(added)), _spread_line(added)]

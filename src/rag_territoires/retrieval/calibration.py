@@ -58,6 +58,10 @@ class Calibration:
     # BM25's weight in the fusion for the other maps: the seminar's (config.py) was chosen
     # with its query map, which makes the dense signal strong there and only there
     general_bm25_weight: float | None = None
+    # Where ``general`` judges, a question also declined when it reads off topic for the
+    # whole corpus (the weather, a recipe): a gate learned on answerable questions of every
+    # tuning map against off-topic ones, apart from the near misses ``general`` cannot tell
+    off_topic: AbstentionModel | None = None
 
     def abstention_for(self, document: str) -> AbstentionModel | None:
         """The abstention model that judges a question whose best passage is in ``document``."""
@@ -88,6 +92,7 @@ class Calibration:
         """``path`` (JSON) and, when there are maps or classifiers, ``maps_file(path)`` beside
         it: a map is 512 × 512 numbers per encoder, kept in half precision (0.5 MB; JSON
         would take 3 MB)."""
+        path.parent.mkdir(parents=True, exist_ok=True)  # `calibrate --output new/dir/x.json`
         arrays = {f"{MAP}{name}": m.astype(np.float16) for name, m in self.query_maps.items()}
         arrays |= {f"{ANSWERABLE}{name}": w for name, w in self.answerable.items()}
         if arrays:
@@ -120,6 +125,7 @@ class Calibration:
             "learned_documents": list(self.learned_documents),
             "general_abstention": self.general.to_dict() if self.general else None,
             "general_bm25_weight": self.general_bm25_weight,
+            "off_topic_gate": self.off_topic.to_dict() if self.off_topic else None,
             "query_means": {
                 name: [round(float(x), 6) for x in mean] for name, mean in self.query_means.items()
             },
@@ -131,6 +137,7 @@ class Calibration:
         data = json.loads(text)
         abstention = data.get("abstention")
         general = data.get("general_abstention")
+        gate = data.get("off_topic_gate")
         return cls(
             {k: np.asarray(v, dtype=np.float32) for k, v in data["query_means"].items()},
             AbstentionModel.from_dict(abstention) if abstention else None,
@@ -138,6 +145,7 @@ class Calibration:
             learned_documents=tuple(data.get("learned_documents", ())),
             general=AbstentionModel.from_dict(general) if general else None,
             general_bm25_weight=data.get("general_bm25_weight"),
+            off_topic=AbstentionModel.from_dict(gate) if gate else None,
         )
 
 

@@ -322,6 +322,11 @@ class Searcher:
         model = self.calibration.abstention_for(document_of(best))
         if model is None:
             return 1.0, 0.0
+        gate = self.calibration.off_topic
+        if gate is not None and model is self.calibration.general:
+            on_topic = gate.probability(features)
+            if on_topic < gate.threshold:  # off topic for the whole corpus: declined
+                return on_topic, gate.threshold
         return model.probability(features), model.threshold
 
     def rank(
