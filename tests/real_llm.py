@@ -42,8 +42,11 @@ def smollm2_server(timeout: float = 120) -> Iterator[str]:
     command = [
         sys.executable, "-m", "llama_cpp.server", "--model", str(model_file()),
         "--model_alias", MODEL_NAME, "--host", "127.0.0.1", "--port", str(port),
-        "--n_ctx", "2048", "--n_threads", "2", "--verbose", "False",
+        "--n_ctx", "2048", "--n_threads", "1", "--verbose", "False",
     ]  # fmt: skip
+    # One thread: llama.cpp's threads wait for each other at every layer, so when the other
+    # test worker holds a core, two threads crawl (an answer took over 120 s in CI) where
+    # one thread just runs at its own pace.
     with tempfile.TemporaryFile() as log:  # a file, not a pipe nobody reads: it never fills
         process = subprocess.Popen(command, stdout=log, stderr=log)
         url = f"http://127.0.0.1:{port}/v1"
