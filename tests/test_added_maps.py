@@ -159,16 +159,17 @@ def ask(retriever: Retriever, question: str, documents: tuple[str, ...] = ()):
 def test_a_figure_held_in_a_note_of_an_added_map_is_answered_and_cited(with_a_map):
     answer = ask(with_a_map, "Quel est le budget d'animation du PAT en 2024 ?")
     assert not answer.abstained
-    assert answer.answer.startswith(f"D'après « {PAT_TITLE} »")
+    assert answer.answer.startswith(f"{answer.lead}\n\nD'après « {PAT_TITLE} »")
     quoted = [c for c in answer.citations if "78 000 €" in c.quote]
     assert quoted and quoted[0].source.document == PAT.name
-    assert "séminaire" not in answer.answer.split("\n")[0]
+    assert f"[{quoted[0].n}]" in answer.lead  # the direct answer holds the figure
+    assert "séminaire" not in answer.answer.split("\n")[2]
 
 
 def test_the_seminar_is_still_named_by_its_own_title(with_a_map):
     answer = ask(with_a_map, "Comment renforcer l'ingénierie territoriale ?")
     assert not answer.abstained
-    assert answer.answer.startswith(f"D'après « {SEMINAR_TITLE} »")
+    assert answer.answer.startswith(f"{answer.lead}\n\nD'après « {SEMINAR_TITLE} »")
 
 
 def test_a_filter_on_a_map_that_does_not_answer_declines(with_a_map):

@@ -35,7 +35,7 @@ def test_search_returns_the_same_object_as_the_library(client, retriever):
 
 def test_chat_quotes_the_notes_with_resolving_citations(client):
     data = ask(client, "Quels sont les 3 principes à appliquer ?").json()
-    assert data["answer"].startswith("D'après « Séminaire « territoires ruraux » : carte mentale »")
+    assert data["answer"].startswith(data["lead"] + "\n\nD'après « Séminaire « territoires ")
     assert not data["abstained"] and data["generator"] == "extractive"
     quotes = {c["quote"]: c for c in data["citations"]}
     second = quotes["Coopération et construction collective"]
@@ -53,6 +53,28 @@ def test_chat_quotes_the_notes_with_resolving_citations(client):
     ]
 
 
+def test_the_answer_leads_with_the_list_it_asks_for_each_item_cited(client):
+    data = ask(client, "Quels sont les 3 principes à appliquer ?").json()
+    numbers = {c["quote"]: c["n"] for c in data["citations"]}
+    lead = data["lead"]
+    assert lead.startswith("**En bref :** les notes donnent 4 points sous « 3 principes")
+    for item in ["Posture d'anticipation et de construction", "Coopération et construction "
+                 "collective", "Approches systémiques et territorialisation"]:  # fmt: skip
+        assert f"{item} [{numbers[item]}]" in lead
+
+
+def test_a_broad_question_gets_a_few_sources_and_the_rest_to_ask_about(client):
+    # "tiers-lieux" quoted 31 nodes, the Anthropocene and the sanitary crisis among them
+    data = ask(client, "Quels exemples de tiers-lieux sont cités ?").json()
+    assert 0 < len(data["citations"]) <= 8
+    assert "**Coopérative tiers-lieu(x) (Nvelle Aquitaine)**" in data["lead"]
+    quoted = {c["passage_id"] for c in data["citations"]}
+    offered = [p for p in data["passages"] if p["id"] not in quoted]
+    assert offered and data["see_also"] == [p["branch"] for p in offered]
+    assert "Voir aussi :\n- " + " › ".join(offered[0]["branch"]) in data["answer"]
+    assert len(data["passages"]) == 5  # every passage still returned
+
+
 def test_chat_follow_up_uses_the_conversation(client):
     data = ask(client, "Quels sont les 3 principes à appliquer ?", "et le deuxième ?").json()
     assert data["citations"][0]["quote"] == "Coopération et construction collective"
@@ -60,9 +82,8 @@ def test_chat_follow_up_uses_the_conversation(client):
 
 def test_english_question_gets_an_english_framing_and_french_quotes(client):
     data = ask(client, "What are the consequences of the health crisis?").json()
-    assert data["answer"].startswith(
-        "According to “Séminaire « territoires ruraux » : carte mentale”"
-    )
+    assert data["answer"].startswith("**In short:**")
+    assert "\n\nAccording to “Séminaire « territoires ruraux » : carte mentale”" in data["answer"]
     assert any(c["quote"] == "Faire lien par les visio-conférences" for c in data["citations"])
 
 

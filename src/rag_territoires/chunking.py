@@ -84,12 +84,19 @@ class Chunk:
         each node's text alone. A question may match one node precisely, and a question in
         other words matches a statement better without the titles above it (measured:
         MRR +0.01 over the tuning questions). The chunk scores its best unit."""
-        units = [self.embedding_text]
+        return [text for text, _ in self.units(node_vectors)]
+
+    def units(self, node_vectors: bool = True) -> list[tuple[str, str | None]]:
+        """The embedded texts (``embedding_units``), each with the id of the node it is
+        about (None: the whole chunk, when it has several nodes): what scores one node."""
+        whole = self.nodes[0].id if len(self.nodes) == 1 else None
+        units = [(self.embedding_text, whole)]
         if not node_vectors:
             return units
         if len(self.nodes) > 1:
-            units += [node.embedding_text for node in self.nodes]
-        return units + [node.text for node in self.nodes if node.text not in units]
+            units += [(node.embedding_text, node.id) for node in self.nodes]
+        texts = {text for text, _ in units}
+        return units + [(node.text, node.id) for node in self.nodes if node.text not in texts]
 
     @property
     def embedding_text(self) -> str:

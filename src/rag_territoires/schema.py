@@ -78,9 +78,20 @@ class Unsupported(BaseModel):
 
 class ChatAnswer(BaseModel):
     answer: str = Field(description="Markdown; every [n] resolves to a citation.")
+    lead: str | None = Field(
+        default=None,
+        description="The direct answer alone, as it opens `answer` (Markdown, its [n] resolve "
+        "to citations): what a client shows first, the rest of `answer` being its sources. "
+        "None when declined; a language model's answer is its own lead.",
+    )
     abstained: bool
     citations: list[Citation]
     passages: list[Passage]
+    see_also: list[list[str]] = Field(
+        default_factory=list,
+        description="Branches among the passages that the answer does not quote (weaker "
+        "than those it does): offered to ask about.",
+    )
     generator: str = Field(default="extractive", description='"extractive" (default) or "llm".')
     notice: str | None = Field(
         default=None, description="Why the language model's answer was not used, if it was not."

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from rag_territoires.answer.extractive import extractive_answer
+from rag_territoires.answer.extractive import every_citation, extractive_answer
 from rag_territoires.answer.grounding import (
     MARKER,
     GroundingChecker,
@@ -80,13 +80,12 @@ def answer_chat(
         notice = f"Language model not used ({reason}): extractive answer instead."
         return extractive.model_copy(update={"notice": notice, "unsupported": unsupported or []})
 
+    given = every_citation(retrieval, searcher)
     try:
-        written = llm.write(
-            retrieval.result.query, history, extractive.citations, question_language(question)
-        )
+        written = llm.write(retrieval.result.query, history, given, question_language(question))
     except LlmError as error:
         return fallback(str(error))
-    quotes = {c.n: (c.quote, " > ".join(c.branch[:-1])) for c in extractive.citations}
+    quotes = {c.n: (c.quote, " > ".join(c.branch[:-1])) for c in given}
     claims = split_claims(written.text)
     limit = sentences_checked(len(quotes))
     if len(claims) > limit:
@@ -110,8 +109,9 @@ def answer_chat(
     cited = {int(n) for n in MARKER.findall(text)}
     return ChatAnswer(
         answer=text,
+        lead=text,
         abstained=False,
-        citations=[c for c in extractive.citations if c.n in cited],
+        citations=[c for c in given if c.n in cited],
         passages=extractive.passages,
         generator="llm",
         dropped_citations=written.dropped,

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from rag_territoires.answer.direct import Quote, Ranked, lead_sentence, see_also, select
 from rag_territoires.answer.language import question_language
-from rag_territoires.chunking import Chunk, NodeSpan
 from rag_territoires.corpus.model import Node
 from rag_territoires.retrieval.search import Focus, Retrieval, Searcher
 from rag_territoires.schema import ChatAnswer, Citation, Source
@@ -71,7 +71,6 @@ FOLLOWS = {
     "en": "Understood as following: “{previous}”",
 }
 
-Quote = tuple[Chunk, NodeSpan]
 T = TypeVar("T")
 
 
@@ -80,19 +79,20 @@ def _span(searcher: Searcher, node: Node) -> Quote:
     return chunk, next(s for s in chunk.nodes if s.id == node.id)
 
 
-def _quotes(retrieval: Retrieval, searcher: Searcher) -> list[Quote]:
-    """Nodes to quote, each once: the passages' nodes, titles alone bringing their children;
-    for an ordinal follow-up, the chosen sub-branch and what it holds."""
+def _quotes(retrieval: Retrieval, searcher: Searcher) -> list[Ranked]:
+    """Nodes to quote, each once, with the rank of the passage that brings it: the
+    passages' nodes, titles alone bringing their children; for an ordinal follow-up, the
+    chosen sub-branch and what it holds."""
     if retrieval.focus is not None:
-        return [_span(searcher, node) for node in retrieval.focus.child.walk()]
-    quotes: dict[str, Quote] = {}
-    for chunk in retrieval.chunks:
+        return [Ranked(0, _span(searcher, node)) for node in retrieval.focus.child.walk()]
+    quotes: dict[str, Ranked] = {}
+    for rank, chunk in enumerate(retrieval.chunks):
         found = [(chunk, span) for span in chunk.nodes]
         if len(chunk.nodes) == 1:
             node: Node = searcher.nodes[chunk.nodes[0].id]
             found += [_span(searcher, child) for child in node.children]
         for owner, span in found:
-            quotes.setdefault(span.id, (owner, span))
+            quotes.setdefault(span.id, Ranked(rank, (owner, span)))
     return list(quotes.values())
 
 
@@ -133,12 +133,11 @@ def _layout(
     ]
 
 
-def citations_for(retrieval: Retrieval, searcher: Searcher) -> list[Citation]:
-    """The quotes, numbered in the order the answer reads them."""
-    quotes = _quotes(retrieval, searcher)
+def citations_for(quotes: Sequence[Quote]) -> tuple[list[Citation], dict[str, int]]:
+    """The quotes, numbered in the order the answer reads them, and each node's number."""
     layout = _layout(quotes, lambda q: (*q[1].parents, q[1].text), lambda q: q[1].line_start)
     ordered = [quote for _, roots in layout for root in roots for _, quote in root.walk()]
-    return [
+    citations = [
         Citation(
             n=n,
             passage_id=chunk.id,
@@ -154,6 +153,13 @@ def citations_for(retrieval: Retrieval, searcher: Searcher) -> list[Citation]:
         )
         for n, (chunk, span) in enumerate(ordered, start=1)
     ]
+    return citations, {span.id: n for n, (_, span) in enumerate(ordered, start=1)}
+
+
+def every_citation(retrieval: Retrieval, searcher: Searcher) -> list[Citation]:
+    """Every node the passages bring, numbered, uncapped: what a language model is given
+    (it writes its own short answer, and the grounding check keeps only what they hold)."""
+    return citations_for([r.quote for r in _quotes(retrieval, searcher)])[0]
 
 
 def _focus_line(focus: Focus, first: Citation, language: str) -> str:
@@ -237,9 +243,28 @@ def extractive_answer(question: str, retrieval: Retrieval, searcher: Searcher) -
             citations=[],
             passages=passages,
         )
-    citations = citations_for(retrieval, searcher)
+    ranked = _quotes(retrieval, searcher)
+    if retrieval.focus is not None:  # the chosen item and what it holds: all of it
+        citations, _ = citations_for([r.quote for r in ranked])
+        text = render(citations, language, retrieval.focus)
+        return ChatAnswer(
+            answer="\n\n".join([*said, text]),
+            lead=_focus_line(retrieval.focus, citations[0], language),
+            abstained=False,
+            citations=citations,
+            passages=passages,
+        )
+    scores = searcher.node_scores(retrieval.reads, [r.id for r in ranked])
+    selection = select(ranked, retrieval.chunks, searcher.nodes, scores)
+    citations, numbers = citations_for(selection.quotes)
+    lead = lead_sentence(selection, numbers, language)
+    parts = [*said, lead, render(citations, language)]
+    if selection.see_also:
+        parts.append(see_also(selection.see_also, language, BRANCH_SEPARATOR))
     return ChatAnswer(
-        answer="\n\n".join([*said, render(citations, language, retrieval.focus)]),
+        answer="\n\n".join(parts),
+        lead=lead,
+        see_also=[list(branch) for branch in selection.see_also],
         abstained=False,
         citations=citations,
         passages=passages,

@@ -95,6 +95,15 @@ class SearchIndex:
         local = np.cumsum(counts) - counts
         return np.maximum.reduceat(vectors[rows] @ query, local).astype(np.float32)
 
+    def node_score(self, encoder: str, query_vector: np.ndarray, position: int, node: str) -> float:
+        """The best cosine similarity of the query with the units of the chunk at
+        ``position`` that are about ``node`` (all of its units if none is its own)."""
+        chunk, start = self.chunks[position], int(self.unit_start[position])
+        owners = [owner for _, owner in chunk.units(self.node_vectors)]
+        rows = [start + k for k, owner in enumerate(owners) if owner == node]
+        rows = rows or list(range(start, start + len(owners)))
+        return float((self._vectors[encoder][rows] @ query_vector.astype(np.float32)).max())
+
     def dense_candidates(self, encoder: str, query_vector: np.ndarray, k: int) -> np.ndarray:
         """The ``k`` chunks nearest the query: exactly (one product over the vectors, which
         is cheaper than asking FAISS for hundreds of sorted neighbours), or through the

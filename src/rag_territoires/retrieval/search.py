@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -123,6 +123,8 @@ class Ranking:
     # searched alone), and the dependence model's inputs. None: no conversation.
     depends: bool | None = None
     dependence: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # what was searched: the question read alone, then with its conversation if it depends
+    reads: tuple[Query, ...] = ()
 
     def abstains(self, threshold: float | None = None) -> bool:
         """Below ``threshold`` (None: the judging model's own)."""
@@ -135,6 +137,7 @@ class Retrieval:
     result: SearchResult
     chunks: list[Chunk]  # the passages' chunks, same order
     focus: Focus | None = None
+    reads: tuple[Query, ...] = ()  # Ranking.reads: what scores the nodes to quote
 
 
 # A word whose nearest word of the notes is at least this close is surely in the notes
@@ -386,7 +389,8 @@ class Searcher:
         # for every question, and a numpy scalar costs ~1 µs each
         every, positions = self.index.chunks, signals.chunks[order].tolist()
         hits = [Hit(every[p], s) for p, s in zip(positions, fused[order].tolist(), strict=True)]
-        return Ranking(hits, features, probability, focus, threshold, depends, dependence)
+        reads = (read,) if context_read is None else (read, context_read)
+        return Ranking(hits, features, probability, focus, threshold, depends, dependence, reads)
 
     def _dependence(
         self,
@@ -466,7 +470,7 @@ class Searcher:
             passages=[to_passage(hit) for hit in hits],
             reading=reading_of(ranking, history),
         )
-        return Retrieval(result, [hit.chunk for hit in hits], ranking.focus)
+        return Retrieval(result, [hit.chunk for hit in hits], ranking.focus, ranking.reads)
 
     def _not_in(self, whole: Ranking, within: np.ndarray) -> bool:
         """Whether the chosen maps (``within``) do not answer: a filter narrows where the
@@ -489,6 +493,26 @@ class Searcher:
 
     def chunk_of_node(self, node_id: str) -> Chunk:
         return self.index.chunks[self._chunk_of_node[node_id]]
+
+    def node_scores(self, reads: Sequence[Query], node_ids: Iterable[str]) -> dict[str, float]:
+        """How closely each node's own words answer: its units' best dense score, summed
+        over the encoders, the conversation's read weighted as in the ranking. What orders
+        the quotes inside an answer; passages are ranked by ``rank``."""
+        weights = (1.0, self.config.history_weight)
+        scores: dict[str, float] = {}
+        for node_id in node_ids:
+            position = self._chunk_of_node[node_id]
+            total = 0.0
+            for weight, read in zip(weights, reads, strict=False):
+                for name, vector in read.vectors.items():
+                    if name in read.plain and not self._is_learned(position):
+                        vector = read.plain[name]
+                    total += weight * self.index.node_score(name, vector, position, node_id)
+            scores[node_id] = total
+        return scores
+
+    def _is_learned(self, position: int) -> bool:
+        return self._learned is None or bool(self._learned[position])
 
 
 def mean(values: Sequence[float] | np.ndarray) -> float:
