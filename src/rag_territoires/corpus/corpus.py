@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag_territoires.chunking import DEFAULT_MAX_CHARS, Chunk, chunk_documents
+from rag_territoires.corpus.file_checks import check_folder
 from rag_territoires.corpus.model import MAX_NODE_DEPTH, Document, Node, make_document, too_deep
 from rag_territoires.corpus.readers import is_companion, reader_for
 from rag_territoires.errors import CorpusError, SourceFileError, UnknownDocument
@@ -47,6 +48,7 @@ class Corpus:
         """Every document file of ``folder`` (not its subfolders), in name order."""
         if not folder.is_dir():
             raise CorpusError(f"no corpus folder {folder}")
+        check_folder(folder)  # no link, FIFO or unsafe name: refused, never read
         files = sorted(p for p in folder.iterdir() if is_document_file(p))
         if not files:
             raise CorpusError(f"no document in {folder}: add one with `rag-territoires add FILE`")

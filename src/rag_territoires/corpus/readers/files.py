@@ -1,7 +1,10 @@
-"""Reading a document's file: size-bounded, UTF-8 or a clear error naming the file."""
+"""Reading a document's file: size-bounded, a regular file reached without following a
+link, UTF-8 or a clear error naming the file."""
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from rag_territoires.errors import CorpusError, SourceFileError
@@ -17,13 +20,31 @@ NUL_HINT = "a NUL character: UTF-16 or UTF-32 without a byte order mark? Save th
 
 
 def read_bytes(path: Path) -> bytes:
+    """The file's bytes. A symbolic link is refused rather than followed (it could point at
+    any file the service can read), and so is anything but a regular file: a FIFO would
+    block the read, a device never end it."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SourceFileError(path, 0, f"file of {size} bytes, more than {MAX_FILE_BYTES}")
-        return path.read_bytes()
+        # O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as exc:
+        if os.path.islink(path):
+            raise SourceFileError(path, 0, "a symbolic link: give the file itself") from None
         raise CorpusError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    with os.fdopen(handle, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceFileError(path, 0, "not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise SourceFileError(
+                path, 0, f"file of {info.st_size} bytes, more than {MAX_FILE_BYTES}"
+            )
+        try:
+            data = file.read(MAX_FILE_BYTES + 1)  # bounded: the file may grow meanwhile
+        except OSError as exc:
+            raise CorpusError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise SourceFileError(path, 0, f"file of more than {MAX_FILE_BYTES} bytes")
+    return data
 
 
 def decode_utf8(data: bytes, path: Path) -> str:
