@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from rag_territoires.corpus.model import ReadDocument, ReadNode
+from rag_territoires.corpus.model import MAX_NODE_DEPTH, ReadDocument, ReadNode
 from rag_territoires.corpus.readers import READERS, reader_for
 from rag_territoires.corpus.readers.text_export import TextExportReader
 from rag_territoires.corpus.readers.xmind import MAX_CONTENT_BYTES, MAX_MEMBERS
-from rag_territoires.corpus.readers.xml_safety import MAX_NODE_DEPTH, parse_xml
+from rag_territoires.corpus.readers.xml_safety import parse_xml
 from rag_territoires.errors import SourceFileError
 
 ROOT = Path(__file__).resolve().parents[1]

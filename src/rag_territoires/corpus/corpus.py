@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag_territoires.chunking import DEFAULT_MAX_CHARS, Chunk, chunk_documents
-from rag_territoires.corpus.model import Document, Node, make_document
+from rag_territoires.corpus.file_checks import check_folder
+from rag_territoires.corpus.model import MAX_NODE_DEPTH, Document, Node, make_document, too_deep
 from rag_territoires.corpus.readers import is_companion, reader_for
-from rag_territoires.errors import CorpusError, UnknownDocument
+from rag_territoires.errors import CorpusError, SourceFileError, UnknownDocument
 
 MAX_LINES = 1000  # per request for lines of an original: a citation spans a few
 
@@ -47,6 +48,7 @@ class Corpus:
         """Every document file of ``folder`` (not its subfolders), in name order."""
         if not folder.is_dir():
             raise CorpusError(f"no corpus folder {folder}")
+        check_folder(folder)  # no link, FIFO or unsafe name: refused, never read
         files = sorted(p for p in folder.iterdir() if is_document_file(p))
         if not files:
             raise CorpusError(f"no document in {folder}: add one with `rag-territoires add FILE`")
@@ -100,4 +102,11 @@ def is_document_file(path: Path) -> bool:
 
 
 def read_document(path: Path) -> Document:
-    return make_document(reader_for(path).read(path), path)
+    read = reader_for(path).read(path)
+    # each reader stops at the limit as it goes; this holds it for any reader, whatever
+    # its notion of depth (a map with several top nodes and no central topic)
+    deepest = too_deep(read.roots)
+    if deepest is not None:
+        where = deepest.topic_id or deepest.line_start
+        raise SourceFileError(path, where, f"nodes nested more than {MAX_NODE_DEPTH} deep")
+    return make_document(read, path)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag_territoires.corpus.corpus import Corpus, is_document_file, read_document
+from rag_territoires.corpus.file_checks import check_new_files
 from rag_territoires.corpus.model import Document
 from rag_territoires.corpus.readers import is_companion
 from rag_territoires.corpus.readers.text_export import TextExportReader, outline_of
@@ -52,6 +53,7 @@ def _files_of(path: Path) -> list[Path]:
 
 def add_files(folder: Path, paths: list[Path], replace: bool = False) -> Change:
     """Copy maps into the corpus folder after checking them; raises ``CorpusError``."""
+    check_new_files(paths)  # names, links, special files: before anything is read
     folder.mkdir(parents=True, exist_ok=True)
     has_documents = any(is_document_file(p) for p in folder.iterdir())
     existing = Corpus.load(folder).documents if has_documents else []

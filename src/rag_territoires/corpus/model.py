@@ -17,6 +17,10 @@ from pathlib import Path
 from typing import Protocol
 
 DOCUMENT_SEPARATOR = ":"  # between a document's id and a node's own id
+# Nodes within nodes (levels of a document's tree): the rest of the pipeline walks trees
+# recursively (ids, chunks, the stored snapshot, the API's tree, whose JSON encoder stops
+# at 255 levels), so every reader refuses a deeper map rather than let it crash later.
+MAX_NODE_DEPTH = 100
 
 
 @dataclass
@@ -46,6 +50,18 @@ class ReadDocument:
     roots: list[ReadNode]
     lines: list[str]  # the cited file's lines, as a citation check shows them
     files: tuple[Path, ...]  # every file read, for the fingerprint
+
+
+def too_deep(roots: list[ReadNode]) -> ReadNode | None:
+    """The first node found below ``MAX_NODE_DEPTH`` levels, or None (without recursion:
+    the tree may be as deep as a reader let it be)."""
+    stack = [(node, 1) for node in roots]
+    while stack:
+        node, level = stack.pop()
+        if level > MAX_NODE_DEPTH:
+            return node
+        stack.extend((child, level + 1) for child in node.children)
+    return None
 
 
 class DocumentReader(Protocol):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import pickle
+import stat
 from pathlib import Path
 
 from rag_territoires.corpus.corpus import Corpus
@@ -36,12 +37,22 @@ log = logging.getLogger(__name__)
 
 def notes_digest(corpus_dir: Path) -> str | None:
     """Every visible file of the corpus folder: its name and its bytes. None when the
-    folder cannot be read: no snapshot then, and reading the notes says what is wrong."""
+    folder cannot be read: no snapshot then, and reading the notes says what is wrong.
+    A link or a special file is counted by its kind, never read: the notes are then not
+    the stored ones, and parsing them refuses it (corpus/file_checks.py)."""
     digest = hashlib.sha256()
     try:
         for path in sorted(corpus_dir.iterdir()):
-            if path.is_file() and not path.name.startswith("."):
-                digest.update(f"{path.name}\x1f{sha256_of(path)}\x1e".encode())
+            if path.name.startswith("."):
+                continue
+            mode = path.lstat().st_mode
+            if stat.S_ISREG(mode):
+                entry = f"{path.name}\x1f{sha256_of(path)}\x1e"
+            elif not stat.S_ISDIR(mode):
+                entry = f"{path.name}\x1f{stat.S_IFMT(mode)}\x1e"
+            else:
+                continue
+            digest.update(entry.encode("utf-8", "surrogateescape"))
     except OSError:
         return None
     return digest.hexdigest()

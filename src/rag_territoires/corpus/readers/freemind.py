@@ -15,9 +15,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rag_territoires.corpus.model import ReadDocument, ReadNode, central_topic_roots, fold_note
+from rag_territoires.corpus.model import (
+    MAX_NODE_DEPTH,
+    ReadDocument,
+    ReadNode,
+    central_topic_roots,
+    fold_note,
+)
 from rag_territoires.corpus.readers.files import read_bytes
-from rag_territoires.corpus.readers.xml_safety import MAX_NODE_DEPTH, Element, parse_xml
+from rag_territoires.corpus.readers.xml_safety import Element, parse_xml
 from rag_territoires.errors import SourceFileError
 
 
@@ -34,7 +40,11 @@ class FreeMindReader:
             raise SourceFileError(
                 path, xml.root.line, f"not a FreeMind map: the root element is <{xml.root.tag}>"
             )
-        tops = [_node(e, path, 0) for e in xml.root.children if e.tag == "node"]
+        elements = [e for e in xml.root.children if e.tag == "node"]
+        # the depth of a node is its level in the document: a central topic is the title
+        # (level 0), several top nodes are roots (level 1)
+        top_level = 0 if len(elements) == 1 else 1
+        tops = [_node(e, path, top_level) for e in elements]
         if len(tops) == 1:
             title, roots = tops[0].text, central_topic_roots(tops[0])
         else:

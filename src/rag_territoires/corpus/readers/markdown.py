@@ -25,17 +25,29 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from rag_territoires.corpus.model import ReadDocument, ReadNode
-from rag_territoires.corpus.readers.files import read_text, split_lines
-from rag_territoires.corpus.readers.xml_safety import MAX_NODE_DEPTH
+from rag_territoires.corpus.model import MAX_NODE_DEPTH, ReadDocument, ReadNode
+from rag_territoires.corpus.readers.files import read_lines
 from rag_territoires.errors import SourceFileError
 
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))??(?:[ \t]+#+)?[ \t]*$")
-_ITEM = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(.*?))?[ \t]*$")
+# Only a line's opening marker is matched by a pattern; the text after it is cut with
+# string methods. Patterns that also matched the text and its optional closing sequence
+# (a lazy ``.*?`` before ``[ \t]*$``) tried the tail at every position of the text: a
+# line of blanks took seconds per 10 KB, quadratic in the line's length.
+_HEADING = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)")
+_ITEM = re.compile(r"([ \t]*)(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)")
 _BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 
 Line = tuple[str, int, str, int]  # kind ("heading", "item", "text"), level or indent, text, line
+
+
+def _without_closing_hashes(text: str) -> str:
+    """A heading's text without its optional closing ``#`` sequence, which must follow a
+    blank (``## C#`` keeps its ``#``) or be all there is (``# #`` is an empty heading)."""
+    bare = text.rstrip("#")
+    if bare == text or (bare and bare[-1] not in " \t"):
+        return text
+    return bare.rstrip(" \t")
 
 
 def _tokens(lines: list[str], path: Path) -> list[Line]:
@@ -53,9 +65,11 @@ def _tokens(lines: list[str], path: Path) -> list[Line]:
         elif not stripped or _BREAK.match(line):
             continue
         elif heading := _HEADING.match(line):
-            tokens.append(("heading", len(heading[1]), heading[2] or "", number))
+            text = _without_closing_hashes(line[heading.end() :].strip(" \t"))
+            tokens.append(("heading", len(heading[1]), text, number))
         elif item := _ITEM.match(line):
-            tokens.append(("item", len(item[1].expandtabs(4)), item[2] or "", number))
+            text = line[item.end() :].strip(" \t")
+            tokens.append(("item", len(item[1].expandtabs(4)), text, number))
         else:
             tokens.append(("text", 0, stripped, number))
         if tokens[-1][0] != "text" and not tokens[-1][2].strip():
@@ -71,7 +85,9 @@ class MarkdownReader:
     suffixes = (".md", ".markdown")
 
     def read(self, path: Path) -> ReadDocument:
-        lines = split_lines(read_text(path).removeprefix("\ufeff"))
+        lines = read_lines(path)
+        if lines:
+            lines[0] = lines[0].removeprefix("\ufeff")
         tokens = _tokens(lines, path)
         headings = [token for token in tokens if token[0] == "heading"]
         title = path.stem
@@ -82,12 +98,15 @@ class MarkdownReader:
         sections: list[tuple[int, ReadNode]] = []  # the open headings, by level
         items: list[tuple[int, ReadNode]] = []  # the open list items, by indentation
         last: ReadNode | None = None  # the node that paragraph text belongs to
+        texts: list[str] = []  # its lines, joined once it is complete: appending to its
+        # text line by line copied the text each time, quadratic in a paragraph's length
         for kind, level, text, number in tokens:
             if kind == "text":
                 if last is not None:
-                    last.text += "\n" + text
+                    texts.append(text)
                     last.line_end = number
                 continue
+            _join(last, texts)
             node = ReadNode(text, number, number)
             if kind == "heading":
                 items.clear()
@@ -102,7 +121,13 @@ class MarkdownReader:
                 raise SourceFileError(path, number, f"nodes nested more than {MAX_NODE_DEPTH} deep")
             (parents[-1][1].children if parents else roots).append(node)
             (sections if kind == "heading" else items).append((level, node))
-            last = node
+            last, texts = node, [text]
+        _join(last, texts)
         if not roots:
             raise SourceFileError(path, 0, "no heading nor list item: the map is empty")
         return ReadDocument(title, self.format, roots, lines, (path,))
+
+
+def _join(node: ReadNode | None, texts: list[str]) -> None:
+    if node is not None and len(texts) > 1:
+        node.text = "\n".join(texts)

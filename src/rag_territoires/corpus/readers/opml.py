@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rag_territoires.corpus.model import ReadDocument, ReadNode, fold_note
+from rag_territoires.corpus.model import MAX_NODE_DEPTH, ReadDocument, ReadNode, fold_note
 from rag_territoires.corpus.readers.files import read_bytes
-from rag_territoires.corpus.readers.xml_safety import MAX_NODE_DEPTH, Element, parse_xml
+from rag_territoires.corpus.readers.xml_safety import Element, parse_xml
 from rag_territoires.errors import SourceFileError
 
 

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag_territoires.corpus.readers.files import read_text, split_lines
+from rag_territoires.corpus.model import MAX_NODE_DEPTH
+from rag_territoires.corpus.readers.files import read_lines
 from rag_territoires.errors import SourceFileError
 
 
@@ -34,7 +35,7 @@ def read_outline(path: Path) -> tuple[str | None, list[OutlineItem]]:
     title = None
     items: list[OutlineItem] = []
     in_comment = False
-    for number, line in enumerate(split_lines(read_text(path)), start=1):
+    for number, line in enumerate(read_lines(path), start=1):
         stripped = line.strip()
         if in_comment or stripped.startswith("<!--"):
             in_comment = "-->" not in stripped
@@ -61,6 +62,8 @@ def read_outline(path: Path) -> tuple[str | None, list[OutlineItem]]:
             raise SourceFileError(
                 path, number, "indented more than one level below the previous item"
             )
+        if depth >= MAX_NODE_DEPTH:
+            raise SourceFileError(path, number, f"nodes nested more than {MAX_NODE_DEPTH} deep")
         text = match["text"]
         if not text.strip():
             raise SourceFileError(path, number, "empty list item")

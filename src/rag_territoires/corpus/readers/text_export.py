@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag_territoires.corpus.model import ReadDocument, ReadNode
-from rag_territoires.corpus.readers.files import read_text, split_lines
+from rag_territoires.corpus.readers.files import read_lines
 from rag_territoires.corpus.readers.outline_file import OutlineItem, read_outline
 from rag_territoires.errors import CorpusError, SourceFileError
 
@@ -63,7 +63,7 @@ def parse_export_lines(lines: list[str], first_line: int = 1) -> list[ExportNode
 
 
 def parse_export(path: Path) -> list[ExportNode]:
-    return parse_export_lines(split_lines(read_text(path)))
+    return parse_export_lines(read_lines(path))
 
 
 def outline_of(export_path: Path) -> Path:
@@ -114,7 +114,7 @@ class TextExportReader:
         outline_path = outline_of(path)
         if not outline_path.is_file():
             raise SourceFileError(path, 0, f"no outline beside it (expected {outline_path.name})")
-        lines = split_lines(read_text(path))
+        lines = read_lines(path)
         export = parse_export_lines(lines)
         title, items = read_outline(outline_path)
         if export and title and export[0].text == title and all(i.text != title for i in items):

@@ -19,9 +19,15 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from rag_territoires.corpus.model import ReadDocument, ReadNode, central_topic_roots, fold_note
+from rag_territoires.corpus.model import (
+    MAX_NODE_DEPTH,
+    ReadDocument,
+    ReadNode,
+    central_topic_roots,
+    fold_note,
+)
 from rag_territoires.corpus.readers.files import MAX_FILE_BYTES, read_bytes, split_lines
-from rag_territoires.corpus.readers.xml_safety import MAX_NODE_DEPTH, Element, parse_xml
+from rag_territoires.corpus.readers.xml_safety import Element, parse_xml
 from rag_territoires.errors import SourceFileError
 
 MAX_MEMBERS = 1000  # a map has a few (content, manifest, thumbnail, images)
@@ -130,7 +136,8 @@ def _json_sheets(data: bytes, path: Path) -> tuple[list[str], Sheets]:
         raise SourceFileError(path, "content.json", "not a list of sheets with a rootTopic")
     ids: set[str] = set()
     spans = _spans(lines)
-    found = [(s.get("title"), _json_topic(s["rootTopic"], path, spans, ids, 0)) for s in sheets]
+    level = _top_level(len(sheets))
+    found = [(s.get("title"), _json_topic(s["rootTopic"], path, spans, ids, level)) for s in sheets]
     return lines, [(title if isinstance(title, str) else "", root) for title, root in found]
 
 
@@ -162,6 +169,12 @@ def _json_topic(
     return ReadNode(title, start, end, children, topic_id=topic_id, note=note)
 
 
+def _top_level(sheets: int) -> int:
+    """The level of a sheet's central topic in the document: the title (0) when it is the
+    only sheet, a root (1) among several."""
+    return 0 if sheets == 1 else 1
+
+
 def _check(topic_id: str, title: object, path: Path, ids: set[str], depth: int) -> str:
     if topic_id in ids:  # a topic reached twice would be a cycle, or two nodes with one id
         raise SourceFileError(path, topic_id, "topic id used by more than one topic")
@@ -177,11 +190,13 @@ def _xml_sheets(data: bytes, path: Path) -> tuple[list[str], Sheets]:
     xml = parse_xml(data, path, "content.xml")
     ids: set[str] = set()
     found: Sheets = []
-    for sheet in (element for element in xml.root.children if element.tag == "sheet"):
+    sheets = [element for element in xml.root.children if element.tag == "sheet"]
+    for sheet in sheets:
         title, topic = sheet.find("title"), sheet.find("topic")
         if topic is None:
             raise SourceFileError(path, f"content.xml:{sheet.line}", "a sheet without a topic")
-        found.append((title.text() if title is not None else "", _xml_topic(topic, path, ids, 0)))
+        root = _xml_topic(topic, path, ids, _top_level(len(sheets)))
+        found.append((title.text() if title is not None else "", root))
     return xml.lines, found
 
 
