@@ -123,6 +123,27 @@ def test_wrong_tokens_are_refused_with_the_reason(api, provider, make, why):
     assert why.lower() in response.json()["error"]["message"].lower()
 
 
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "bEaReR"])
+def test_the_scheme_is_read_in_any_case(api, provider, scheme):
+    """RFC 9110, 11.1: an authentication scheme's name is case-insensitive."""
+    headers = {"Authorization": f"{scheme} {provider.token()}"}
+    assert api.post("/v1/search", json=QUESTION, headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize("subject", [None, "", "  "])
+def test_a_token_that_names_no_subject_is_refused(api, provider, subject):
+    """Without a subject, every such token would share one rate-limit bucket: a token that
+    says whom it is for is required (as OpenID Connect and RFC 9068 require "sub")."""
+    token = provider.token(sub=subject)
+    if subject is None:  # no "sub" at all
+        claims = jwt.decode(token, options={"verify_signature": False})
+        del claims["sub"]
+        token = jwt.encode(claims, provider.keys["k1"], algorithm="RS256", headers={"kid": "k1"})
+    response = search(api, token)
+    assert response.status_code == 401, response.text
+    assert "sub" in response.json()["error"]["message"]
+
+
 def test_a_token_signed_with_the_public_key_as_a_secret_is_refused(api, provider):
     """The classic confusion: HS256 with the RSA public key as the HMAC secret."""
     public_pem = (
@@ -164,6 +185,8 @@ def test_the_widget_takes_the_signed_in_users_token_too(retriever, provider):
             return client.post("/widget/v1/chat", json=body, headers=headers)
 
         assert chat(provider.token()).status_code == 200
+        lowercase = {"Origin": page, "Authorization": f"bearer {provider.token()}"}
+        assert client.post("/widget/v1/chat", json=body, headers=lowercase).status_code == 200
         assert chat(provider.token(aud="another-api")).status_code == 401
         anonymous = client.post("/widget/v1/chat", json=body, headers={"Origin": page})
         assert anonymous.status_code == 401

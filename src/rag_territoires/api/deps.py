@@ -85,13 +85,22 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def bearer_token(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer ...`` header, or None. A scheme's name is
+    case-insensitive (RFC 9110, 11.1): ``bearer`` and ``BEARER`` are the same scheme."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
+
+
 async def bearer_claims(request: Request, state: StateDep) -> dict | None:
     """The claims of a valid OIDC bearer token, None when there is none to check, or
     ``OidcError`` (the JWKS fetch, when needed, runs off the event loop)."""
-    header = request.headers.get("authorization", "")
-    if state.oidc is None or not header.startswith("Bearer "):
+    token = bearer_token(request)
+    if state.oidc is None or token is None:
         return None
-    return await run_in_threadpool(state.oidc.verify, header[7:].strip())
+    return await run_in_threadpool(state.oidc.verify, token)
 
 
 async def caller_identity(request: Request, state: AppState, key: str | None) -> str | None:

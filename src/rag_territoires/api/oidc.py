@@ -49,14 +49,16 @@ class OidcVerifier:
             if header.get("alg") not in self.algorithms:
                 raise OidcError(f"the token's algorithm {header.get('alg')!r} is not accepted")
             key = self._keys.get_signing_key_from_jwt(token)
-            return jwt.decode(
+            claims = jwt.decode(
                 token,
                 key.key,
                 algorithms=self.algorithms,
                 audience=self.audience,
                 issuer=self.issuer,
                 leeway=self.leeway,
-                options={"require": ["exp", "iss", "aud"]},
+                # "sub" too: the caller's rate limit is counted under it, and tokens without
+                # one would all share a bucket (OpenID Connect and RFC 9068 require it)
+                options={"require": ["exp", "iss", "aud", "sub"]},
             )
         except jwt.PyJWKClientConnectionError as exc:
             raise OidcError(f"the provider's keys cannot be fetched ({exc})") from None
@@ -64,3 +66,6 @@ class OidcVerifier:
             raise OidcError(f"the token's key is unknown ({exc})") from None
         except jwt.InvalidTokenError as exc:
             raise OidcError(f"the token is refused ({exc})") from None
+        if not isinstance(claims["sub"], str) or not claims["sub"].strip():
+            raise OidcError("the token names no subject (its \"sub\" is empty)")
+        return claims
