@@ -22,6 +22,7 @@ from rag_territoires.api.deps import (
     bearer_claims,
     bearer_token,
     client_address,
+    count_wrong_credential,
 )
 from rag_territoires.api.errors import FORBIDDEN_ORIGIN, NOT_FOUND, V1_ERRORS, OriginRefused
 from rag_territoires.api.models import ChatRequest, integer
@@ -52,6 +53,7 @@ async def widget_guard(request: Request, state: StateDep) -> None:
                 why = None if await bearer_claims(request, state) else "no token"
             except OidcError as error:
                 why = str(error)
+                count_wrong_credential(request, state)  # as on /v1
         if why:
             raise HTTPException(401, why)
     wait = state.limiter.acquire("widget:" + client_address(request))
