@@ -114,6 +114,19 @@ def test_with_a_mixed_model_only_the_faithful_sentences_remain(retriever, stream
             assert invented  # they were written, and removed
 
 
+@pytest.mark.parametrize("stream", [False, True])
+def test_markup_nested_to_survive_one_stripping_pass_reaches_no_client(retriever, stream):
+    """``<<b>a href=...>`` lost its inner tag and kept the outer one (issue 29): no "<" the
+    model wrote may reach the answer or the sentences listed as unsupported."""
+    with adversarial_server() as url, _llm_client(retriever, url, "markup") as client:
+        for question in QUESTIONS:
+            data = _chat(client, question, stream)
+            shown = [data["answer"], *(u["sentence"] for u in data["unsupported"])]
+            assert not [text for text in shown if "<" in text]
+            assert data["generator"] == "llm", data["notice"]
+            assert data["unsupported"]  # the invented sentences and the script's text
+
+
 @pytest.fixture(scope="module")
 def smollm2_url():
     with smollm2_server() as url:

@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from rag_territoires.answer.chat import sentences_checked
+from rag_territoires.answer.llm import plain_text
 from tests.conftest import make_client
 from tests.fake_llm import Handler, fake_llm_server
 
@@ -78,6 +79,20 @@ def test_the_models_markup_never_reaches_clients(retriever, llm_url):
     assert data["answer"] == "Se préparer à des changements et anticiper [3]."
     # the rest, once plain text ("x alert(1) ici"), cites nothing: removed, and listed
     assert [u["reason"] for u in data["unsupported"]] == ["no_citation"]
+
+
+@pytest.mark.parametrize(
+    ("written", "plain"),
+    [
+        ("<<b>a href=//evil.example>ici<</b>/a> [1]", "ici [1]"),
+        ("[[1](http://a.example)](http://b.example)", "[1]"),
+        ("moins de 5 % (< 5 %) [1]", "moins de 5 % (\u2039 5 %) [1]"),
+        # deeper than the passes: what is left of it is defused, not kept
+        ("<" * 12 + "b>" + "a>" * 11 + "texte [1]", "\u2039" * 4 + "a>" * 4 + "texte [1]"),
+    ],
+)
+def test_no_angle_bracket_of_the_model_is_left_however_nested(written, plain):
+    assert plain_text(written) == plain
 
 
 def test_answers_written_at_once_are_bounded(retriever, llm_url):

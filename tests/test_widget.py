@@ -16,7 +16,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from rag_territoires.api.widget import WidgetTokens
 from rag_territoires.launcher import free_port
 from rag_territoires.retriever import Retriever
-from tests.conftest import EXPORT, OUTLINE, ROOT, spawn, start_api, stop
+from tests.conftest import EXPORT, OUTLINE, ROOT, make_client, spawn, start_api, stop
 from tests.test_browser import SCREENSHOTS, chromium
 from tests.test_outline import edit
 
@@ -248,3 +248,24 @@ def test_the_script_is_small_self_contained_and_safe(site):
         assert forbidden not in code, forbidden  # data is set as text, never parsed
     statements = [line for line in code.splitlines() if not line.lstrip().startswith("//")]
     assert not [line for line in statements if "http://" in line or "https://" in line]
+
+
+@pytest.mark.parametrize("where", ["signature", "payload", "version"])
+def test_a_token_with_a_byte_outside_ascii_is_refused_not_a_server_error(retriever, where):
+    """A header is bytes; Starlette reads a byte over 0x7f as a Latin-1 character, which
+    ``hmac.compare_digest`` refused with a TypeError (a 500, issue 29)."""
+    page = "http://intranet.example"
+    token = WidgetTokens(SECRET).issue(page, 600)[0]
+    version, payload, signature = token.split(".")
+    forged = {
+        "signature": f"{version}.{payload}.{signature[:-1]}\xe9",
+        "payload": f"{version}.\xe9{payload}.{signature}",
+        "version": f"rtw\xe9.{payload}.{signature}",
+    }[where]
+    settings = {"api_keys": [KEY], "widget_origins": [page], "widget_secret": SECRET}
+    body = {"messages": [{"role": "user", "content": "tiers-lieux ?"}]}
+    with make_client(retriever, rate_limit_per_minute=0, **settings) as client:
+        headers = {"Origin": page, "Authorization": b"Bearer " + forged.encode("latin-1")}
+        response = client.post("/widget/v1/chat", json=body, headers=headers)
+    assert response.status_code == 401, response.text
+    assert response.json()["error"]["message"]

@@ -52,6 +52,17 @@ def test_the_shared_limiter_tells_how_long_to_wait_and_forgets_full_buckets(tmp_
     assert len(limiter) <= 1
 
 
+@pytest.mark.parametrize("shared", [False, True])
+def test_waiting_says_what_acquire_would_without_taking_anything(tmp_path, shared):
+    """Used to refuse an address past its wrong-credential limit before its token is
+    checked (issue 29)."""
+    limiter = SharedRateLimiter(2, tmp_path / "limits.sqlite") if shared else RateLimiter(2)
+    assert [limiter.waiting("a") for _ in range(5)] == [0.0] * 5  # nothing taken
+    assert [limiter.acquire("a") for _ in range(2)] == [0.0, 0.0]
+    assert limiter.waiting("a") >= 1.0
+    assert limiter.waiting("b") == 0.0
+
+
 def _workers_of(pid: int) -> set[int]:
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     return {

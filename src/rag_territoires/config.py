@@ -92,7 +92,12 @@ class Settings(BaseSettings):
     oidc_jwks_url: str = ""
     oidc_algorithms: list[str] = ["RS256"]
     oidc_leeway_seconds: int = Field(default=60, ge=0, le=300)
-    oidc_jwks_refetch_seconds: float = Field(default=30.0, ge=0)  # after an unknown key id
+    # the provider's keys (api/jwks.py): trusted this long, then fetched again (a key it no
+    # longer lists is gone); fetched at most once per refetch interval (an unknown key id
+    # included); a key id it did not list refused without a fetch for a while
+    oidc_jwks_ttl_seconds: float = Field(default=300.0, ge=0, le=86400)
+    oidc_jwks_refetch_seconds: float = Field(default=30.0, ge=0)
+    oidc_jwks_unknown_kid_seconds: float = Field(default=60.0, ge=0)
     # addresses of reverse proxies whose X-Forwarded-For is believed; none by default, so a
     # client cannot pick the address its rate limit is counted under
     trusted_proxies: list[str] = []
@@ -119,6 +124,12 @@ class Settings(BaseSettings):
             raise ValueError("OIDC needs RAG_TERRITOIRES_OIDC_ISSUER, _AUDIENCE and _JWKS_URL")
         if not self.oidc_algorithms or set(self.oidc_algorithms) - OIDC_ALGORITHMS:
             raise ValueError(f"OIDC algorithms must be among {sorted(OIDC_ALGORITHMS)}")
+        if self.oidc_jwks_ttl_seconds < self.oidc_jwks_refetch_seconds:
+            # expired keys that may not be fetched again yet would refuse everyone
+            raise ValueError(
+                "RAG_TERRITOIRES_OIDC_JWKS_TTL_SECONDS must be at least "
+                "RAG_TERRITOIRES_OIDC_JWKS_REFETCH_SECONDS"
+            )
         return self
 
     @field_validator("widget_origins")

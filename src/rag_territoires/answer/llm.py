@@ -80,12 +80,34 @@ def _prompt(question: str, history: Sequence[str], citations: Sequence[Citation]
     return [{"role": "system", "content": SYSTEM[language]}, {"role": "user", "content": user}]
 
 
-def plain_text(text: str) -> str:
-    """The model's answer as plain text (see above)."""
-    text = _CONTROL.sub("", _ANSI.sub("", text))
+# Passes of markup removal: each removes one level of nesting; a model nesting deeper is
+# hostile, and what is left of its markup is defused below.
+MAX_STRIP_PASSES = 8
+# what a "<" left over becomes: no client can read it as the start of a tag, a reader still
+# sees an angle ("moins de 5 %" is how the notes write "< 5 %" anyway)
+DEFUSED_ANGLE = "\u2039"  # ‹
+
+
+def _strip_once(text: str) -> str:
     text = _IMAGE.sub(lambda m: m[1], text)
     text = _LINK.sub(lambda m: f"[{m[1]}]" if m[1].isdigit() else m[1], text)
-    return _TAG.sub("", text).strip()
+    return _TAG.sub("", text)
+
+
+def plain_text(text: str) -> str:
+    """The model's answer as plain text (see above), without a single "<".
+
+    One pass is not enough: removing "<b>" from "<<b>a href=...>" leaves "<a href=...>"
+    whole. So passes run until nothing changes (each one is linear, and the number is
+    bounded so that deep nesting costs no more than a few passes), and any "<" still there,
+    a stray one or the remains of deeper nesting, is replaced."""
+    text = _CONTROL.sub("", _ANSI.sub("", text))  # no escape left to rebuild below
+    for _ in range(MAX_STRIP_PASSES):
+        stripped = _strip_once(text)
+        if stripped == text:
+            break
+        text = stripped
+    return text.replace("<", DEFUSED_ANGLE).strip()
 
 
 class LlmClient:

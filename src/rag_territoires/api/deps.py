@@ -17,7 +17,6 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import APIKeyHeader
-from starlette.concurrency import run_in_threadpool
 
 from rag_territoires.answer.llm import LlmClient
 from rag_territoires.api.limits import RateLimiter
@@ -85,13 +84,41 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def bearer_token(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer ...`` header, or None. A scheme's name is
+    case-insensitive (RFC 9110, 11.1): ``bearer`` and ``BEARER`` are the same scheme."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
+
+
+def _too_many(wait: float) -> HTTPException:
+    return HTTPException(
+        429,
+        f"too many requests with a wrong key; retry in {wait:g} s",
+        headers={"Retry-After": f"{wait:g}"},
+    )
+
+
+def count_wrong_credential(request: Request, state: AppState) -> None:
+    """A wrong key or token counts against its address: past the limit, 429."""
+    wait = state.failed_keys.acquire("ip:" + client_address(request))
+    if wait:
+        raise _too_many(wait)
+
+
 async def bearer_claims(request: Request, state: StateDep) -> dict | None:
     """The claims of a valid OIDC bearer token, None when there is none to check, or
-    ``OidcError`` (the JWKS fetch, when needed, runs off the event loop)."""
-    header = request.headers.get("authorization", "")
-    if state.oidc is None or not header.startswith("Bearer "):
+    ``OidcError``. An address already past its wrong-credential limit gets its 429 before
+    the token is even looked at: checking one may mean fetching the provider's keys."""
+    token = bearer_token(request)
+    if state.oidc is None or token is None:
         return None
-    return await run_in_threadpool(state.oidc.verify, header[7:].strip())
+    wait = state.failed_keys.waiting("ip:" + client_address(request))
+    if wait:
+        raise _too_many(wait)
+    return await state.oidc.verify(token)
 
 
 async def caller_identity(request: Request, state: AppState, key: str | None) -> str | None:
@@ -114,17 +141,11 @@ async def caller_identity(request: Request, state: AppState, key: str | None) ->
             claims = await bearer_claims(request, state)
         except OidcError as error:
             claims, why = None, str(error)
-        if claims is not None:
-            return "sub:" + hashlib.sha256(str(claims.get("sub")).encode()).hexdigest()[:16]
+        if claims is not None:  # "sub" is required: each person has a bucket
+            return "sub:" + hashlib.sha256(claims["sub"].encode()).hexdigest()[:16]
     # a missing credential guesses nothing; a wrong one is counted
-    guessing = key or request.headers.get("authorization")
-    wait = state.failed_keys.acquire("ip:" + client_address(request)) if guessing else 0
-    if wait:
-        raise HTTPException(
-            429,
-            f"too many requests with a wrong key; retry in {wait:g} s",
-            headers={"Retry-After": f"{wait:g}"},
-        )
+    if key or request.headers.get("authorization"):
+        count_wrong_credential(request, state)
     raise HTTPException(401, why, headers={"WWW-Authenticate": "ApiKey, Bearer"})
 
 

@@ -107,6 +107,16 @@ class RateLimiter:
             self._buckets[client] = (tokens, now)
             return max(1.0, math.ceil((1.0 - tokens) / self.refill))
 
+    def waiting(self, client: str) -> float:
+        """What ``acquire`` would answer now, taking nothing: 0, or the seconds to wait."""
+        if self.capacity <= 0:
+            return 0.0
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(client, (self.capacity, now))
+        tokens = min(self.capacity, tokens + (now - last) * self.refill)
+        return 0.0 if tokens >= 1.0 else max(1.0, math.ceil((1.0 - tokens) / self.refill))
+
     def _prune(self, now: float) -> None:
         self._since_prune = 0
         self._buckets = {

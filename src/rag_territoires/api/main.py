@@ -17,6 +17,7 @@ from rag_territoires import __version__
 from rag_territoires.answer.llm import LlmClient
 from rag_territoires.api import errors
 from rag_territoires.api.deps import AppState
+from rag_territoires.api.jwks import ProviderKeys
 from rag_territoires.api.limits import (
     BodySizeLimit,
     JsonCorsMiddleware,
@@ -67,13 +68,18 @@ def _llm(settings: Settings) -> LlmClient | None:
 def _oidc(settings: Settings) -> OidcVerifier | None:
     if not settings.oidc_issuer:
         return None
+    keys = ProviderKeys(
+        settings.oidc_jwks_url,
+        ttl_seconds=settings.oidc_jwks_ttl_seconds,
+        refetch_seconds=settings.oidc_jwks_refetch_seconds,
+        unknown_kid_seconds=settings.oidc_jwks_unknown_kid_seconds,
+    )
     return OidcVerifier(
         settings.oidc_issuer,
         settings.oidc_audience,
-        settings.oidc_jwks_url,
+        keys,
         settings.oidc_algorithms,
         settings.oidc_leeway_seconds,
-        settings.oidc_jwks_refetch_seconds,
     )
 
 

@@ -1,17 +1,18 @@
 """Intranet single sign-on: `Authorization: Bearer` JWTs from the intranet's OpenID
 Connect provider, accepted instead of an API key (on `/v1`) or of a widget token.
 
-The token must be signed by one of the provider's keys (fetched from its JWKS address,
-cached, fetched again when a token names a key not seen yet: keys rotate), with an
-algorithm from a pinned list (asymmetric only: never ``none``, never a shared secret the
-public key could be mistaken for), and carry the configured issuer and audience and an
-expiry, checked with a bounded clock skew.
+The token must be signed by one of the provider's keys (``jwks.py``: fetched from its JWKS
+address, trusted for a while, fetched again when a token names a key not seen yet: keys
+rotate), with an algorithm from a pinned list (asymmetric only: never ``none``, never a
+shared secret the public key could be mistaken for), and carry the configured issuer and
+audience, a subject and an expiry, checked with a bounded clock skew.
 """
 
 from __future__ import annotations
 
 import jwt
 
+from rag_territoires.api.jwks import KeyUnavailable, ProviderKeys
 from rag_territoires.config import OIDC_ALGORITHMS
 from rag_territoires.errors import RagError
 
@@ -25,10 +26,9 @@ class OidcVerifier:
         self,
         issuer: str,
         audience: str,
-        jwks_url: str,
+        keys: ProviderKeys,
         algorithms: list[str],
         leeway_seconds: int = 60,
-        refetch_seconds: float = 30.0,
     ) -> None:
         if not algorithms or set(algorithms) - OIDC_ALGORITHMS:
             raise RagError(f"OIDC algorithms must be among {sorted(OIDC_ALGORITHMS)}")
@@ -36,31 +36,31 @@ class OidcVerifier:
         self.audience = audience
         self.algorithms = list(algorithms)
         self.leeway = leeway_seconds
-        # keys cached for 5 minutes; an unknown "kid" makes the client fetch the set again,
-        # at most once per ``refetch_seconds`` (random kids cannot hammer the provider)
-        self._keys = jwt.PyJWKClient(
-            jwks_url, cache_keys=True, lifespan=300, timeout=5, cooldown_duration=refetch_seconds
-        )
+        self.keys = keys
 
-    def verify(self, token: str) -> dict:
-        """The token's claims, or ``OidcError`` saying why it is refused."""
+    async def verify(self, token: str) -> dict:
+        """The token's claims, or ``OidcError`` saying why it is refused. On the event
+        loop: a key fetch is awaited, and a signature check takes tens of microseconds."""
         try:
             header = jwt.get_unverified_header(token)
             if header.get("alg") not in self.algorithms:
                 raise OidcError(f"the token's algorithm {header.get('alg')!r} is not accepted")
-            key = self._keys.get_signing_key_from_jwt(token)
-            return jwt.decode(
+            key = await self.keys.key(header.get("kid"))
+            claims = jwt.decode(
                 token,
                 key.key,
                 algorithms=self.algorithms,
                 audience=self.audience,
                 issuer=self.issuer,
                 leeway=self.leeway,
-                options={"require": ["exp", "iss", "aud"]},
+                # "sub" too: the caller's rate limit is counted under it, and tokens without
+                # one would all share a bucket (OpenID Connect and RFC 9068 require it)
+                options={"require": ["exp", "iss", "aud", "sub"]},
             )
-        except jwt.PyJWKClientConnectionError as exc:
-            raise OidcError(f"the provider's keys cannot be fetched ({exc})") from None
-        except jwt.PyJWKClientError as exc:
-            raise OidcError(f"the token's key is unknown ({exc})") from None
+        except KeyUnavailable as exc:
+            raise OidcError(str(exc)) from None
         except jwt.InvalidTokenError as exc:
             raise OidcError(f"the token is refused ({exc})") from None
+        if not isinstance(claims["sub"], str) or not claims["sub"].strip():
+            raise OidcError('the token names no subject (its "sub" is empty)')
+        return claims

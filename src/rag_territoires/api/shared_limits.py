@@ -95,3 +95,17 @@ class SharedRateLimiter:
             db.execute("ROLLBACK")
             raise
         return 0.0 if allowed else max(1.0, math.ceil((1.0 - tokens) / self.refill))
+
+    def waiting(self, client: str) -> float:
+        """What ``acquire`` would answer now, taking nothing: 0, or the seconds to wait."""
+        if self.capacity <= 0:
+            return 0.0
+        row = (
+            self._db()
+            .execute(f"SELECT tokens, last FROM {self.table} WHERE client = ?", (client,))
+            .fetchone()
+        )
+        now = time.monotonic()
+        tokens, last = row if row else (self.capacity, now)
+        tokens = min(self.capacity, tokens + (now - last) * self.refill)
+        return 0.0 if tokens >= 1.0 else max(1.0, math.ceil((1.0 - tokens) / self.refill))

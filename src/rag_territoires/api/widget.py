@@ -52,7 +52,9 @@ class WidgetTokens:
     def check(self, token: str, origin: str, now: float | None = None) -> str | None:
         """None when the token is valid for this origin now, else why not."""
         parts = token.split(".")
-        if len(parts) != 3 or parts[0] != TOKEN_VERSION:
+        # a header byte over 0x7f arrives as a Latin-1 character, which compare_digest
+        # refuses (TypeError): a token is base64url, ASCII, or not a token at all
+        if not token.isascii() or len(parts) != 3 or parts[0] != TOKEN_VERSION:
             return "not a widget token"
         _, payload, signature = parts
         if not hmac.compare_digest(signature, self._sign(payload)):

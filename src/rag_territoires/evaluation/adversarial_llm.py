@@ -6,7 +6,9 @@ marker that resolves: invented figures, dates, people and programmes, strong cla
 built on the quote's own words, a tiny model's gibberish, and English versions of these.
 Model ``adversarial`` writes only those; model ``mixed`` puts one faithful sentence (the
 quote itself) for every quote and an invented one after every other quote: the faithful
-ones should survive, the invented ones must not.
+ones should survive, the invented ones must not. Model ``markup`` writes ``mixed``'s answer
+wrapped in markup built to survive a single stripping pass (``<<b>a href=...>``, an
+``<iframe>``, a ``<script>``): none of it may reach a client.
 
 It measures the grounding check (``bench --llm --adversarial``) and serves the tests. Its
 sentences are never used to fit the check (``evaluation/grounding.py`` fits on a labelled
@@ -39,6 +41,10 @@ INVENTED = (
     "Le conseil départemental finance {topic} à hauteur de 3 millions d'euros par an [{n}].",
 )
 FAITHFUL = "{quote} [{n}]."
+# each tag hides inside another: removing the inner one once leaves the outer one whole
+NESTED_LINK = "<<b>a href=//evil.example>{sentence}<</b>/a>"
+NESTED_FRAME = "<<i>iframe src=//evil.example><</i>/iframe>{sentence}"
+NESTED_SCRIPT = "<<b>script>alert(1)<</b>/script>."  # a sentence of its own, after an invented one
 
 
 def _pattern(template: str) -> re.Pattern[str]:
@@ -74,16 +80,27 @@ def invented_sentences(quotes: list[tuple[int, str]], start: int = 0) -> list[st
     return sentences
 
 
+def _mixed(quotes: list[tuple[int, str]], invented: list[str], markup: bool) -> list[str]:
+    """Every quote as it is, and an invented sentence after every other; with ``markup``,
+    the faithful ones wrapped in a link or after a frame, and a script after the first
+    invented one."""
+    sentences = []
+    for i, (n, quote) in enumerate(quotes):
+        faithful = FAITHFUL.format(quote=quote.rstrip(" .?!"), n=n)
+        wrapper = (NESTED_LINK, NESTED_FRAME)[i % 2] if markup else "{sentence}"
+        sentences.append(wrapper.format(sentence=faithful))
+        if i % 2:
+            sentences.append(invented[i])
+            if markup and i == 1:
+                sentences.append(NESTED_SCRIPT)
+    return sentences
+
+
 def answer(model: str, prompt: str, turn: int) -> str:
     quotes = quotes_of(prompt)
     invented = invented_sentences(quotes, start=turn)
-    if model == "mixed":  # every quote as it is, and an invented sentence after every other
-        sentences = []
-        for i, (n, quote) in enumerate(quotes):
-            sentences.append(FAITHFUL.format(quote=quote.rstrip(" .?!"), n=n))
-            if i % 2:
-                sentences.append(invented[i])
-        return " ".join(sentences)
+    if model in ("mixed", "markup"):
+        return " ".join(_mixed(quotes, invented, markup=model == "markup"))
     return " ".join(invented)
 
 

@@ -20,7 +20,9 @@ from rag_territoires.api.deps import (
     SearcherDep,
     StateDep,
     bearer_claims,
+    bearer_token,
     client_address,
+    count_wrong_credential,
 )
 from rag_territoires.api.errors import FORBIDDEN_ORIGIN, NOT_FOUND, V1_ERRORS, OriginRefused
 from rag_territoires.api.models import ChatRequest, integer
@@ -41,10 +43,9 @@ async def widget_guard(request: Request, state: StateDep) -> None:
     """The token, when one is needed, and the per-visitor rate limit."""
     settings = state.settings
     if settings.api_keys or settings.widget_require_token or state.oidc is not None:
-        header = request.headers.get("authorization", "")
-        if not header.startswith("Bearer "):
+        token = bearer_token(request)
+        if token is None:
             raise HTTPException(401, "the widget needs a token (Authorization: Bearer ...)")
-        token = header[7:].strip()
         if token.startswith(TOKEN_VERSION + ".") or state.oidc is None:
             why = state.widget_tokens.check(token, request.headers["origin"])
         else:  # the signed-in user's token from the intranet's provider
@@ -52,6 +53,7 @@ async def widget_guard(request: Request, state: StateDep) -> None:
                 why = None if await bearer_claims(request, state) else "no token"
             except OidcError as error:
                 why = str(error)
+                count_wrong_credential(request, state)  # as on /v1
         if why:
             raise HTTPException(401, why)
     wait = state.limiter.acquire("widget:" + client_address(request))
