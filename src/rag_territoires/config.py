@@ -102,6 +102,9 @@ class Settings(BaseSettings):
     # client cannot pick the address its rate limit is counted under
     trusted_proxies: list[str] = []
     data_dir: Path = Path("data")  # feedback and other files the API writes
+    # feedback.jsonl's cap: past it the file is rotated, `keep` old files kept (0: refused)
+    feedback_max_bytes: int = Field(default=10 * 1024 * 1024, ge=4096)
+    feedback_keep_files: int = Field(default=4, ge=0, le=1000)
 
     # Optional OpenAI-compatible chat-completions server that writes the answer
     # Set by `serve --workers N` (N > 1): the rate limits' buckets shared by the workers.

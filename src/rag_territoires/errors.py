@@ -49,6 +49,11 @@ class StorageError(RagError):
     the cause, with its paths, goes to the server's log only."""
 
 
+class StorageFull(StorageError):
+    """No room for it: the disk (or a file-size limit) is full, or the feedback file is at
+    its size cap with no rotation allowed."""
+
+
 # top-level module -> the optional extra that installs it (pyproject.toml)
 EXTRAS = {
     "ir_measures": "eval",

@@ -16,6 +16,7 @@ from rag_territoires.errors import (
     QueryError,
     RagError,
     StorageError,
+    StorageFull,
     UnknownDocument,
 )
 
@@ -87,6 +88,7 @@ V1_ERRORS = {
     503: _documented("The index is not ready, or feedback cannot be recorded."),
 }
 NOT_FOUND = {404: _documented("No such passage, document or lines.")}
+STORAGE_FULL = {507: _documented("No room to record it: a full disk, or the file's size cap.")}
 FORBIDDEN_ORIGIN = {403: _documented("The page's origin may not use the widget.")}
 
 
@@ -127,6 +129,11 @@ async def _storage(request: Request, exc: StorageError) -> JSONResponse:
     return error_response(503, "unavailable", str(exc), headers={"Retry-After": "30"})
 
 
+async def _storage_full(request: Request, exc: StorageFull) -> JSONResponse:
+    # 507 (RFC 4918): not a passing outage a retry fixes, but no room until someone acts
+    return error_response(507, "storage_full", str(exc))
+
+
 async def _rag(request: Request, exc: RagError) -> JSONResponse:
     return error_response(500, "server_error", str(exc))
 
@@ -143,5 +150,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(UnknownDocument, _unknown_document)
     app.add_exception_handler(IndexStateError, _index)
     app.add_exception_handler(StorageError, _storage)
+    app.add_exception_handler(StorageFull, _storage_full)
     app.add_exception_handler(RagError, _rag)
     app.add_exception_handler(Exception, _unexpected)

@@ -79,6 +79,7 @@ class RateLimiter:
     however many addresses or keys have been seen."""
 
     PRUNE_EVERY = 1024  # acquisitions
+    mode = "in_process"  # one process: its memory is the whole truth
 
     def __init__(self, per_minute: int) -> None:
         self.capacity = float(per_minute)

@@ -28,7 +28,7 @@ from rag_territoires.api.metrics import Metrics, MetricsMiddleware
 from rag_territoires.api.oidc import OidcVerifier
 from rag_territoires.api.reload import watch_builds
 from rag_territoires.api.routes import browse, chat, feedback, health, search, widget
-from rag_territoires.api.shared_limits import SharedRateLimiter
+from rag_territoires.api.shared_limits import FALLBACK, SharedRateLimiter, limits_mode
 from rag_territoires.api.widget import WidgetCors, WidgetTokens
 from rag_territoires.config import Settings
 from rag_territoires.retriever import Retriever
@@ -111,6 +111,10 @@ def create_app(settings: Settings | None = None, retriever: Retriever | None = N
         widget_tokens=WidgetTokens(settings.widget_secret),
         oidc=_oidc(settings),
         llm=_llm(settings),
+    )
+    state: AppState = app.state.rag
+    metrics.rate_limits_fallback.set_function(
+        lambda: float(limits_mode(state.limiter, state.failed_keys) == FALLBACK)
     )
     errors.install(app)
     # Added inner to outer: metrics see every answer, refusals of oversize bodies included.

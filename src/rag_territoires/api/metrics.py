@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0)
@@ -36,6 +36,13 @@ class Metrics:
             "rag_abstentions",
             "Searches answered with 'the notes do not say'.",
             ["endpoint"],
+            registry=self.registry,
+        )
+
+        self.rate_limits_fallback = Gauge(
+            "rag_rate_limits_fallback",
+            "1 when the workers' shared rate-limit file cannot be used and this worker "
+            "counts its own requests (a client may get up to N times its limit).",
             registry=self.registry,
         )
 

@@ -7,34 +7,38 @@ Here the buckets live in one small SQLite file that the workers of one ``serve``
 request, ~0.1 ms. ``CLOCK_MONOTONIC`` is one clock for every process of the machine, so
 the refill arithmetic is the same as in memory (``limits.RateLimiter``).
 
+A damaged or deleted file is made anew (``limits_file.py``). When the file cannot be used
+at all (a full or read-only /dev/shm), each worker counts in its own memory instead, said
+once in the log and shown by ``mode`` (/readyz, /metrics), and tries the file again every
+``RETRY_SECONDS``: a client may then get N times its limit, never a 500.
+
 Replicas on other machines do not share it: behind a load balancer, limit there too
 (``docs/deploy.md``).
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import sqlite3
 import threading
 import time
+from contextlib import suppress
 from pathlib import Path
 
-_SCHEMA = "CREATE TABLE IF NOT EXISTS buckets (client TEXT PRIMARY KEY, tokens REAL, last REAL)"
+from rag_territoires.api.limits import RateLimiter
+from rag_territoires.api.limits_file import connect, damaged, identity, remove_if_damaged
+
+SHARED = "shared"
+FALLBACK = "in_process_fallback"
+log = logging.getLogger(__name__)
 
 
-def _switch_to_wal(db: sqlite3.Connection, within: float = 10.0) -> None:
-    """WAL mode, which workers opening a new file at the same moment all ask for: SQLite
-    may refuse the switch at once ("database is locked") without waiting its busy timeout,
-    so it is retried (seen in CI: a worker died on it at start)."""
-    deadline = time.monotonic() + within
-    while True:
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            return
-        except sqlite3.OperationalError as error:
-            if "locked" not in str(error) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.01)
+def limits_mode(*limiters: RateLimiter | SharedRateLimiter) -> str:
+    """How the limits are counted: "in_process" (one process), "shared" (one file for
+    the workers), or the fallback when any of them cannot use the file."""
+    modes = {limiter.mode for limiter in limiters}
+    return FALLBACK if FALLBACK in modes else modes.pop()
 
 
 class SharedRateLimiter:
@@ -42,6 +46,7 @@ class SharedRateLimiter:
     ``name`` separates several limiters in one file (a table each)."""
 
     PRUNE_EVERY = 1024  # acquisitions, per process
+    RETRY_SECONDS = 30.0  # after a failure, the buckets in memory until then
 
     def __init__(self, per_minute: int, path: Path, name: str = "requests") -> None:
         self.capacity = float(per_minute)
@@ -50,25 +55,81 @@ class SharedRateLimiter:
         self.table = f"buckets_{name}"
         self._local = threading.local()  # one connection per thread: sqlite3's rule
         self._since_prune = 0
+        self._in_memory = RateLimiter(per_minute)  # while the file cannot be used
+        self._retry_at: float | None = None  # None: the file is in use
 
-    def _db(self) -> sqlite3.Connection:
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-            _switch_to_wal(db)
-            db.execute("PRAGMA synchronous=OFF")  # counters, not records: no fsync per request
-            db.execute(_SCHEMA.replace("buckets", self.table))
-            self._local.db = db
-        return db
+    @property
+    def mode(self) -> str:
+        return SHARED if self._retry_at is None else FALLBACK
 
     def __len__(self) -> int:
         return self._db().execute(f"SELECT count(*) FROM {self.table}").fetchone()[0]
+
+    def close(self) -> None:
+        """Closes this thread's connection (Python frees a connection only with the
+        garbage collector, and SQLite folds its journal into the file on close)."""
+        db = getattr(self._local, "db", None)
+        self._local.db = None
+        if db is not None:
+            with suppress(sqlite3.Error):
+                db.close()
 
     def acquire(self, client: str) -> float:
         """0 if the request may go on, else the seconds to wait before retrying."""
         if self.capacity <= 0:
             return 0.0
-        db = self._db()
+        if self._retry_at is not None and time.monotonic() < self._retry_at:
+            return self._in_memory.acquire(client)
+        try:
+            wait = self._acquire_mended(client)
+        except (sqlite3.Error, OSError) as error:
+            self._fall_back(error)
+            return self._in_memory.acquire(client)
+        if self._retry_at is not None:
+            self._retry_at = None
+            log.warning("the shared rate limits' file %s works again: one limit for all", self.path)
+        return wait
+
+    def _acquire_mended(self, client: str) -> float:
+        try:
+            return self._take(self._db(), client)
+        except sqlite3.DatabaseError as error:
+            if not damaged(error):
+                raise
+            self.close()
+            if remove_if_damaged(self.path):
+                log.warning(
+                    "the shared rate limits' file %s was damaged (%s): made anew, its "
+                    "buckets start full",
+                    self.path,
+                    error,
+                )
+            return self._take(self._db(), client)
+
+    def _fall_back(self, error: BaseException) -> None:
+        self.close()
+        if self._retry_at is None:
+            log.warning(
+                "the shared rate limits' file %s cannot be used (%s): each worker counts its "
+                "own requests until it can (with N workers, up to N times the limit); "
+                "tried again every %g s",
+                self.path,
+                error,
+                self.RETRY_SECONDS,
+            )
+        self._retry_at = time.monotonic() + self.RETRY_SECONDS
+
+    def _db(self) -> sqlite3.Connection:
+        """This thread's connection, to the file at the path now (opened anew when the
+        file it had was deleted or replaced)."""
+        db = getattr(self._local, "db", None)
+        if db is None or identity(self.path) != self._local.identity:
+            self.close()
+            db, self._local.identity = connect(self.path, self.table)
+            self._local.db = db
+        return db
+
+    def _take(self, db: sqlite3.Connection, client: str) -> float:
         db.execute("BEGIN IMMEDIATE")  # one writer at a time across the processes
         try:
             now = time.monotonic()
@@ -92,7 +153,9 @@ class SharedRateLimiter:
                 )
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:  # SQLite may have rolled back already (a full disk)
+                with suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
             raise
         return 0.0 if allowed else max(1.0, math.ceil((1.0 - tokens) / self.refill))
 

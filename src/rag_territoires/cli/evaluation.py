@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from rag_territoires.cli.common import load_corpus, positive, settings_now
@@ -217,7 +218,16 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     )
 
     settings = settings_now()
-    rated = read_feedback(settings.data_dir)
+    feedback = read_feedback(settings.data_dir)
+    if feedback.skipped:  # loudly, but the readable records are still listed
+        print(
+            f"rag-territoires: warning: {len(feedback.skipped)} line(s) of feedback skipped, "
+            "not a whole record (torn by a full disk or a crash?): "
+            + "; ".join(str(line) for line in feedback.skipped[:5])
+            + ("; ..." if len(feedback.skipped) > 5 else ""),
+            file=sys.stderr,
+        )
+    rated = feedback.rated
     if args.action == "list":
         done = labelled_ids(LABELLED_FILE)
         shown = [r for r in rated if r.to_review and (args.all or r.id not in done)]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from rag_territoires.cli.common import positive, settings_now
@@ -51,20 +54,37 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def shared_limits_folder(parents: Sequence[Path] | None = None) -> Path | None:
+    """A new private folder for the workers' shared rate limits: in memory (/dev/shm)
+    when it can be written, else in the temporary folder; None when neither can."""
+    if parents is None:
+        parents = [Path("/dev/shm"), Path(tempfile.gettempdir())]
+    for parent in parents:
+        try:
+            return Path(tempfile.mkdtemp(prefix="rag-territoires-limits-", dir=parent))
+        except OSError as error:  # read-only, full, missing: the next one
+            print(f"rag-territoires: warning: {parent}: {error.strerror}", file=sys.stderr)
+    return None
+
+
 def _serve_workers(workers: int, options: dict) -> int:
     """N processes on one port (uvicorn's supervisor restarts one that dies); the rate
     limits' buckets in one file they share, in memory (/dev/shm) when the system has it."""
     import shutil
-    import tempfile
 
     import uvicorn
 
     from rag_territoires.api.protocol import SettingsGuardedProtocol
 
-    folder = tempfile.mkdtemp(
-        prefix="rag-territoires-limits-", dir="/dev/shm" if Path("/dev/shm").is_dir() else None
-    )
-    os.environ["RAG_TERRITOIRES_SHARED_LIMITS_FILE"] = str(Path(folder) / "limits.sqlite")
+    folder = shared_limits_folder()
+    if folder is None:
+        print(
+            "rag-territoires: warning: no folder can hold the shared rate limits: each "
+            f"worker counts its own requests (a client may get {workers} times its limit)",
+            file=sys.stderr,
+        )
+    else:
+        os.environ["RAG_TERRITOIRES_SHARED_LIMITS_FILE"] = str(folder / "limits.sqlite")
     try:
         uvicorn.run(
             "rag_territoires.api.main:app_from_environment",
@@ -74,7 +94,8 @@ def _serve_workers(workers: int, options: dict) -> int:
             **options,
         )
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 

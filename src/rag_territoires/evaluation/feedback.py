@@ -1,6 +1,7 @@
 """Feedback becomes evaluation: thumbs-down answers, labelled by a person, join the questions.
 
-``POST /v1/feedback`` appends ratings to ``<data_dir>/feedback.jsonl``.
+``POST /v1/feedback`` appends ratings to ``<data_dir>/feedback.jsonl`` (rotated to
+``feedback.jsonl.1``... past its cap: all are read).
 ``rag-territoires feedback list`` shows the thumbs-down ones with what was
 answered; ``rag-territoires feedback label ID --gold TEXT...`` (or
 ``--unanswerable``) writes the question as an evaluation item, gold nodes found
@@ -19,7 +20,7 @@ from rag_territoires.answer.language import question_language
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.corpus.model import Node
 from rag_territoires.errors import RagError
-from rag_territoires.feedback_store import FEEDBACK_FILE
+from rag_territoires.feedback_store import feedback_files
 
 LABELLED_FILE = Path("eval/from-feedback.jsonl")
 SNIPPET_CHARS = 60
@@ -41,30 +42,52 @@ class Rated:
         return self.rating == "down" or (self.rating is None and bool(self.comment))
 
 
-def read_feedback(data_dir: Path) -> list[Rated]:
-    path = data_dir / FEEDBACK_FILE
-    if not path.is_file():
-        return []
-    rated = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            rated.append(
-                Rated(
-                    item["id"],
-                    item["at"],
-                    item["question"],
-                    item["answer"],
-                    item.get("citations", []),
-                    item.get("rating"),
-                    item.get("comment"),
-                )
-            )
-        except (ValueError, KeyError, TypeError) as exc:
-            raise RagError(f"{path}:{number}: not a feedback record ({exc})") from exc
-    return rated
+@dataclass(frozen=True)
+class Unreadable:
+    """A line of a feedback file that is not a record: torn by a full disk or a crash (as
+    older versions could leave), not UTF-8, or not a feedback record."""
+
+    file: Path
+    number: int
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.number}: {self.why}"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    rated: list[Rated]  # oldest first, rotated files included
+    skipped: list[Unreadable]
+
+
+def _rated(item: dict) -> Rated:
+    return Rated(
+        item["id"],
+        item["at"],
+        item["question"],
+        item["answer"],
+        item.get("citations", []),
+        item.get("rating"),
+        item.get("comment"),
+    )
+
+
+def read_feedback(data_dir: Path) -> Feedback:
+    """Every record of the feedback files; a line that is not one is skipped and listed
+    (one bad line must not hide the others, nor stop `feedback list`)."""
+    rated, skipped = [], []
+    for path in feedback_files(data_dir):
+        for number, raw in enumerate(path.read_bytes().split(b"\n"), start=1):
+            if not raw.strip():
+                continue
+            try:
+                rated.append(_rated(json.loads(raw.decode("utf-8"))))
+            except UnicodeDecodeError:
+                skipped.append(Unreadable(path, number, "not UTF-8 (a torn line?)"))
+            except (ValueError, KeyError, TypeError) as exc:
+                skipped.append(Unreadable(path, number, f"not a feedback record ({exc})"))
+    return Feedback(rated, skipped)
 
 
 def describe(rated: Rated, labelled: set[str]) -> str:

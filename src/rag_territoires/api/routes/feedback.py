@@ -1,5 +1,6 @@
 """POST /v1/feedback: a person's rating of an answer, kept so bad answers can become
-evaluation questions. Appended as one JSON line to <data_dir>/feedback.jsonl."""
+evaluation questions. Appended as one JSON line to <data_dir>/feedback.jsonl (whole or
+not at all, the file capped and rotated: feedback_store.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from pydantic import (
 )
 
 from rag_territoires.api.deps import V1_GUARDS, StateDep
-from rag_territoires.api.errors import V1_ERRORS
+from rag_territoires.api.errors import STORAGE_FULL, V1_ERRORS
 from rag_territoires.api.models import (
     MAX_MESSAGES,
     TEXT_SCHEMA,
@@ -113,7 +114,8 @@ class FeedbackReceipt(BaseModel):
             "content": {
                 "application/json": {"example": {"id": "3f2a9c81d04e", "status": "recorded"}}
             }
-        }
+        },
+        **STORAGE_FULL,
     },
 )
 def feedback(body: FeedbackRequest, state: StateDep) -> FeedbackReceipt:
@@ -123,5 +125,8 @@ def feedback(body: FeedbackRequest, state: StateDep) -> FeedbackReceipt:
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
         **body.model_dump(),
     }
-    append_feedback(state.settings.data_dir, record)
+    settings = state.settings
+    append_feedback(
+        settings.data_dir, record, settings.feedback_max_bytes, settings.feedback_keep_files
+    )
     return receipt

@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from rag_territoires.api.deps import StateDep
+from rag_territoires.api.shared_limits import limits_mode
 
 router = APIRouter(tags=["health"])
 
@@ -34,6 +35,7 @@ async def healthz() -> dict[str, str]:
                         "chunks": 110,
                         "encoders": ["use"],
                         "document": "seminaire-territoires-ruraux-carte-mentale.txt",
+                        "rate_limits": "in_process",
                     }
                 }
             }
@@ -52,6 +54,8 @@ async def readyz(state: StateDep) -> JSONResponse:
             "encoders": [e.name for e in retriever.encoders],
             "documents": [d.file for d in retriever.corpus.documents],
             "build": retriever.build,
+            # "in_process_fallback": the workers' shared file failed, each counts alone
+            "rate_limits": limits_mode(state.limiter, state.failed_keys),
         }
     )
 
