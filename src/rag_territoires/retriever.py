@@ -11,15 +11,24 @@ import gc
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 from rag_territoires.chunking import Chunk
 from rag_territoires.config import RetrievalConfig, Settings
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.embedding.encoders import Encoder, make_encoder
 from rag_territoires.errors import IndexStateError, RagError
+from rag_territoires.index.generation import settle
+from rag_territoires.index.lock import build_lock
 from rag_territoires.index.manifest import current_build_name
+from rag_territoires.index.memory import SearchIndex
 from rag_territoires.index.snapshot import snapshot_key, stored_corpus, write_snapshot
-from rag_territoires.index.store import build_index, checksums_in_background, load_index
+from rag_territoires.index.store import (
+    BeforePublish,
+    build_index,
+    checksums_in_background,
+    load_index,
+)
 from rag_territoires.retrieval.search import Searcher
 from rag_territoires.schema import SearchResult
 from rag_territoires.text.lexicon import common_words
@@ -49,8 +58,14 @@ class Retriever:
         auto_build: bool = True,
         show_progress: bool = False,
         encoders: Sequence[Encoder] | None = None,
+        notes_dir: Path | None = None,
+        before_publish: BeforePublish | None = None,
     ) -> None:
+        """``notes_dir``: read the notes there rather than in the corpus folder (a staged
+        change, a build's own maps); ``before_publish``: see ``store.build_index``."""
         self.settings = settings or Settings()
+        self.notes_dir = notes_dir or self.settings.corpus_dir
+        self.before_publish = before_publish
         self.config = config or self.settings.retrieval()
         self.auto_build = auto_build
         self.show_progress = show_progress
@@ -72,7 +87,7 @@ class Retriever:
     def load_notes(self, stored: bool = False) -> None:
         """``stored``: take the live build's parsed notes when they were made from these
         very files (``index/snapshot.py``); a large corpus then starts without parsing."""
-        folder, max_chars = self.settings.corpus_dir, self.config.chunk_max_chars
+        folder, max_chars = self.notes_dir, self.config.chunk_max_chars
         self._notes_key = snapshot_key(folder, max_chars)  # before parsing: see snapshot.py
         snapshot = stored_corpus(self.settings.index_dir, self._notes_key) if stored else None
         self.corpus = snapshot or Corpus.load(folder, max_chars)
@@ -87,36 +102,56 @@ class Retriever:
         gc.freeze()
 
     def _load(self, rebuild: bool) -> None:
-        # the index files are hashed on the other core while the notes are read
-        checksums = None if rebuild else checksums_in_background(self.settings.index_dir)
-        self.load_notes(stored=not rebuild)
-        for encoder in self.encoders:
-            encoder.warm_up()
-        common_words()  # read once now (~0.1 s), not on the first question naming something
-        args = (self.chunks, self.encoders, self.corpus.fingerprint, self.config.chunk_max_chars)
-        # read before loading: if a build lands meanwhile, the watcher sees a change and
-        # loads again (api/reload.py), never the reverse
-        loaded = current_build_name(self.settings.index_dir)
-        built = rebuild
-        corpus, key = self.corpus, self._notes_key
-        options = {
-            "show_progress": self.show_progress,
-            "store_notes": lambda build_dir: write_snapshot(build_dir, corpus, key),
-        }
         if rebuild:
-            index = build_index(self.settings.index_dir, *args, **options)
+            index = self._build(reuse_fresh=False)
         else:
+            # the index files are hashed on the other core while the notes are read
+            checksums = checksums_in_background(self.settings.index_dir)
+            self.load_notes(stored=True)
+            self._warm_encoders()
+            # read before loading: if a build lands meanwhile, the watcher sees a change
+            # and loads again (api/reload.py), never the reverse
+            index_dir = self.settings.index_dir
+            loaded = current_build_name(index_dir)
             try:
-                index = load_index(self.settings.index_dir, *args, checksums=checksums)
+                index = load_index(index_dir, *self._index_args(), checksums=checksums)
+                self.build = loaded
             except IndexStateError as problem:
                 if not self.auto_build:
                     raise
                 log.warning("%s: building it now", problem.reason)
-                built = True
                 # reuse_fresh: a concurrent start may have just built it
-                index = build_index(self.settings.index_dir, *args, reuse_fresh=True, **options)
-        self.build = current_build_name(self.settings.index_dir) if built else loaded
+                index = self._build(reuse_fresh=True)
         self._searcher = Searcher(index, self.encoders, self.config, self.corpus.by_id())
+
+    def _warm_encoders(self) -> None:
+        for encoder in self.encoders:
+            encoder.warm_up()
+        common_words()  # read once now (~0.1 s), not on the first question naming something
+
+    def _index_args(self) -> tuple:
+        return (self.chunks, self.encoders, self.corpus.fingerprint, self.config.chunk_max_chars)
+
+    def _build(self, reuse_fresh: bool) -> SearchIndex:
+        """Under the build lock, the notes read again: what is built is what the folder
+        holds once a crashed corpus change is settled, and no change lands meanwhile."""
+        index_dir = self.settings.index_dir
+        with build_lock(index_dir) as took_it:
+            if took_it:  # otherwise a corpus change holds it, and is settling itself
+                settle(self.settings.corpus_dir, index_dir)
+            self.load_notes(stored=reuse_fresh)
+            self._warm_encoders()
+            corpus, key = self.corpus, self._notes_key
+            index = build_index(
+                index_dir,
+                *self._index_args(),
+                show_progress=self.show_progress,
+                reuse_fresh=reuse_fresh,
+                store_notes=lambda build_dir: write_snapshot(build_dir, corpus, key),
+                before_publish=self.before_publish,
+            )
+            self.build = current_build_name(index_dir)
+        return index
 
     @property
     def searcher(self) -> Searcher:

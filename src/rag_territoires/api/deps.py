@@ -67,6 +67,14 @@ async def get_searcher(request: Request) -> Searcher:
 SearcherDep = Annotated[Searcher, Depends(get_searcher)]
 
 
+async def get_retriever(request: Request) -> Retriever:
+    """The loaded retriever: its corpus and its build id, from one and the same build."""
+    return _loaded(request).retriever
+
+
+RetrieverDep = Annotated[Retriever, Depends(get_retriever)]
+
+
 async def get_corpus(request: Request) -> Corpus:
     return _loaded(request).retriever.corpus
 

@@ -144,6 +144,11 @@ def app_from_environment() -> FastAPI:
     SettingsGuardedProtocol.configure(
         settings.max_header_bytes, settings.header_timeout_seconds, settings.body_timeout_seconds
     )
-    retriever = Retriever(settings, auto_build=False)  # `serve` built it before the workers
+    # `serve` built it before the workers; the notes are the build's own when it has them,
+    # as for a reload (api/reload.py): a corpus change landing meanwhile cannot mismatch
+    from rag_territoires.index.generation import live_maps
+
+    maps = live_maps(settings.index_dir)
+    retriever = Retriever(settings, auto_build=False, notes_dir=maps)
     retriever.warm_up()
     return create_app(settings, retriever)

@@ -3,12 +3,15 @@ beside the live one, then switch.
 
 A build (``rag-territoires add``, ``remove``, ``build``) replaces ``CURRENT``
 atomically once its folder is complete. Each worker polls that small file; when it
-names another build, the worker reads the corpus and loads the build in a thread
+names another build, the worker reads the notes and loads the build in a thread
 (the encoders are reused: no model is loaded again) while the old retriever keeps
 answering, then replaces ``state.retriever`` in one assignment. A request holds the
-retriever it started with, so none fails during the switch. When the new build
-cannot be loaded (the corpus folder is being changed, a file is damaged), the old
-one stays and the next poll tries again.
+retriever it started with, so none fails during the switch. The notes are those the
+build carries when a corpus change made it (``index/generation.py``), not the corpus
+folder, which catches up with the build only after the switch: the notes served are
+always the ones the build was made from. When the new build cannot be loaded (a file
+is damaged, or it was replaced and removed while loading), the old one stays and the
+next poll tries again.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import logging
 from starlette.concurrency import run_in_threadpool
 
 from rag_territoires.errors import RagError
+from rag_territoires.index.generation import live_maps
 from rag_territoires.index.manifest import current_build_name
 from rag_territoires.retriever import Retriever
 
@@ -47,7 +51,13 @@ async def release_later(delay: float) -> None:
 
 def load_next(current: Retriever) -> Retriever:
     """A retriever on the live build, sharing ``current``'s settings and encoders."""
-    fresh = Retriever(current.settings, current.config, auto_build=False, encoders=current.encoders)
+    fresh = Retriever(
+        current.settings,
+        current.config,
+        auto_build=False,
+        encoders=current.encoders,
+        notes_dir=live_maps(current.settings.index_dir),
+    )
     fresh.warm_up()
     return fresh
 
@@ -63,7 +73,7 @@ async def watch_builds(state, interval: float) -> None:
             continue
         try:
             fresh = await run_in_threadpool(load_next, state.retriever)
-        except RagError as error:
+        except (RagError, OSError) as error:  # OSError: its files removed while read
             if failed_for != name:  # once per build, not every second
                 log.warning("new build %s not loaded yet: %s", name, error)
             failed_for = name

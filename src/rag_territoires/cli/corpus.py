@@ -1,18 +1,26 @@
 """The corpus subcommands: ``documents``, ``add FILE…``, ``remove NAME``.
 
-``add`` and ``remove`` change the corpus folder, then build the index (only the new
-texts are embedded: earlier vectors come from the build cache); when the build
-fails, the folder is put back as it was and the live index is untouched. A running
-API picks the new build up by itself (api/reload.py).
+``add`` and ``remove`` are transactions (corpus/transaction.py): the change is made on a
+staged copy of the corpus folder, its index built (only the new texts are embedded:
+earlier vectors come from the build cache), and both are published at once; whatever
+stops the command before that leaves the corpus folder and the live index as they were.
+A running API picks the new build up by itself (api/reload.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rag_territoires.cli.common import load_corpus, settings_now
+
+if TYPE_CHECKING:
+    from rag_territoires.corpus.manage import Change
 
 
 def cmd_documents(args: argparse.Namespace) -> int:
@@ -42,21 +50,33 @@ def cmd_documents(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rebuild(change, quiet: bool) -> None:
-    """Build the index for the changed folder, or undo the change and re-raise."""
-    from rag_territoires.index.manifest import read_current
-    from rag_territoires.retriever import Retriever
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``timeout``, a service manager) stops a change as Ctrl-C does, so what it
+    staged is removed at once rather than by the next command."""
 
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
     try:
-        retriever = Retriever(show_progress=not quiet)
-        retriever.warm_up(rebuild=True)
-    except BaseException:
-        change.undo()
-        raise
-    manifest = json.loads(
-        (read_current(retriever.settings.index_dir) / "manifest.json").read_text()
-    )
-    print(
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _change(make: Callable[[Path], Change], quiet: bool) -> tuple[Change, str]:
+    """Make a change on a staged copy of the corpus, build its index and publish both;
+    return the change, once published, and a line on its build."""
+    from rag_territoires.corpus.transaction import corpus_change, publish
+
+    settings = settings_now()
+    with terminate_as_interrupt(), corpus_change(settings) as staged:
+        change = make(staged)
+        retriever = publish(settings, staged, change, show_progress=not quiet)
+        built = settings.index_dir / str(retriever.build)  # read under the lock: still there
+        manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    return change, (
         f"index built: {len(retriever.chunks)} passages in {len(retriever.corpus.documents)} "
         f"document(s); {manifest['embedded_texts']} texts embedded, "
         f"{manifest['reused_texts']} reused from earlier builds"
@@ -66,20 +86,20 @@ def _rebuild(change, quiet: bool) -> None:
 def cmd_add(args: argparse.Namespace) -> int:
     from rag_territoires.corpus.manage import add_files
 
-    change = add_files(settings_now().corpus_dir, args.files, replace=args.replace)
+    change, built = _change(lambda staged: add_files(staged, args.files, args.replace), args.quiet)
     for document in change.documents:
         count = document.node_count
         print(f"added {document.file} ({document.format}, {count} nodes): {document.title}")
-    _rebuild(change, args.quiet)
+    print(built)
     return 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
     from rag_territoires.corpus.manage import remove_document
 
-    change = remove_document(settings_now().corpus_dir, args.name)
+    change, built = _change(lambda staged: remove_document(staged, args.name), args.quiet)
     print(f"removed {change.documents[0].file}")
-    _rebuild(change, args.quiet)
+    print(built)
     return 0
 
 

@@ -1,16 +1,14 @@
-"""Growing the corpus: adding maps to the corpus folder and removing them.
+"""Growing the corpus: adding maps to a corpus folder and removing them.
 
 A file is read and checked before anything is copied, and the whole corpus is
-checked with it (two files may not hold the same document). Copies are atomic
-(a temporary name, then ``os.replace``), and ``Change.undo`` puts the folder back
-as it was when the index cannot be built afterwards: a failed ``add`` leaves the
-corpus and the live index as they were.
+checked with it (two files may not hold the same document). The folder changed is a
+private staged copy of the corpus folder (``transaction.py``): a change that fails
+half-way is dropped with its copy, so nothing here needs undoing.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,24 +22,18 @@ from rag_territoires.errors import CorpusError
 
 @dataclass
 class Change:
-    """What a change did to the folder, to undo it."""
+    """What a change did to the folder, by file name: the corpus folder gets the same."""
 
-    folder: Path
-    written: list[Path] = field(default_factory=list)  # new or replaced files
-    saved: dict[Path, bytes] = field(default_factory=dict)  # replaced or removed: old bytes
-    documents: list[Document] = field(default_factory=list)
-
-    def undo(self) -> None:
-        for path in self.written:
-            path.unlink(missing_ok=True)
-        for path, data in self.saved.items():
-            _write_atomically(path, data)
+    written: list[str] = field(default_factory=list)  # new or replaced files
+    removed: list[str] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)  # added, or removed
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
-    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:6]}.partial")
-    partial.write_bytes(data)
-    os.replace(partial, target)
+def _copy(source: Path, folder: Path) -> None:
+    try:
+        shutil.copyfile(source, folder / source.name)
+    except OSError as exc:  # a full disk, a name too long: one line, the change dropped
+        raise CorpusError(f"cannot copy {source} into the corpus: {exc.strerror}") from None
 
 
 def _files_of(path: Path) -> list[Path]:
@@ -52,9 +44,9 @@ def _files_of(path: Path) -> list[Path]:
 
 
 def add_files(folder: Path, paths: list[Path], replace: bool = False) -> Change:
-    """Copy maps into the corpus folder after checking them; raises ``CorpusError``."""
+    """Copy maps into ``folder`` (a staged corpus) after checking them; raises
+    ``CorpusError``."""
     check_new_files(paths)  # names, links, special files: before anything is read
-    folder.mkdir(parents=True, exist_ok=True)
     has_documents = any(is_document_file(p) for p in folder.iterdir())
     existing = Corpus.load(folder).documents if has_documents else []
     incoming = []
@@ -73,20 +65,17 @@ def add_files(folder: Path, paths: list[Path], replace: bool = False) -> Change:
             "use --replace to replace it"
         )
     Corpus(kept + incoming)  # the same document twice among the new files: refused here
-    change = Change(folder, documents=incoming)
+    change = Change(documents=incoming)
     for document in existing:
         if document not in kept:  # replaced by a file of another format: remove its files
             for old in _files_of(folder / document.file):
-                change.saved[old] = old.read_bytes()
-                old.unlink()
+                old.unlink(missing_ok=True)
+                change.removed.append(old.name)
     for path in paths:
         for source in _files_of(path):
-            target = folder / source.name
-            if target.exists():
-                change.saved.setdefault(target, target.read_bytes())
-            else:
-                change.written.append(target)
-            _write_atomically(target, source.read_bytes())
+            _copy(source, folder)
+            change.written.append(source.name)
+    change.removed = [name for name in change.removed if name not in change.written]
     return change
 
 
@@ -95,9 +84,9 @@ def remove_document(folder: Path, name: str) -> Change:
     document = corpus.document(name)  # by id or file name, else UnknownDocument
     if len(corpus.documents) == 1:
         raise CorpusError(f"{document.file} is the only document: the corpus cannot be empty")
-    change = Change(folder, documents=[document])
+    change = Change(documents=[document])
     for path in _files_of(folder / document.file):
         if path.exists():
-            change.saved[path] = path.read_bytes()
             path.unlink()
+            change.removed.append(path.name)
     return change

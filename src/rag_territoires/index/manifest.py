@@ -19,6 +19,10 @@ from rag_territoires.errors import IndexStateError
 
 REBUILD_HINT = "run `rag-territoires build` to rebuild it"
 CURRENT = "CURRENT"
+# a build made by a corpus change carries the maps it was made from, and until the corpus
+# folder has caught up with them, the record of the change (index/generation.py)
+MAPS_FOLDER = "corpus"
+CHANGE_FILE = "corpus-change.json"
 BUILD_NAME = re.compile(r"^build-[0-9A-Za-z-]+$")
 HASH_BLOCK = 16 * 1024 * 1024
 

@@ -34,7 +34,9 @@ from rag_territoires.embedding.encoders import Encoder
 from rag_territoires.errors import IndexStateError
 from rag_territoires.index.lock import build_lock
 from rag_territoires.index.manifest import (
+    CHANGE_FILE,
     CURRENT,
+    MAPS_FOLDER,
     REBUILD_HINT,
     Bm25Folder,
     ExpansionFile,
@@ -64,6 +66,7 @@ UNITS_FILE = "units.npy"  # the chunk (position) of each embedded unit, in vecto
 
 Checksums = dict[Path, str]
 StoreNotes = Callable[[Path], dict | None]
+BeforePublish = Callable[[Path], None]
 
 
 def checksums_in_background(index_dir: Path) -> Future[Checksums]:
@@ -82,9 +85,16 @@ def checksums_in_background(index_dir: Path) -> Future[Checksums]:
 def _checksums_of_build(index_dir: Path) -> Checksums:
     try:
         build_dir = read_current(index_dir)
-        # the snapshot is hashed where it is read (snapshot.py), before the rest is needed
-        skip = {"manifest.json", SNAPSHOT_FILE}
-        files = [p for p in build_dir.rglob("*") if p.is_file() and p.name not in skip]
+        # the snapshot is hashed where it is read (snapshot.py), before the rest is needed;
+        # the maps and the change record are not index files
+        skip = {"manifest.json", SNAPSHOT_FILE, CHANGE_FILE}
+        files = [
+            p
+            for p in build_dir.rglob("*")
+            if p.is_file()
+            and p.name not in skip
+            and p.relative_to(build_dir).parts[0] != MAPS_FOLDER
+        ]
         return {path: sha256_of(path) for path in files}
     except (IndexStateError, OSError):
         return {}
@@ -109,11 +119,14 @@ def build_index(
     show_progress: bool = True,
     reuse_fresh: bool = False,
     store_notes: StoreNotes | None = None,
+    before_publish: BeforePublish | None = None,
 ) -> SearchIndex:
     """Build, one build at a time per folder (see ``lock.py``). ``reuse_fresh``: when the
     build is only needed because no usable index existed, use the one a concurrent build
     has just finished instead of building again. ``store_notes`` writes the parsed notes
-    into the new build and returns their manifest entry (``snapshot.write_snapshot``)."""
+    into the new build and returns their manifest entry (``snapshot.write_snapshot``).
+    ``before_publish`` is given the complete build folder before ``CURRENT`` names it:
+    a corpus change puts its maps there, to be published with the index."""
     try:
         with build_lock(index_dir):
             if reuse_fresh:
@@ -122,7 +135,14 @@ def build_index(
                 except IndexStateError:
                     pass
             return _build(
-                index_dir, chunks, encoders, fingerprint, max_chars, show_progress, store_notes
+                index_dir,
+                chunks,
+                encoders,
+                fingerprint,
+                max_chars,
+                show_progress,
+                store_notes,
+                before_publish,
             )
     except OSError as exc:
         raise IndexStateError(f"cannot write the index in {index_dir}: {exc}") from exc
@@ -136,6 +156,7 @@ def _build(
     max_chars: int,
     show_progress: bool,
     store_notes: StoreNotes | None,
+    before_publish: BeforePublish | None = None,
 ) -> SearchIndex:
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -198,6 +219,8 @@ def _build(
     if snapshot is not None:
         manifest["snapshot"] = snapshot
     (partial / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    if before_publish is not None:
+        before_publish(partial)
     partial.rename(build_dir)
     pointer = index_dir / f".{CURRENT}.{uuid.uuid4().hex[:6]}"
     pointer.write_text(build_dir.name + "\n", encoding="utf-8")

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
-from rag_territoires.api.deps import V1_GUARDS, CorpusDep
+from rag_territoires.api.deps import V1_GUARDS, CorpusDep, RetrieverDep
 from rag_territoires.api.errors import NOT_FOUND, V1_ERRORS
 from rag_territoires.corpus.model import Node
 from rag_territoires.errors import UnknownDocument
@@ -135,12 +135,29 @@ DOCUMENTS_EXAMPLE = [
 ]
 
 
+BUILD_HEADER = "X-Rag-Build"
+
+
 @router.get(
     "/documents",
     summary="The mind maps of the corpus, with their node and passage counts",
-    responses=_example(DOCUMENTS_EXAMPLE),
+    description=f"The `{BUILD_HEADER}` header names the build these maps were indexed in "
+    "(the same as `build` in `/readyz`).",
+    responses={
+        200: {
+            **_example(DOCUMENTS_EXAMPLE)[200],
+            "headers": {
+                BUILD_HEADER: {
+                    "description": "The index build serving these maps",
+                    "schema": {"type": "string"},
+                }
+            },
+        }
+    },
 )
-def documents(corpus: CorpusDep) -> list[DocumentInfo]:
+def documents(retriever: RetrieverDep, response: Response) -> list[DocumentInfo]:
+    corpus = retriever.corpus
+    response.headers[BUILD_HEADER] = retriever.build or ""
     return [
         DocumentInfo(
             document=d.file,
