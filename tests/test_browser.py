@@ -120,7 +120,13 @@ def test_the_answer_and_an_opened_citation_stay_in_view(chat_page, desktop, tmp_
     open_page(desktop, chat_page)
     ask(desktop, "Quels sont les 3 principes à appliquer ?")
     answer = ask(desktop, "Comment renforcer l'ingénierie territoriale ?")
-    assert "D'après « Séminaire « territoires ruraux » : carte mentale »" in answer.text
+    # the direct answer shows; the quotes by branch are folded below it, one click away
+    framing = "D'après « Séminaire « territoires ruraux » : carte mentale »"
+    assert "En bref :" in answer.text and framing not in answer.text
+    (sources,) = [s for s in answer.find_elements(By.CSS_SELECTOR, "summary")
+                  if "Les citations, par branche" in s.text]  # fmt: skip
+    desktop.execute_script("arguments[0].click()", sources)
+    WebDriverWait(desktop, 10).until(lambda b: framing in answer.text)
     # the reader lands on the answer's first line, not on the map below it
     assert in_view(desktop, answer), top(desktop, answer)
     assert in_view(desktop, desktop.find_element(By.CSS_SELECTOR, INPUT))  # box in reach
@@ -169,7 +175,7 @@ def test_an_over_long_question_stops_at_the_limit_and_the_next_is_answered(chat_
     box.send_keys(Keys.ENTER)
     WebDriverWait(desktop, 60).until(lambda b: len(b.find_elements(By.CSS_SELECTOR, MESSAGES)) >= 2)
     answer = ask(desktop, "Quels sont les 3 principes à appliquer ?")
-    assert "D'après « Séminaire « territoires ruraux » : carte mentale »" in answer.text
+    assert "En bref : les notes donnent 4 points sous « 3 principes à appliquer »" in answer.text
     assert not desktop.find_elements(By.CSS_SELECTOR, "[data-testid='stAlertContentError']")
 
 

@@ -42,19 +42,21 @@ def test_an_ordinal_follow_up_answers_with_that_child_and_names_it(retriever):
     assert not answer.abstained
     assert answer.citations[0].quote == "Coopération et construction collective"
     assert answer.citations[0].branch[-2] == PRINCIPLES
-    second_line = answer.answer.split("\n\n")[1]
+    # answered first, by name: the direct answer, then where the quotes come from
+    second_line = answer.answer.split("\n\n")[0]
+    assert second_line == answer.lead
     assert second_line.startswith("Le deuxième point de « 3 principes à appliquer »")
     assert second_line.endswith("Coopération et construction collective [1]")
     english = ask(retriever, "What are the principles to apply?", "and the first one?")
     assert english.citations[0].quote == "Posture d'anticipation et de construction"
-    assert english.answer.split("\n\n")[1].startswith("The first point of “3 principes")
+    assert english.answer.startswith("The first point of “3 principes")
 
 
 def test_chained_ordinals_stay_on_the_branch_of_the_conversation(retriever):
     turns = ["Quels sont les 3 principes à appliquer ?", "et le deuxième ?", "et le troisième ?"]
     answer = ask(retriever, *turns)
     assert answer.citations[0].quote == "Approches systémiques et territorialisation"
-    assert answer.answer.split("\n\n")[1].startswith("Le troisième point de")
+    assert answer.answer.startswith("Le troisième point de")
 
 
 def test_the_principles_are_listed_in_the_notes_order_and_numbered_as_read(retriever):
@@ -65,8 +67,15 @@ def test_the_principles_are_listed_in_the_notes_order_and_numbered_as_read(retri
         "Coopération et construction collective",
         "Approches systémiques et territorialisation",
     ]
-    markers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)]
-    assert markers == list(range(1, len(answer.citations) + 1))  # in reading order, once
+    # the direct answer names the principles first, each cited; then the quotes, whose
+    # markers come in reading order, once each
+    assert answer.answer.startswith(answer.lead + "\n\n")
+    quotes = answer.answer.removeprefix(answer.lead)
+    markers = [int(n) for n in re.findall(r"\[(\d+)\]", quotes)]
+    assert markers == list(range(1, len(answer.citations) + 1))
+    led = {int(n) for n in re.findall(r"\[(\d+)\]", answer.lead)}
+    numbers = {c.quote: c.n for c in answer.citations}
+    assert {numbers[child] for child in children[:3]} <= led
     headings = re.findall(r"^\*\*(.+?)(?: \[\d+\])?\*\*$", answer.answer, flags=re.MULTILINE)
     assert len(headings) == len(set(headings))  # each branch's heading once
 

@@ -58,7 +58,7 @@ def test_a_follow_up_uses_the_conversation(monkeypatch, api_server):
     app = ask(app, "et le deuxième ?")
     assert len(app.chat_message) == 4
     # the ordinal is answered first, by name (the page escapes the notes' punctuation)
-    named = last_answer(app).split("\n\n")[1].splitlines()[0]
+    named = last_answer(app).splitlines()[0]
     assert named.startswith("Le deuxième point de « 3 principes à appliquer »")
     assert named.endswith("Coopération et construction collective \\[1\\]")
 
@@ -150,7 +150,7 @@ def test_a_failed_turn_is_left_out_of_the_next_questions_context(monkeypatch, ap
     assert app.error[0].value.startswith("L'API ne répond pas")
     monkeypatch.setenv("RAG_TERRITOIRES_UI_API_URL", api_server)
     app = ask(app, "et le deuxième ?")  # it is back: the follow-up is about what was seen
-    named = last_answer(app).split("\n\n")[1].splitlines()[0]
+    named = last_answer(app).splitlines()[0]
     assert named.startswith("Le deuxième point de « 3 principes à appliquer »")
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 from client import ApiClient, ApiError, ChatStream, conversation
 from layout import SHOW_ANSWER, STYLE
-from render import branch_map, escape, safe_answer_line, safe_stream, shorten
+from render import answer_markdown, branch_map, escape, safe_lead, safe_stream, shorten
 from texts import TEXTS
 
 from rag_territoires.config import MAX_QUERY_CHARS
@@ -238,6 +238,21 @@ def answer_extras(index: int, message: dict, tree: dict | None) -> None:
         st.caption(message["note"])
 
 
+def show_answer(data: dict[str, Any]) -> None:
+    """The direct answer first; the quotes it rests on, by branch, collapsed below it (the
+    citations' own list, with their lines, follows in ``answer_extras``)."""
+    text, lead = data["answer"], data.get("lead")
+    at = text.find(lead) if lead and data.get("generator") == "extractive" else -1
+    if at < 0:
+        st.markdown(answer_markdown(text))
+        return
+    if at:  # how a follow-up was understood, said before the answer
+        st.markdown(answer_markdown(text[:at].rstrip("\n")))
+    st.markdown(safe_lead(lead))
+    with st.expander(t("sources", n=len(data["citations"]))):
+        st.markdown(answer_markdown(text[at + len(lead) :].lstrip("\n")))
+
+
 def ask(question: str, tree: dict | None) -> None:
     sent = conversation(state.messages, question)
     state.messages.append({"role": "user", "content": question})
@@ -256,6 +271,9 @@ def ask(question: str, tree: dict | None) -> None:
             return
         if stream.answer.get("abstained"):
             text.empty()  # the warning and the branches to click say it, once
+        else:  # streamed whole, then drawn as the direct answer and its folded sources
+            with text.container():
+                show_answer(stream.answer)
         message = {
             "role": "assistant",
             "content": stream.answer["answer"],
@@ -280,8 +298,7 @@ def main() -> None:
                 st.error(message["error"])
             else:
                 if not message["data"].get("abstained"):
-                    lines = message["content"].splitlines(keepends=True)
-                    st.markdown("".join(safe_answer_line(line) for line in lines))
+                    show_answer(message["data"])
                 answer_extras(index, message, tree)
     new_turn = st.container()  # above the question box, although it is filled after it
     # in a container, not pinned by Streamlit: see layout.py; the box stops at the API's

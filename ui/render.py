@@ -36,6 +36,17 @@ def safe_answer_line(line: str) -> str:
     return escape(body) + ending
 
 
+def safe_lead(lead: str) -> str:
+    """The API's direct answer as safe Markdown: its frame's bold words stay bold (the
+    label, the stressed item), every piece of the notes' text is escaped."""
+    pieces = lead.split("**")
+    return "".join(f"**{escape(p)}**" if i % 2 else escape(p) for i, p in enumerate(pieces))
+
+
+def answer_markdown(text: str) -> str:
+    return "".join(safe_answer_line(line) for line in text.splitlines(keepends=True))
+
+
 def shorten(text: str, limit: int) -> str:
     """``text`` cut at a word boundary to at most ``limit`` characters, "…" when cut."""
     text = " ".join(text.split())

@@ -246,10 +246,11 @@ def extractive_answer(question: str, retrieval: Retrieval, searcher: Searcher) -
     ranked = _quotes(retrieval, searcher)
     if retrieval.focus is not None:  # the chosen item and what it holds: all of it
         citations, _ = citations_for([r.quote for r in ranked])
-        text = render(citations, language, retrieval.focus)
+        lead = _focus_line(retrieval.focus, citations[0], language)
+        text = render(citations, language, retrieval.focus).replace("\n\n" + lead, "", 1)
         return ChatAnswer(
-            answer="\n\n".join([*said, text]),
-            lead=_focus_line(retrieval.focus, citations[0], language),
+            answer="\n\n".join([*said, lead, text]),
+            lead=lead,
             abstained=False,
             citations=citations,
             passages=passages,
