@@ -24,6 +24,7 @@ from tests.conftest import CORPUS, EXPORT, OUTLINE, ROOT
 
 MAPS = ROOT / "eval" / "maps"
 PAT = MAPS / "tuning" / "writer-a" / "projet-alimentaire-territorial.opml"
+ENERGY = MAPS / "tuning" / "writer-a" / "energie-citoyenne.md"
 BLIND_OPML = MAPS / "blind" / "petite-enfance-rural.opml"
 PAT_TITLE = "Atelier PAT Pays de Haute-Sorne - 14 mars 2024"
 SEMINAR_TITLE = "Séminaire « territoires ruraux » : carte mentale"
@@ -225,10 +226,14 @@ def test_the_corpus_folder_is_the_seminar_alone():
 def a_blind_map_alone(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
     """A corpus of one map nobody tuned for (the blind batch): the general abstention and
     the off-topic gate judge every question."""
-    root = tmp_path_factory.mktemp("blind")
+    return one_map_alone(tmp_path_factory, BLIND_OPML)
+
+
+def one_map_alone(tmp_path_factory: pytest.TempPathFactory, path: Path) -> Retriever:
+    root = tmp_path_factory.mktemp(path.stem)
     corpus = root / "corpus"
     corpus.mkdir()
-    shutil.copy(BLIND_OPML, corpus / BLIND_OPML.name)
+    shutil.copy(path, corpus / path.name)
     ready = Retriever(Settings(corpus_dir=corpus, index_dir=root / "index"))
     ready.warm_up()
     return ready
@@ -252,3 +257,17 @@ def test_a_question_the_blind_map_answers_is_still_answered(a_blind_map_alone):
     result = a_blind_map_alone.search("Combien de places au multi-accueil Les P'tits Loups ?")
     assert not result.abstained
     assert "20 places" in result.passages[0].text
+
+
+@pytest.fixture(scope="module")
+def energy_map_alone(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+    return one_map_alone(tmp_path_factory, ENERGY)
+
+
+def test_a_question_asking_a_person_finds_the_passage_that_holds_one(energy_map_alone):
+    """The passages that only name what is asked about match its words as well (before, the
+    branch naming the Centrales villageoises, then three others, came first); the one that
+    holds the kind of fact asked for now comes first (asked_fact.py)."""
+    result = energy_map_alone.search("Qui tient les comptes de la Centrale villageoise ?")
+    assert not result.abstained
+    assert "trésorière : Agnès Roumieu" in result.passages[0].text

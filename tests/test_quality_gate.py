@@ -97,6 +97,7 @@ def test_what_judges_the_added_maps_is_what_leaving_one_map_out_gives(tmp_path, 
     fresh, shipped = Calibration.load(fresh_path), Calibration.load(CALIBRATION_FILE)
     assert fresh.learned_documents == shipped.learned_documents
     assert fresh.general_bm25_weight == shipped.general_bm25_weight
+    assert fresh.general_type_boost == shipped.general_type_boost
     assert fresh.record["maps"]["chosen_lever"] == shipped.record["maps"]["chosen_lever"]
     assert fresh.general.used == shipped.general.used
     assert fresh.general.weights == pytest.approx(shipped.general.weights, rel=1e-5)

@@ -77,15 +77,21 @@ def calibrate_maps(
     data: MapsSetup, config: RetrievalConfig, shipped: Calibration
 ) -> tuple[Calibration, list[str]]:
     learned = tuple(sorted({d.id for d in data.corpus.documents} - data.maps))
-    base = replace(shipped, learned_documents=learned, general=None, off_topic=None)
+    base = replace(
+        shipped, learned_documents=learned, general=None, off_topic=None, general_type_boost=None
+    )
     transfer = Transfer(
         data.corpus, data.questions, config, base, data.maps, follow_as_meant=True
     )
     weight, held_weights, weight_means = transfer.choose_bm25_weight()
     base = replace(base, general_bm25_weight=weight)
+    boost, held_boosts, boost_means = transfer.choose_type_boost(base)
+    base = replace(base, general_type_boost=boost)
     lines = [
         f"BM25 weight on the added maps: {weight} (mean objective by weight {weight_means}; "
-        f"chosen without each map: {held_weights})"
+        f"chosen without each map: {held_weights})",
+        f"boost of passages holding the asked fact: {boost} (mean objective by boost "
+        f"{boost_means}; chosen without each map: {held_boosts})",
     ]
     tried = {}
     for lever in LEVERS:
@@ -116,6 +122,11 @@ def calibrate_maps(
             "chosen": weight,
             "held_out_choice": held_weights,
             "objective": {str(k): v for k, v in weight_means.items()},
+        },
+        "general_type_boost": {
+            "chosen": boost,
+            "held_out_choice": held_boosts,
+            "objective": {str(k): v for k, v in boost_means.items()},
         },
         "levers": {
             lever.name: {

@@ -43,6 +43,7 @@ GATE_L2 = 1.0
 OFF_TOPIC = "off-topic"  # the writers' tag for a question outside every map's subject
 MEASURES = ("mrr@10", "hit@5", "hit@800c", "false_abstention", "abstain_recall")
 GENERAL_BM25 = (0.1, 0.2, 0.35, 0.5, 0.75)
+TYPE_BOOSTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
 
 
 @dataclass(frozen=True)
@@ -126,24 +127,37 @@ class Transfer:
         return [q for q in self.questions if (group_of(q, self.maps) == group) == inside]
 
     def choose_bm25_weight(self) -> tuple[float, dict[str, float], dict[float, float]]:
-        """BM25's weight for the added maps, chosen for each map on the others (their mean
-        objective over answerable questions); then on all of them. Returns the final weight,
-        each map's held-out choice, and the mean objective of each weight."""
+        """BM25's weight for the added maps (see ``choose``)."""
+        return self.choose("general_bm25_weight", GENERAL_BM25, self.calibration)
+
+    def choose_type_boost(
+        self, calibration: Calibration
+    ) -> tuple[float, dict[str, float], dict[float, float]]:
+        """The boost of passages holding the asked kind of fact (``asked_fact.py``)."""
+        return self.choose("general_type_boost", TYPE_BOOSTS, calibration)
+
+    def choose(
+        self, name: str, grid: Sequence[float], calibration: Calibration
+    ) -> tuple[float, dict[str, float], dict[float, float]]:
+        """The value of the calibration's ``name`` for the added maps, chosen for each map
+        on the others (their mean objective over answerable questions); then on all of
+        them. Returns the final value, each map's held-out choice, and the mean objective
+        of each value."""
         answerable = [q for q in self.questions if q.answerable and q.source in self.maps]
-        by_weight: dict[float, dict[str, float]] = {}
-        for weight in GENERAL_BM25:
-            rankings = self.rank(replace(self.calibration, general_bm25_weight=weight), answerable)
+        by_value: dict[float, dict[str, float]] = {}
+        for value in grid:
+            rankings = self.rank(replace(calibration, **{name: value}), answerable)
             per_map: dict[str, list[float]] = {}
             for q in answerable:
                 per_map.setdefault(q.source, []).append(objective(rankings[q.id], q))
-            by_weight[weight] = {m: statistics.fmean(v) for m, v in per_map.items()}
+            by_value[value] = {m: statistics.fmean(v) for m, v in per_map.items()}
 
         def best(maps: set[str]) -> float:  # ties: the first, the lightest
-            return max(GENERAL_BM25, key=lambda w: statistics.fmean(by_weight[w][m] for m in maps))
+            return max(grid, key=lambda w: statistics.fmean(by_value[w][m] for m in maps))
 
-        mapped = set(by_weight[GENERAL_BM25[0]])
+        mapped = set(by_value[grid[0]])
         held_out = {m: best(mapped - {m}) for m in sorted(mapped)}
-        means = {w: round(statistics.fmean(by_weight[w].values()), 6) for w in GENERAL_BM25}
+        means = {w: round(statistics.fmean(by_value[w].values()), 6) for w in grid}
         return best(mapped), held_out, means
 
     def fit(self, lever: Lever, rankings: dict[str, Ranking], train: Sequence[Question]):

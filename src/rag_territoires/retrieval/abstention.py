@@ -120,10 +120,15 @@ def expected_answer_type(question: str) -> str | None:
     return next((kind for kind in _ORDER if _ASKS[kind].search(text)), None)
 
 
+def holds_answer_type(kind: str, text: str) -> bool:
+    """Whether ``text`` holds the kind of fact ``kind`` names (an ``expected_answer_type``)."""
+    return _HAS[kind].search(text) is not None
+
+
 def lacks_answer_type(kind: str, passages: Sequence[str]) -> bool:
     """True when the best passages do not contain the kind of fact the question asks for
     (``kind``: its ``expected_answer_type``)."""
-    return not any(_HAS[kind].search(text) for text in passages[:PASSAGES_CHECKED])
+    return not any(holds_answer_type(kind, text) for text in passages[:PASSAGES_CHECKED])
 
 
 # Acronyms, and capitalised words inside a sentence: names of people, places, programmes.

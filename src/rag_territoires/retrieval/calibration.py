@@ -62,6 +62,11 @@ class Calibration:
     # whole corpus (the weather, a recipe): a gate learned on answerable questions of every
     # tuning map against off-topic ones, apart from the near misses ``general`` cannot tell
     off_topic: AbstentionModel | None = None
+    # Added to a passage's fused score, on the other maps, when the question asks a kind of
+    # fact (a figure, a date, a person...) and the passage holds one: "combien d'actionnaires"
+    # then finds "146 actionnaires" before the node that only names the company. Chosen by
+    # leaving one map out (``Transfer.choose_type_boost``); None: no boost.
+    general_type_boost: float | None = None
 
     def abstention_for(self, document: str) -> AbstentionModel | None:
         """The abstention model that judges a question whose best passage is in ``document``."""
@@ -125,6 +130,7 @@ class Calibration:
             "learned_documents": list(self.learned_documents),
             "general_abstention": self.general.to_dict() if self.general else None,
             "general_bm25_weight": self.general_bm25_weight,
+            "general_type_boost": self.general_type_boost,
             "off_topic_gate": self.off_topic.to_dict() if self.off_topic else None,
             "query_means": {
                 name: [round(float(x), 6) for x in mean] for name, mean in self.query_means.items()
@@ -145,6 +151,7 @@ class Calibration:
             learned_documents=tuple(data.get("learned_documents", ())),
             general=AbstentionModel.from_dict(general) if general else None,
             general_bm25_weight=data.get("general_bm25_weight"),
+            general_type_boost=data.get("general_type_boost"),
             off_topic=AbstentionModel.from_dict(gate) if gate else None,
         )
 

@@ -23,6 +23,7 @@ from rag_territoires.retrieval.abstention import (
     lacks_answer_type,
     unknown_names,
 )
+from rag_territoires.retrieval.asked_fact import AskedFactBoost
 from rag_territoires.retrieval.calibration import Calibration, shipped_calibration
 from rag_territoires.retrieval.followup import (
     HISTORY_TURNS,
@@ -174,6 +175,12 @@ class Searcher:
         # (calibration.py). None: every chunk is of a learned map, or nothing was chosen.
         self._learned = self._learned_chunks()
         self._general = replace(config, bm25_weight=self.calibration.general_bm25_weight or 0.0)
+        boost = self.calibration.general_type_boost
+        self._asked_fact = (
+            AskedFactBoost(index.chunks, boost, self._learned)
+            if boost and self._learned is not None
+            else None
+        )
         # Each document's chunks, by file name and by id (the prefix of its chunks' ids)
         self._document_chunks: dict[str, list[int]] = {}
         for i, chunk in enumerate(index.chunks):
@@ -382,8 +389,10 @@ class Searcher:
                 if context_probability - context_threshold > probability - threshold:
                     features, probability = context_features, context_probability
                     threshold = context_threshold
-            if focus_chunk:  # "et le deuxième ?": that child's chunk comes first
-                fused[np.flatnonzero(signals.chunks == focus_chunk[0])] = fused.max() + 1.0
+        if self._asked_fact is not None:  # after the features: it reorders, never judges
+            fused = self._asked_fact.apply(query, signals.chunks, fused)
+        if context_read is not None and focus_chunk:  # "et le deuxième ?": it comes first
+            fused[np.flatnonzero(signals.chunks == focus_chunk[0])] = fused.max() + 1.0
         order = np.argsort(-fused, kind="stable")[: max(limit or len(fused), PASSAGES_CHECKED)]
         # indexed by Python ints, scores as Python floats: the evaluation ranks every chunk
         # for every question, and a numpy scalar costs ~1 µs each
