@@ -100,6 +100,16 @@ def ask(browser, root, question: str):
     return wait.until(answered)
 
 
+def open_sources(answer):
+    """Unfold an answer's quotes (folded under its direct answer): their buttons."""
+    answer.find_element(By.CSS_SELECTOR, ".sources > summary").click()
+    return answer.find_elements(By.CSS_SELECTOR, ".cite")
+
+
+def announced(root) -> str:
+    return root.find_element(By.CSS_SELECTOR, "[aria-live]").get_attribute("textContent")
+
+
 def problems(browser) -> list[str]:
     """Console errors and CSP violations, but for the page's own favicon."""
     return [
@@ -114,9 +124,9 @@ def test_a_question_streams_an_answer_with_citations_that_open_on_the_export(
 ):
     root = widget(browser, site["page"] + "/?hostile=1")
     answer = ask(browser, root, "Comment renforcer l'ingénierie territoriale ?")
-    assert "D'après « Séminaire « territoires ruraux » : carte mentale »" in answer.text
-    citations = answer.find_elements(By.CSS_SELECTOR, ".cite")
-    assert citations and "lignes" in citations[0].text
+    citations = open_sources(answer)
+    assert citations and "Séminaire « territoires ruraux » : carte mentale" in citations[0].text
+    assert "lignes" in citations[0].text
     citations[0].click()
     WebDriverWait(browser, 10).until(lambda _: answer.find_elements(By.CSS_SELECTOR, ".hit"))
     assert citations[0].get_attribute("aria-expanded") == "true"
@@ -126,8 +136,7 @@ def test_a_question_streams_an_answer_with_citations_that_open_on_the_export(
     quoted = " ".join(w for w in cited.split() if not w.isdigit())
     assert quoted and quoted in " ".join(answer.text.split())
     assert "ingénierie" in answer.text
-    announced = root.find_element(By.CSS_SELECTOR, "[aria-live]").get_attribute("textContent")
-    assert announced.startswith("Réponse reçue : ")
+    assert announced(root).startswith("Réponse reçue : ")
     # the page's hostile stylesheet changed nothing inside the widget
     style = browser.execute_script(
         "const s = getComputedStyle(arguments[0]);"
@@ -141,6 +150,32 @@ def test_a_question_streams_an_answer_with_citations_that_open_on_the_export(
     browser.save_screenshot(str(shot))
     if SCREENSHOTS:  # RAG_TERRITOIRES_SCREENSHOTS=ui refreshes the README's pictures
         shutil.copy(shot, ROOT / "examples" / "intranet" / "screenshot.png")
+
+
+def test_the_direct_answer_comes_first_and_its_quotes_are_folded_by_branch(site, browser):
+    """Issue 28, items 4, 14 and 15: the lead, then the quotes grouped by branch, folded;
+    each quote shown once and naming its map; the live region reads the direct answer."""
+    root = widget(browser, site["page"])
+    answer = ask(browser, root, "Quels sont les 3 principes à appliquer ?")
+    lead = answer.find_element(By.CSS_SELECTOR, ".lead")
+    assert lead.text.startswith("En bref") and "Coopération et construction collective" in lead.text
+    assert "D'après" not in answer.text  # the framing sentence is not shown
+    cites = answer.find_elements(By.CSS_SELECTOR, ".cite")
+    assert cites and not any(c.is_displayed() for c in cites)  # folded
+    heard = announced(root)
+    assert heard.startswith("Réponse reçue : En bref")
+    assert "Coopération et construction collective" in heard and "D'après" not in heard
+    assert "[" not in heard and "**" not in heard
+    # a marker of the direct answer unfolds the quotes and focuses the one it marks
+    answer.find_elements(By.CSS_SELECTOR, ".lead .ref")[0].click()
+    focused = browser.execute_script("return arguments[0].activeElement", root)
+    assert "cite" in focused.get_attribute("class") and focused.is_displayed()
+    assert [h.text for h in answer.find_elements(By.CSS_SELECTOR, ".group h3")] == [
+        "Enjeux et pistes de travail pour les territoires ruraux"
+    ]
+    assert answer.text.count("Essaimage") == 1  # each quote once, not twice
+    for cite in cites:
+        assert "Séminaire « territoires ruraux » : carte mentale · lignes" in cite.text
 
 
 def test_an_off_topic_question_offers_the_nearest_branches(site, browser):
@@ -167,14 +202,19 @@ def test_the_keyboard_alone_is_enough(site, browser):
             break
     assert focused.tag_name == "textarea"
     focused.send_keys("Quels sont les 3 principes à appliquer ?", Keys.ENTER)
-    WebDriverWait(browser, 60).until(lambda _: root.find_elements(By.CSS_SELECTOR, ".cite"))
-    # the citations come before the question box: Shift+Tab back to the last one
+    WebDriverWait(browser, 60).until(lambda _: root.find_elements(By.CSS_SELECTOR, ".sources"))
+    # the folded quotes come before the question box: Shift+Tab back to their summary,
+    # Enter unfolds them, Tab reaches the first quote
     button = focused
     for _ in range(20):
         button.send_keys(Keys.SHIFT, Keys.TAB)
         button = browser.execute_script("return arguments[0].activeElement", root)
-        if button is not None and "cite" in (button.get_attribute("class") or ""):
+        if button is not None and button.tag_name == "summary":
             break
+    assert button.tag_name == "summary"
+    button.send_keys(Keys.ENTER)
+    button.send_keys(Keys.TAB)
+    button = browser.execute_script("return arguments[0].activeElement", root)
     assert "cite" in button.get_attribute("class")
     outline = browser.execute_script("return getComputedStyle(arguments[0]).outlineStyle", button)
     assert outline != "none"  # the focus is visible
@@ -229,6 +269,7 @@ def test_markup_in_a_question_or_a_note_shows_as_typed(site, browser):
     answer = ask(browser, root, f"Brie'nov {INJECTED} ?")
     question = root.find_elements(By.CSS_SELECTOR, ".log > li.user")[-1]
     assert INJECTED in question.text
+    open_sources(answer)
     assert INJECTED in answer.text  # the note, quoted as written
     assert not root.find_elements(By.CSS_SELECTOR, ".log img, .log b")
     assert browser.execute_script("return document.querySelectorAll('img').length") == 0

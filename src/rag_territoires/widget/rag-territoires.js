@@ -28,6 +28,8 @@ const TEXTS = {
     assistant: "Assistant",
     thinking: "Recherche dans les notes…",
     citations: "Citations",
+    sources: (n, b) => `Sources : ${n} citation${n > 1 ? "s" : ""}, ${b} branche${b > 1 ? "s" : ""}`,
+    seeAlso: "Voir aussi :",
     lines: "lignes",
     show: "Voir les lignes de l'export",
     notCovered: "Les notes ne traitent pas de cette question.",
@@ -58,6 +60,8 @@ const TEXTS = {
     assistant: "Assistant",
     thinking: "Searching the notes…",
     citations: "Citations",
+    sources: (n, b) => `Sources: ${n} citation${n > 1 ? "s" : ""}, ${b} branch${b > 1 ? "es" : ""}`,
+    seeAlso: "See also:",
     lines: "lines",
     show: "Show the export's lines",
     notCovered: "The notes do not cover this question.",
@@ -105,9 +109,17 @@ button:hover { background: #eaeef2; }
 .answer strong { font-weight: 600; }
 .answer .item { padding-left: calc(1rem + var(--depth, 0) * 1rem); position: relative; }
 .answer .item::before { content: "•"; position: absolute; left: calc(var(--depth, 0) * 1rem); }
-.cites { margin: .5rem 0 0; padding: 0; list-style: none; display: flex; flex-direction: column;
-  gap: .3rem; }
+.ref { margin: 0 1px; padding: 0 2px; border: 0; border-radius: 3px; background: none;
+  color: #0969da; text-decoration: underline; font-size: .85em; }
+.ref:hover { background: #ddf4ff; }
+.sources { margin-top: 8px; }
+summary { cursor: pointer; color: #57606a; font-size: .9em; }
+.group h3 { margin: 8px 0 4px; font-size: .9em; font-weight: 600; }
+.cites { margin: 0; padding: 0; list-style: none; display: flex; flex-direction: column;
+  gap: 4px; }
+.cite-item { padding-left: calc(var(--depth, 0) * 16px); }
 .cite { width: 100%; }
+.target .cite { border-color: #bf8700; background: #fff8c5; }
 .where { display: block; font-size: .85em; color: #57606a; }
 .lines { margin: .3rem 0 0; padding: .3rem; border: 1px solid #d0d7de; border-radius: 6px;
   background: #fff; font-family: ui-monospace, SFMono-Regular, Menlo, monospace;
@@ -283,6 +295,7 @@ class RagTerritoiresChat extends HTMLElement {
     const decoder = new TextDecoder();
     let buffer = "";
     let done = null;
+    let drafting = true;
     for (;;) {
       const { value, done: ended } = await reader.read();
       if (ended) break;
@@ -294,7 +307,10 @@ class RagTerritoiresChat extends HTMLElement {
         if (!event) continue;
         if (event.name === "answer") {
           waiting.remove();
-          renderLine(answer, event.data.delta);
+          // only the first paragraph, the direct answer, is drawn as it streams: the
+          // quotes that follow are drawn folded, from the final event
+          if (!event.data.delta.trim()) drafting = false;
+          else if (drafting) renderLine(answer, event.data.delta);
         } else if (event.name === "done") {
           done = event.data;
         }
@@ -331,51 +347,102 @@ class RagTerritoiresChat extends HTMLElement {
     const t = this.t;
     if (data.abstained) {
       // said once: a notice, then the nearest branches to ask about
-      answer.replaceChildren(el("p", { class: "notice", text: t.notCovered }));
-      const nearest = el("ul", { class: "nearest", "aria-label": t.nearest });
-      for (const passage of data.passages.slice(0, 3)) {
-        const branch = passage.branch;
-        nearest.append(
-          el(
-            "li",
-            {},
-            el("button", {
-              type: "button",
-              text: `› ${branch.join(" › ")}`,
-              onclick: () => this.ask(branch[branch.length - 1]),
-            }),
-          ),
-        );
-      }
-      answer.append(el("p", { text: t.nearest }), nearest);
+      answer.replaceChildren(
+        el("p", { class: "notice", text: t.notCovered }),
+        el("p", { text: t.nearest }),
+        this.askButtons(data.passages.slice(0, 3).map((p) => p.branch), t.nearest),
+      );
       this.live.textContent = t.announced + t.notCovered;
       return;
     }
-    if (data.citations.length) {
-      const list = el("ol", { class: "cites", "aria-label": t.citations });
-      for (const citation of data.citations) list.append(this.citation(citation));
-      turn.append(el("p", { class: "who", text: t.citations }), list);
+    // the direct answer first (an API without `lead`: its whole answer); its [n] open
+    // the citation they mark
+    const lead = data.lead || data.answer;
+    const leadBox = el("div", { class: "lead" });
+    for (const line of lead.split("\n")) renderLine(leadBox, line, (n) => this.reveal(turn, n));
+    answer.replaceChildren(leadBox);
+    if (data.citations.length) answer.append(this.sources(data.citations));
+    if (data.see_also && data.see_also.length) {
+      answer.append(
+        el("p", { class: "who", text: t.seeAlso }),
+        this.askButtons(data.see_also, t.seeAlso),
+      );
     }
-    const first = answer.querySelector("p");
-    this.live.textContent = t.announced + (first ? first.textContent : "");
+    // a screen reader hears the direct answer, not the sentence that frames the quotes
+    this.live.textContent = t.announced + plain(lead);
   }
 
-  citation(citation) {
+  askButtons(branches, label) {
+    const list = el("ul", { class: "nearest", "aria-label": label });
+    for (const branch of branches) {
+      const ask = () => this.busy || this.ask(branch[branch.length - 1]);
+      list.append(
+        el("li", {}, el("button", { type: "button", text: `› ${branch.join(" › ")}`, onclick: ask })),
+      );
+    }
+    return list;
+  }
+
+  // The quotes grouped by branch as the API's answer lays them out (each under its
+  // nearest quoted ancestor, else under its parent branch), folded: the direct answer
+  // above is what most readers need. Each quote shows once, naming its map.
+  sources(citations) {
+    const groups = new Map(); // map and heading -> the group's list
+    const placed = new Map(); // a quoted node (map and branch) -> its group and depth
+    const key = (citation, branch) => JSON.stringify([citation.source.document, ...branch]);
+    for (const citation of citations) {
+      const branch = citation.branch;
+      let above;
+      for (let n = branch.length - 1; n > 0 && !above; n--) {
+        above = placed.get(key(citation, branch.slice(0, n)));
+      }
+      const heading = above ? above.heading : (branch.slice(0, -1).join(" › ") || branch[0]);
+      const group = key(citation, [heading]);
+      const depth = above ? above.depth + 1 : 0;
+      if (!groups.has(group)) groups.set(group, { heading, list: el("ol", { class: "cites" }) });
+      groups.get(group).list.append(this.citation(citation, depth));
+      placed.set(key(citation, branch), { heading, depth });
+    }
+    const details = el(
+      "details",
+      { class: "sources" },
+      el("summary", { text: this.t.sources(citations.length, groups.size) }),
+    );
+    for (const { heading, list } of groups.values()) {
+      details.append(el("section", { class: "group" }, el("h3", { text: heading }), list));
+    }
+    return details;
+  }
+
+  citation(citation, depth) {
     const t = this.t;
     const source = citation.source;
-    const item = el("li");
+    const item = el("li", { class: "cite-item", "data-n": String(citation.n) });
+    item.style.setProperty("--depth", String(depth));
+    const map = source.title || source.document;
     const button = el(
       "button",
       { type: "button", class: "cite", "aria-expanded": "false", title: t.show },
       `[${citation.n}] ${citation.quote}`,
       el("span", {
         class: "where",
-        text: `${citation.branch.join(" › ")} · ${t.lines} ${source.line_start}–${source.line_end}`,
+        text: `${map} · ${t.lines} ${source.line_start}–${source.line_end}`,
       }),
     );
     button.addEventListener("click", () => this.toggleLines(item, button, source));
     item.append(button);
     return item;
+  }
+
+  // A marker [n] of the direct answer: unfold the sources and bring citation n forward.
+  reveal(turn, n) {
+    const details = turn.querySelector(".sources");
+    const item = turn.querySelector(`.cite-item[data-n="${n}"]`);
+    if (!details || !item) return;
+    details.open = true;
+    for (const other of turn.querySelectorAll(".target")) other.classList.remove("target");
+    item.classList.add("target");
+    item.querySelector(".cite").focus();
   }
 
   async toggleLines(item, button, source) {
@@ -430,20 +497,43 @@ function parseEvent(block) {
 }
 
 // One line of the API's answer: "**Heading**", "  - quote [n]" (indented: deeper), or text.
-function renderLine(answer, raw) {
+function renderLine(answer, raw, onMarker) {
   const line = raw.replace(/\n$/, "");
   if (!line.trim()) return;
-  const heading = /^\*\*(.+)\*\*$/.exec(line);
+  const heading = /^\*\*([^*]+)\*\*$/.exec(line);
   const item = /^( *)- (.*)$/.exec(line);
   if (heading) {
     answer.append(el("p", {}, el("strong", { text: heading[1] })));
   } else if (item) {
-    const p = el("p", { class: "item", text: item[2] });
+    const p = el("p", { class: "item" });
+    renderInline(p, item[2], onMarker);
     p.style.setProperty("--depth", String(Math.floor(item[1].length / 2)));
     answer.append(p);
   } else {
-    answer.append(el("p", { text: line }));
+    const p = el("p");
+    renderInline(p, line, onMarker);
+    answer.append(p);
   }
+}
+
+// "**bold**" and the markers "[n]" within a line; everything else stays text (never
+// parsed as HTML). A marker becomes a button when there is a citation to open.
+function renderInline(parent, text, onMarker) {
+  for (const part of text.split(/(\*\*[^*]+\*\*|\[\d+\])/)) {
+    if (!part) continue;
+    const bold = /^\*\*([^*]+)\*\*$/.exec(part);
+    const marker = /^\[(\d+)\]$/.exec(part);
+    if (bold) parent.append(el("strong", { text: bold[1] }));
+    else if (marker && onMarker) {
+      const n = Number(marker[1]);
+      parent.append(el("button", { type: "button", class: "ref", text: part, onclick: () => onMarker(n) }));
+    } else parent.append(part);
+  }
+}
+
+// What a screen reader hears of a Markdown line: no emphasis marks, no markers.
+function plain(markdown) {
+  return markdown.replace(/\*\*/g, "").replace(/\s*\[\d+\]/g, "").replace(/\s+/g, " ").trim();
 }
 
 if (!customElements.get("rag-territoires-chat")) {
