@@ -249,19 +249,73 @@ def test_a_page_on_another_origin_is_refused(site, browser):
     assert "access-control-allow-origin" not in refused.headers
 
 
-@pytest.mark.parametrize("kind", ["forged", "expired", "other origin"])
-def test_a_forged_or_expired_token_is_refused(site, browser, kind):
+def bad_token(site, kind: str) -> str:
     tokens = WidgetTokens(SECRET)
-    token = {
+    return {
         "forged": WidgetTokens("another-secret").issue(site["page"], 600)[0],
         "expired": tokens.issue(site["page"], 60, now=time.time() - 120)[0],
         "other origin": tokens.issue(site["other"], 600)[0],
     }[kind]
+
+
+@pytest.mark.parametrize("kind", ["forged", "expired", "other origin"])
+def test_a_forged_or_expired_token_is_refused_when_the_host_has_no_new_one(site, browser, kind):
     root = widget(browser, site["page"])
     host = browser.find_element(By.CSS_SELECTOR, "rag-territoires-chat")
-    browser.execute_script("arguments[0].setAttribute('token', arguments[1])", host, token)
+    browser.execute_script(
+        "arguments[0].tokenProvider = null; arguments[0].setAttribute('token', arguments[1])",
+        host,
+        bad_token(site, kind),
+    )
     error = ask(browser, root, "tiers-lieux ?")
-    assert error.text == "L'accès à l'assistant a expiré : rechargez la page."
+    assert error.text == "L'accès à l'assistant n'est plus valable : rechargez la page."
+
+
+@pytest.mark.parametrize(
+    ("how", "kind"), [("provider", "expired"), ("event", "expired"), ("provider", "forged")]
+)
+def test_the_host_hands_a_new_token_and_the_conversation_goes_on(site, browser, how, kind):
+    """Issue 28, item 13: a token that has expired (or that the API refuses) mid-conversation
+    is replaced by one the host page hands over, through the example page's
+    ``tokenProvider`` or the ``rag-token-needed`` event; the follow-up is still read with
+    the question before it."""
+    root = widget(browser, site["page"])
+    host = browser.find_element(By.CSS_SELECTOR, "rag-territoires-chat")
+    ask(browser, root, "Quels sont les 3 principes à appliquer ?")
+    count = "window.asked = (window.asked || 0) + 1;"
+    if how == "provider":  # the example page's own provider, counted
+        script = (
+            "const p = arguments[0].tokenProvider;"
+            f"arguments[0].tokenProvider = () => {{ {count} return p(); }};"
+        )
+    else:
+        script = (
+            "arguments[0].tokenProvider = null; arguments[0].addEventListener("
+            f"'rag-token-needed', (e) => {{ {count} e.detail.respondWith(fetch('/widget-token', "
+            "{method: 'POST'}).then((r) => r.json()).then((j) => j.token)); });"
+        )
+    browser.execute_script(script, host)
+    browser.execute_script(
+        "arguments[0].setAttribute('token', arguments[1])", host, bad_token(site, kind)
+    )
+    answer = ask(browser, root, "et le deuxième ?")
+    lead = answer.find_element(By.CSS_SELECTOR, ".lead").text
+    assert "deuxième" in lead and "Coopération et construction collective" in lead
+    assert browser.execute_script("return window.asked") == 1
+    assert len(root.find_elements(By.CSS_SELECTOR, ".log > li")) == 4
+
+
+def test_without_any_token_the_widget_says_so(site, browser):
+    root = widget(browser, site["page"])
+    host = browser.find_element(By.CSS_SELECTOR, "rag-territoires-chat")
+    browser.execute_script(
+        "arguments[0].tokenProvider = null; arguments[0].removeAttribute('token')", host
+    )
+    error = ask(browser, root, "tiers-lieux ?")
+    assert error.text == (
+        "Cette page ne donne pas d'accès à l'assistant (aucun jeton) : "
+        "signalez-le à l'équipe qui gère le site."
+    )
 
 
 def test_markup_in_a_question_or_a_note_shows_as_typed(site, browser):

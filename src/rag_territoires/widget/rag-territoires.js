@@ -7,6 +7,11 @@
 // POST /v1/widget-tokens, when the API has keys), document (reserved for corpora of
 // several documents; ignored while there is one).
 //
+// Tokens live minutes. Before one expires (and when the API refuses one), the element asks
+// the host page for a new one: its `tokenProvider` property, a function returning a token
+// (or a promise of one), else a `rag-token-needed` event (bubbling, composed) whose
+// listener calls `event.detail.respondWith(tokenOrPromise)`. The conversation is kept.
+//
 // Plain JavaScript, no dependency, no build step. Everything lives in a shadow root, so
 // the page's CSS cannot reach it; every text from the notes or the user is set with
 // textContent, never parsed as HTML; no inline script, no eval: it runs under a strict
@@ -16,6 +21,7 @@ const MAX_CHARS = 2000;
 const CONTEXT_MESSAGES = 20;
 const ANSWER_CONTEXT_CHARS = 1000;
 const MARGIN = 3; // export lines shown around a citation
+const REFRESH_BEFORE_S = 60; // a token this close to its expiry is renewed before use
 
 const TEXTS = {
   fr: {
@@ -39,7 +45,10 @@ const TEXTS = {
     errors: {
       down: "L'assistant ne répond pas : vérifiez votre connexion ou réessayez plus tard.",
       origin: "Cette page n'est pas autorisée à utiliser l'assistant.",
-      token: "L'accès à l'assistant a expiré : rechargez la page.",
+      token: "L'accès à l'assistant n'est plus valable : rechargez la page.",
+      no_token:
+        "Cette page ne donne pas d'accès à l'assistant (aucun jeton) : " +
+        "signalez-le à l'équipe qui gère le site.",
       limited: (s) => `Trop de questions d'affilée : réessayez dans ${s} s.`,
       too_long: `La question est trop longue (${MAX_CHARS} caractères au plus).`,
       empty: "La question est vide.",
@@ -71,7 +80,8 @@ const TEXTS = {
     errors: {
       down: "The assistant does not answer: check your connection or try again later.",
       origin: "This page is not allowed to use the assistant.",
-      token: "Access to the assistant has expired: reload the page.",
+      token: "Access to the assistant is no longer valid: reload the page.",
+      no_token: "This page gives no access to the assistant (no token): tell the site's team.",
       limited: (s) => `Too many questions in a row: try again in ${s} s.`,
       too_long: `The question is too long (at most ${MAX_CHARS} characters).`,
       empty: "The question is empty.",
@@ -166,6 +176,21 @@ class RagTerritoiresChat extends HTMLElement {
     return TEXTS[this.getAttribute("lang") === "en" ? "en" : "fr"];
   }
 
+  static get observedAttributes() {
+    return ["token"];
+  }
+
+  attributeChangedCallback(name) {
+    // a token the host sets wins over one an earlier refresh handed over
+    if (name === "token") this.handedToken = "";
+  }
+
+  // (no `tokenProvider` field here: a host may set it before this class is defined, and a
+  // field would hide that own property when the element upgrades)
+  get token() {
+    return this.handedToken || this.getAttribute("token") || "";
+  }
+
   get api() {
     return (this.getAttribute("api") || "").replace(/\/+$/, "");
   }
@@ -237,11 +262,52 @@ class RagTerritoiresChat extends HTMLElement {
     this.ask(question);
   }
 
-  headers() {
+  async headers() {
+    const left = secondsLeft(this.token);
+    if (left !== null && left < REFRESH_BEFORE_S) await this.renewToken();
     const headers = { "Content-Type": "application/json", Accept: "text/event-stream" };
-    const token = this.getAttribute("token");
-    if (token) headers.Authorization = `Bearer ${token}`;
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
     return headers;
+  }
+
+  // A call to the API with the token; when the API refuses the token (it expired while
+  // the visitor read, or the host's secret rotated), once more with a new one.
+  async call(url, init = {}) {
+    const send = async () => fetch(url, { ...init, headers: await this.headers(), credentials: "omit" });
+    const response = await send();
+    if (response.status === 401 && (await this.renewToken())) return send();
+    return response;
+  }
+
+  // Asks the host page for a new token; true when it handed one. One request at a time:
+  // the chat and a citation's lines may need one together.
+  renewToken() {
+    if (!this.renewing) {
+      this.renewing = this.askHost().finally(() => {
+        this.renewing = null;
+      });
+    }
+    return this.renewing;
+  }
+
+  async askHost() {
+    let handed;
+    if (typeof this.tokenProvider === "function") {
+      handed = this.tokenProvider();
+    } else {
+      const detail = { respondWith: (value) => (handed = value) };
+      this.dispatchEvent(
+        new CustomEvent("rag-token-needed", { bubbles: true, composed: true, detail }),
+      );
+    }
+    try {
+      const value = await handed;
+      const token = typeof value === "string" ? value : (value && value.token) || "";
+      if (token) this.handedToken = token;
+      return Boolean(token);
+    } catch {
+      return false; // the host could not get one: the API's refusal is what the user sees
+    }
   }
 
   async ask(question) {
@@ -281,11 +347,9 @@ class RagTerritoiresChat extends HTMLElement {
   async stream(messages, answer, waiting) {
     let response;
     try {
-      response = await fetch(`${this.api}/widget/v1/chat`, {
+      response = await this.call(`${this.api}/widget/v1/chat`, {
         method: "POST",
-        headers: this.headers(),
         body: JSON.stringify({ messages, stream: true }),
-        credentials: "omit",
       });
     } catch {
       throw { kind: "down" };
@@ -329,7 +393,8 @@ class RagTerritoiresChat extends HTMLElement {
     } catch {
       // not the API's JSON (a proxy's page): the status says enough
     }
-    const byStatus = { 401: "token", 403: "origin", 413: "too_large", 429: "limited" };
+    const token = this.token ? "token" : "no_token"; // none at all: not an expiry
+    const byStatus = { 401: token, 403: "origin", 413: "too_large", 429: "limited" };
     byStatus[503] = "not_ready";
     if (response.status === 422) {
       return { kind: reason === "too_long" || reason === "empty" ? reason : "refused" };
@@ -457,7 +522,7 @@ class RagTerritoiresChat extends HTMLElement {
     const query = (end) => `${this.api}${path}?start=${start}&end=${end}`;
     const label = `${this.t.lines} ${source.line_start}–${source.line_end}`;
     const view = el("div", { class: "lines", role: "region", "aria-label": label });
-    const get = (end) => fetch(query(end), { headers: this.headers(), credentials: "omit" });
+    const get = (end) => this.call(query(end));
     try {
       let response = await get(source.line_end + MARGIN);
       if (response.status === 422) response = await get(source.line_end); // near the end
@@ -479,6 +544,18 @@ class RagTerritoiresChat extends HTMLElement {
     }
     item.append(view);
     button.setAttribute("aria-expanded", "true");
+  }
+}
+
+// Seconds until a token expires, from its payload (a widget token's or a JWT's second
+// part: base64url JSON with `exp`); null when it does not say.
+function secondsLeft(token) {
+  try {
+    const payload = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const expires = JSON.parse(atob(payload)).exp;
+    return typeof expires === "number" ? expires - Date.now() / 1000 : null;
+  } catch {
+    return null;
   }
 }
 
