@@ -235,6 +235,73 @@ def test_it_fits_a_320_px_screen(site, tmp_path):
         narrow.quit()
 
 
+SIZES = """
+const r = arguments[0], s = (q) => getComputedStyle(r.querySelector(q));
+return [s('.box').paddingTop, s('.box').maxWidth, s('.box').gap, s('.log').maxHeight,
+        s('textarea').minHeight, s('button').paddingLeft, s('.count').fontSize];
+"""
+
+
+def test_a_host_page_with_a_small_root_font_does_not_shrink_it(site, browser):
+    """Issue 28, item 15: sized in rem, the widget shrank on a page with
+    ``html { font-size: 62.5% }`` (the hostile stylesheet sets it)."""
+    plain = browser.execute_script(SIZES, widget(browser, site["page"]))
+    hostile = browser.execute_script(SIZES, widget(browser, site["page"] + "/?hostile=1"))
+    assert (
+        browser.execute_script("return getComputedStyle(document.documentElement).fontSize")
+        == "10px"
+    )
+    assert hostile == plain
+
+
+def test_headings_and_labels_keep_their_weight(site, browser):
+    root = widget(browser, site["page"])
+    weight = "return getComputedStyle(arguments[0].querySelector(arguments[1])).fontWeight"
+    assert [browser.execute_script(weight, root, q) for q in ("h2", "label")] == ["600", "600"]
+
+
+def test_escape_closes_an_opened_citation(site, browser):
+    root = widget(browser, site["page"])
+    answer = ask(browser, root, "Comment renforcer l'ingénierie territoriale ?")
+    citation = open_sources(answer)[0]
+    citation.click()
+    WebDriverWait(browser, 10).until(lambda _: answer.find_elements(By.CSS_SELECTOR, ".lines"))
+    citation.send_keys(Keys.ESCAPE)
+    assert not answer.find_elements(By.CSS_SELECTOR, ".lines")
+    assert citation.get_attribute("aria-expanded") == "false"
+    assert browser.execute_script("return arguments[0].activeElement", root) == citation
+
+
+def test_switching_lang_after_load_relabels_it(site, browser):
+    root = widget(browser, site["page"])
+    answer = ask(browser, root, "Comment renforcer l'ingénierie territoriale ?")
+    host = browser.find_element(By.CSS_SELECTOR, "rag-territoires-chat")
+    browser.execute_script("arguments[0].setAttribute('lang', 'en')", host)
+    assert root.find_element(By.CSS_SELECTOR, "label").text == "Your question about the notes"
+    assert root.find_element(By.CSS_SELECTOR, "h2").text == "Mind-map notes"
+    assert root.find_element(By.CSS_SELECTOR, "button[type=submit]").text == "Send"
+    placeholder = root.find_element(By.CSS_SELECTOR, "textarea").get_attribute("placeholder")
+    assert placeholder.startswith("E.g.")
+    assert answer.find_element(By.CSS_SELECTOR, ".who").text == "Assistant"
+    assert answer.find_element(By.CSS_SELECTOR, "summary").text.startswith("Sources: 8 citations")
+    assert root.find_elements(By.CSS_SELECTOR, ".log .who")[0].text == "You"
+
+
+def test_send_stays_in_view_at_1400_by_757(site, tmp_path):
+    """Issue 28, item 15: on a laptop screen, once an answer's quotes were unfolded, the
+    question box and Send were below the fold."""
+    laptop = chromium(tmp_path / "laptop", 1400, 757)
+    try:
+        root = widget(laptop, site["page"])
+        answer = ask(laptop, root, "Comment renforcer l'ingénierie territoriale ?")
+        open_sources(answer)  # the conversation area at its tallest
+        send = root.find_element(By.CSS_SELECTOR, "button[type=submit]")
+        rect = laptop.execute_script("return arguments[0].getBoundingClientRect().toJSON()", send)
+        assert rect["top"] >= 0 and rect["bottom"] <= laptop.execute_script("return innerHeight")
+    finally:
+        laptop.quit()
+
+
 def test_a_page_on_another_origin_is_refused(site, browser):
     browser.get(site["other"])
     time.sleep(1)

@@ -37,6 +37,7 @@ const TEXTS = {
     sources: (n, b) => `Sources : ${n} citation${n > 1 ? "s" : ""}, ${b} branche${b > 1 ? "s" : ""}`,
     seeAlso: "Voir aussi :",
     lines: "lignes",
+    where: (map, a, b) => `${map} · lignes ${a}–${b}`,
     show: "Voir les lignes de l'export",
     notCovered: "Les notes ne traitent pas de cette question.",
     nearest: "Branches les plus proches :",
@@ -72,6 +73,7 @@ const TEXTS = {
     sources: (n, b) => `Sources: ${n} citation${n > 1 ? "s" : ""}, ${b} branch${b > 1 ? "es" : ""}`,
     seeAlso: "See also:",
     lines: "lines",
+    where: (map, a, b) => `${map} · lines ${a}–${b}`,
     show: "Show the export's lines",
     notCovered: "The notes do not cover this question.",
     nearest: "Nearest branches:",
@@ -94,31 +96,34 @@ const TEXTS = {
   },
 };
 
+// Sized in px, not rem: rem follows the host page's root font size (a page with
+// `html { font-size: 62.5% }` shrank the widget). Only form controls inherit the font: a
+// blanket `font: inherit` on every element dropped the weight of headings and labels.
 const STYLE = `
 :host { display: block; contain: content; }
-.box { all: initial; display: flex; flex-direction: column; gap: .6rem; box-sizing: border-box;
-  width: 100%; max-width: 46rem; min-width: 0; padding: .8rem; border: 1px solid #d0d7de;
+.box { all: initial; display: flex; flex-direction: column; gap: 10px; box-sizing: border-box;
+  width: 100%; max-width: 736px; min-width: 0; padding: 13px; border: 1px solid #d0d7de;
   border-radius: 10px; background: #fff; color: #1f2328; letter-spacing: normal;
   font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; text-align: left; }
-.box * { box-sizing: border-box; font: inherit; color: inherit; letter-spacing: inherit;
-  text-transform: none; }
-header { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center;
+.box * { box-sizing: border-box; color: inherit; letter-spacing: inherit; text-transform: none; }
+button, textarea { font: inherit; }
+header { display: flex; flex-wrap: wrap; gap: 8px; align-items: center;
   justify-content: space-between; }
 h2 { margin: 0; font-weight: 600; font-size: 1.05em; }
 button { cursor: pointer; border: 1px solid #8c959f; border-radius: 6px; background: #f6f8fa;
-  padding: .3rem .6rem; text-align: left; }
+  padding: 5px 10px; text-align: left; }
 button:hover { background: #eaeef2; }
 :focus-visible { outline: 3px solid #0969da; outline-offset: 2px; }
 .log { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column;
-  gap: .6rem; max-height: 32rem; overflow-y: auto; }
-.turn { display: block; padding: .5rem .6rem; border-radius: 8px; overflow-wrap: anywhere; }
+  gap: 10px; max-height: 512px; overflow-y: auto; }
+.turn { display: block; padding: 8px 10px; border-radius: 8px; overflow-wrap: anywhere; }
 .user { background: #ddf4ff; align-self: flex-end; max-width: 90%; white-space: pre-wrap; }
 .bot { background: #f6f8fa; }
-.who { display: block; font-size: .8em; color: #57606a; margin-bottom: .2rem; }
-.answer p { margin: .15rem 0; }
+.who { display: block; font-size: .8em; color: #57606a; margin-bottom: 3px; }
+.answer p { margin: 2px 0; }
 .answer strong { font-weight: 600; }
-.answer .item { padding-left: calc(1rem + var(--depth, 0) * 1rem); position: relative; }
-.answer .item::before { content: "•"; position: absolute; left: calc(var(--depth, 0) * 1rem); }
+.answer .item { padding-left: calc(16px + var(--depth, 0) * 16px); position: relative; }
+.answer .item::before { content: "•"; position: absolute; left: calc(var(--depth, 0) * 16px); }
 .ref { margin: 0 1px; padding: 0 2px; border: 0; border-radius: 3px; background: none;
   color: #0969da; text-decoration: underline; font-size: .85em; }
 .ref:hover { background: #ddf4ff; }
@@ -131,22 +136,25 @@ summary { cursor: pointer; color: #57606a; font-size: .9em; }
 .cite { width: 100%; }
 .target .cite { border-color: #bf8700; background: #fff8c5; }
 .where { display: block; font-size: .85em; color: #57606a; }
-.lines { margin: .3rem 0 0; padding: .3rem; border: 1px solid #d0d7de; border-radius: 6px;
+.lines { margin: 5px 0 0; padding: 5px; border: 1px solid #d0d7de; border-radius: 6px;
   background: #fff; font-family: ui-monospace, SFMono-Regular, Menlo, monospace;
   font-size: .85em; white-space: pre-wrap; }
-.line { display: flex; gap: .6rem; }
+.line { display: flex; gap: 10px; }
 .num { color: #57606a; min-width: 3.5ch; text-align: right; user-select: none; }
 .hit { background: #fff8c5; font-weight: 600; }
-.notice { margin: 0 0 .3rem; font-weight: 600; }
-.nearest { display: flex; flex-direction: column; gap: .3rem; margin: .3rem 0 0; padding: 0;
+.notice { margin: 0 0 5px; font-weight: 600; }
+.nearest { display: flex; flex-direction: column; gap: 5px; margin: 5px 0 0; padding: 0;
   list-style: none; }
-.error { margin: 0; padding: .5rem .6rem; border-radius: 8px; background: #ffebe9;
+.error { margin: 0; padding: 8px 10px; border-radius: 8px; background: #ffebe9;
   color: #82071e; }
-form { display: flex; flex-direction: column; gap: .3rem; }
+/* the question box sticks to the bottom of the screen while the widget is on it: Send
+   stays in view however long the conversation above */
+form { display: flex; flex-direction: column; gap: 5px; position: sticky; bottom: 0;
+  padding-top: 4px; background: #fff; }
 label { font-weight: 600; }
-textarea { width: 100%; min-height: 3.2rem; resize: vertical; padding: .4rem; border: 1px solid
+textarea { width: 100%; min-height: 51px; resize: vertical; padding: 6px; border: 1px solid
   #8c959f; border-radius: 6px; background: #fff; }
-.row { display: flex; justify-content: space-between; align-items: center; gap: .5rem; }
+.row { display: flex; justify-content: space-between; align-items: center; gap: 8px; }
 .count { font-size: .8em; color: #57606a; }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
   white-space: nowrap; }
@@ -177,12 +185,34 @@ class RagTerritoiresChat extends HTMLElement {
   }
 
   static get observedAttributes() {
-    return ["token"];
+    return ["lang", "token"];
   }
 
   attributeChangedCallback(name) {
     // a token the host sets wins over one an earlier refresh handed over
     if (name === "token") this.handedToken = "";
+    if (name === "lang" && this.box) this.relabel();
+  }
+
+  // The props of a node whose text is the widget's own (not the notes', not the user's):
+  // the key is kept so that a change of `lang` can say it again.
+  say(key, ...args) {
+    const props = { text: phrase(this.t, key, args), "data-text": key };
+    if (args.length) props["data-args"] = JSON.stringify(args);
+    return props;
+  }
+
+  relabel() {
+    const t = this.t;
+    for (const node of this.root.querySelectorAll("[data-text]")) {
+      const args = JSON.parse(node.dataset.args || "[]");
+      node.textContent = phrase(t, node.dataset.text, args);
+    }
+    for (const node of this.root.querySelectorAll("[data-label]")) {
+      node.setAttribute("aria-label", phrase(t, node.dataset.label, []));
+    }
+    for (const node of this.root.querySelectorAll(".cite")) node.title = t.show;
+    this.input.placeholder = t.placeholder;
   }
 
   // (no `tokenProvider` field here: a host may set it before this class is defined, and a
@@ -212,38 +242,46 @@ class RagTerritoiresChat extends HTMLElement {
       placeholder: t.placeholder,
       "aria-describedby": "count",
     });
-    this.count = el("span", { class: "count", id: "count", text: t.counter(0) });
-    this.input.addEventListener("input", () => {
-      this.count.textContent = t.counter(this.input.value.length);
-    });
+    this.count = el("span", { class: "count", id: "count", ...this.say("counter", 0) });
+    this.input.addEventListener("input", () => this.counted());
     this.input.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
         this.form.requestSubmit();
       }
     });
-    this.sendButton = el("button", { type: "submit", text: t.send });
+    this.sendButton = el("button", { type: "submit", ...this.say("send") });
     this.form = el(
       "form",
       { onsubmit: (event) => this.onSubmit(event) },
-      el("label", { for: "q", text: t.label }),
+      el("label", { for: "q", ...this.say("label") }),
       this.input,
       el("div", { class: "row" }, this.count, this.sendButton),
     );
     this.box = el(
       "section",
-      { class: "box", "aria-label": t.title },
+      { class: "box", "aria-label": t.title, "data-label": "title" },
       el(
         "header",
         {},
-        el("h2", { text: t.title }),
-        el("button", { type: "button", text: t.new, onclick: () => this.reset() }),
+        el("h2", this.say("title")),
+        el("button", { type: "button", ...this.say("new"), onclick: () => this.reset() }),
       ),
       this.log,
       this.form,
       this.live,
     );
+    // Escape closes the citation opened last (or the one holding the focus)
+    this.box.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && this.closeCitation()) event.preventDefault();
+    });
     this.root.append(this.box);
+  }
+
+  counted() {
+    const length = this.input.value.length;
+    this.count.textContent = this.t.counter(length);
+    this.count.dataset.args = JSON.stringify([length]);
   }
 
   reset() {
@@ -258,7 +296,7 @@ class RagTerritoiresChat extends HTMLElement {
     const question = this.input.value.trim();
     if (!question || this.busy) return;
     this.input.value = "";
-    this.count.textContent = this.t.counter(0);
+    this.counted();
     this.ask(question);
   }
 
@@ -273,7 +311,8 @@ class RagTerritoiresChat extends HTMLElement {
   // A call to the API with the token; when the API refuses the token (it expired while
   // the visitor read, or the host's secret rotated), once more with a new one.
   async call(url, init = {}) {
-    const send = async () => fetch(url, { ...init, headers: await this.headers(), credentials: "omit" });
+    const send = async () =>
+      fetch(url, { ...init, headers: await this.headers(), credentials: "omit" });
     const response = await send();
     if (response.status === 401 && (await this.renewToken())) return send();
     return response;
@@ -314,13 +353,13 @@ class RagTerritoiresChat extends HTMLElement {
     const t = this.t;
     this.busy = true;
     this.log.append(
-      el("li", { class: "turn user" }, el("span", { class: "who", text: t.you }), question),
+      el("li", { class: "turn user" }, el("span", { class: "who", ...this.say("you") }), question),
     );
     const answer = el("div", { class: "answer" });
     const turn = el(
       "li",
       { class: "turn bot", "aria-busy": "true" },
-      el("span", { class: "who", text: t.assistant }),
+      el("span", { class: "who", ...this.say("assistant") }),
       answer,
     );
     const waiting = el("p", { text: t.thinking });
@@ -413,9 +452,9 @@ class RagTerritoiresChat extends HTMLElement {
     if (data.abstained) {
       // said once: a notice, then the nearest branches to ask about
       answer.replaceChildren(
-        el("p", { class: "notice", text: t.notCovered }),
-        el("p", { text: t.nearest }),
-        this.askButtons(data.passages.slice(0, 3).map((p) => p.branch), t.nearest),
+        el("p", { class: "notice", ...this.say("notCovered") }),
+        el("p", this.say("nearest")),
+        this.askButtons(data.passages.slice(0, 3).map((p) => p.branch), "nearest"),
       );
       this.live.textContent = t.announced + t.notCovered;
       return;
@@ -429,8 +468,8 @@ class RagTerritoiresChat extends HTMLElement {
     if (data.citations.length) answer.append(this.sources(data.citations));
     if (data.see_also && data.see_also.length) {
       answer.append(
-        el("p", { class: "who", text: t.seeAlso }),
-        this.askButtons(data.see_also, t.seeAlso),
+        el("p", { class: "who", ...this.say("seeAlso") }),
+        this.askButtons(data.see_also, "seeAlso"),
       );
     }
     // a screen reader hears the direct answer, not the sentence that frames the quotes
@@ -438,11 +477,12 @@ class RagTerritoiresChat extends HTMLElement {
   }
 
   askButtons(branches, label) {
-    const list = el("ul", { class: "nearest", "aria-label": label });
+    const named = { "aria-label": this.t[label], "data-label": label };
+    const list = el("ul", { class: "nearest", ...named });
     for (const branch of branches) {
       const ask = () => this.busy || this.ask(branch[branch.length - 1]);
       list.append(
-        el("li", {}, el("button", { type: "button", text: `› ${branch.join(" › ")}`, onclick: ask })),
+        el("li", {}, el("button", { type: "button", onclick: ask }, `› ${branch.join(" › ")}`)),
       );
     }
     return list;
@@ -471,7 +511,7 @@ class RagTerritoiresChat extends HTMLElement {
     const details = el(
       "details",
       { class: "sources" },
-      el("summary", { text: this.t.sources(citations.length, groups.size) }),
+      el("summary", this.say("sources", citations.length, groups.size)),
     );
     for (const { heading, list } of groups.values()) {
       details.append(el("section", { class: "group" }, el("h3", { text: heading }), list));
@@ -491,7 +531,7 @@ class RagTerritoiresChat extends HTMLElement {
       `[${citation.n}] ${citation.quote}`,
       el("span", {
         class: "where",
-        text: `${map} · ${t.lines} ${source.line_start}–${source.line_end}`,
+        ...this.say("where", map, source.line_start, source.line_end),
       }),
     );
     button.addEventListener("click", () => this.toggleLines(item, button, source));
@@ -511,10 +551,8 @@ class RagTerritoiresChat extends HTMLElement {
   }
 
   async toggleLines(item, button, source) {
-    const shown = item.querySelector(".lines");
-    if (shown) {
-      shown.remove();
-      button.setAttribute("aria-expanded", "false");
+    if (item.querySelector(".lines")) {
+      this.closeCitation(item);
       return;
     }
     const start = Math.max(1, source.line_start - MARGIN);
@@ -544,6 +582,21 @@ class RagTerritoiresChat extends HTMLElement {
     }
     item.append(view);
     button.setAttribute("aria-expanded", "true");
+    this.opened = item;
+  }
+
+  // Closes a citation's lines (by default the one holding the focus, else the one opened
+  // last) and gives the focus back to its button; false when none was open.
+  closeCitation(item) {
+    const focused = this.root.activeElement && this.root.activeElement.closest(".cite-item");
+    const target = item || (focused && focused.querySelector(".lines") ? focused : this.opened);
+    const view = target && target.isConnected && target.querySelector(".lines");
+    if (!view) return false;
+    view.remove();
+    const button = target.querySelector(".cite");
+    button.setAttribute("aria-expanded", "false");
+    button.focus();
+    return true;
   }
 }
 
@@ -557,6 +610,10 @@ function secondsLeft(token) {
   } catch {
     return null;
   }
+}
+
+function phrase(t, key, args) {
+  return typeof t[key] === "function" ? t[key](...args) : t[key];
 }
 
 function parseEvent(block) {
@@ -603,7 +660,8 @@ function renderInline(parent, text, onMarker) {
     if (bold) parent.append(el("strong", { text: bold[1] }));
     else if (marker && onMarker) {
       const n = Number(marker[1]);
-      parent.append(el("button", { type: "button", class: "ref", text: part, onclick: () => onMarker(n) }));
+      const open = () => onMarker(n);
+      parent.append(el("button", { type: "button", class: "ref", text: part, onclick: open }));
     } else parent.append(part);
   }
 }
