@@ -100,6 +100,14 @@ def ask(browser, root, question: str):
     return wait.until(answered)
 
 
+def ask_failing(browser, root, question: str):
+    """Ask a question that fails: the error shown by the question box."""
+    root.find_element(By.CSS_SELECTOR, "textarea").send_keys(question, Keys.ENTER)
+    return WebDriverWait(browser, 60).until(
+        lambda _: root.find_elements(By.CSS_SELECTOR, "form .error")
+    )[0]
+
+
 def open_sources(answer):
     """Unfold an answer's quotes (folded under its direct answer): their buttons."""
     answer.find_element(By.CSS_SELECTOR, ".sources > summary").click()
@@ -302,6 +310,30 @@ def test_send_stays_in_view_at_1400_by_757(site, tmp_path):
         laptop.quit()
 
 
+def test_with_the_api_down_the_error_sits_by_the_question_box_which_keeps_it(site, browser):
+    """Issue 28, item 11: the error showed in the conversation, far from the question box,
+    and the failed question was gone: now it stays in the box, to send again."""
+    root = widget(browser, site["page"])
+    host = browser.find_element(By.CSS_SELECTOR, "rag-territoires-chat")
+    down = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    browser.execute_script("arguments[0].setAttribute('api', arguments[1])", host, down)
+    question = "Comment renforcer l'ingénierie territoriale ?"
+    error = ask_failing(browser, root, question)
+    assert error.text.startswith("L'assistant ne répond pas")
+    box = root.find_element(By.CSS_SELECTOR, "textarea")
+    assert box.get_attribute("value") == question
+    assert error.get_attribute("id") in box.get_attribute("aria-describedby").split()
+    assert not root.find_elements(By.CSS_SELECTOR, ".log > li")  # nothing half-asked
+    # the API is back: Enter sends the kept question, and the error goes
+    browser.execute_script("arguments[0].setAttribute('api', arguments[1])", host, site["api"])
+    turns = len(root.find_elements(By.CSS_SELECTOR, ".log > li"))
+    box.send_keys(Keys.ENTER)
+    WebDriverWait(browser, 60).until(
+        lambda _: len(root.find_elements(By.CSS_SELECTOR, ".log .lead")) == 1
+    )
+    assert turns == 0 and not root.find_elements(By.CSS_SELECTOR, "form .error")
+
+
 def test_a_page_on_another_origin_is_refused(site, browser):
     browser.get(site["other"])
     time.sleep(1)
@@ -334,7 +366,7 @@ def test_a_forged_or_expired_token_is_refused_when_the_host_has_no_new_one(site,
         host,
         bad_token(site, kind),
     )
-    error = ask(browser, root, "tiers-lieux ?")
+    error = ask_failing(browser, root, "tiers-lieux ?")
     assert error.text == "L'accès à l'assistant n'est plus valable : rechargez la page."
 
 
@@ -378,7 +410,7 @@ def test_without_any_token_the_widget_says_so(site, browser):
     browser.execute_script(
         "arguments[0].tokenProvider = null; arguments[0].removeAttribute('token')", host
     )
-    error = ask(browser, root, "tiers-lieux ?")
+    error = ask_failing(browser, root, "tiers-lieux ?")
     assert error.text == (
         "Cette page ne donne pas d'accès à l'assistant (aucun jeton) : "
         "signalez-le à l'équipe qui gère le site."

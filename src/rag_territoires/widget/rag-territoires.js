@@ -278,6 +278,20 @@ class RagTerritoiresChat extends HTMLElement {
     this.root.append(this.box);
   }
 
+  showError(sentence) {
+    this.clearError();
+    this.error = el("p", { class: "error", id: "error", role: "alert", text: sentence });
+    this.input.before(this.error);
+    this.input.setAttribute("aria-describedby", "count error");
+  }
+
+  clearError() {
+    if (!this.error) return;
+    this.error.remove();
+    this.error = null;
+    this.input.setAttribute("aria-describedby", "count");
+  }
+
   counted() {
     const length = this.input.value.length;
     this.count.textContent = this.t.counter(length);
@@ -352,9 +366,14 @@ class RagTerritoiresChat extends HTMLElement {
   async ask(question) {
     const t = this.t;
     this.busy = true;
-    this.log.append(
-      el("li", { class: "turn user" }, el("span", { class: "who", ...this.say("you") }), question),
+    this.clearError();
+    const asked = el(
+      "li",
+      { class: "turn user" },
+      el("span", { class: "who", ...this.say("you") }),
+      question,
     );
+    this.log.append(asked);
     const answer = el("div", { class: "answer" });
     const turn = el(
       "li",
@@ -375,7 +394,16 @@ class RagTerritoiresChat extends HTMLElement {
       );
       this.finish(turn, answer, done);
     } catch (error) {
-      turn.replaceWith(el("li", { class: "error", role: "alert", text: this.sentence(error) }));
+      // The half-asked turn leaves the conversation (it never becomes context either) and
+      // the question goes back to the box, the error beside it: once the cause is gone,
+      // Enter sends it again. (A question typed meanwhile is not overwritten.)
+      asked.remove();
+      turn.remove();
+      if (!this.input.value.trim()) {
+        this.input.value = question;
+        this.counted();
+      }
+      this.showError(this.sentence(error));
       this.live.textContent = "";
     } finally {
       turn.removeAttribute("aria-busy");
