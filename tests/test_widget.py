@@ -274,6 +274,10 @@ def test_escape_closes_an_opened_citation(site, browser):
     citation = open_sources(answer)[0]
     citation.click()
     WebDriverWait(browser, 10).until(lambda _: answer.find_elements(By.CSS_SELECTOR, ".lines"))
+    box = root.find_element(By.CSS_SELECTOR, "textarea")
+    box.send_keys(Keys.ESCAPE)  # in the question box: the focus stays where one types
+    assert browser.execute_script("return arguments[0].activeElement", root) == box
+    assert answer.find_elements(By.CSS_SELECTOR, ".lines")
     citation.send_keys(Keys.ESCAPE)
     assert not answer.find_elements(By.CSS_SELECTOR, ".lines")
     assert citation.get_attribute("aria-expanded") == "false"

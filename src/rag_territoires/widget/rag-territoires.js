@@ -271,9 +271,11 @@ class RagTerritoiresChat extends HTMLElement {
       this.form,
       this.live,
     );
-    // Escape closes the citation opened last (or the one holding the focus)
+    // Escape, in the conversation, closes the citation holding the focus or else the one
+    // opened last (in the question box it leaves the focus where the visitor types)
     this.box.addEventListener("keydown", (event) => {
-      if (event.key === "Escape" && this.closeCitation()) event.preventDefault();
+      if (event.key !== "Escape" || !this.log.contains(event.target)) return;
+      if (this.closeCitation()) event.preventDefault();
     });
     this.root.append(this.box);
   }
