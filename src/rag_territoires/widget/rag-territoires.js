@@ -13,7 +13,8 @@
 // listener calls `event.detail.respondWith(tokenOrPromise)`. The conversation is kept.
 //
 // Plain JavaScript, no dependency, no build step. Everything lives in a shadow root, so
-// the page's CSS cannot reach it; every text from the notes or the user is set with
+// the page's stylesheets do not restyle it by accident (it is no wall against the page's
+// own scripts: see SECURITY.md); every text from the notes or the user is set with
 // textContent, never parsed as HTML; no inline script, no eval: it runs under a strict
 // Content-Security-Policy (styles are constructed, not inline).
 
@@ -215,8 +216,8 @@ class RagTerritoiresChat extends HTMLElement {
     this.input.placeholder = t.placeholder;
   }
 
-  // (no `tokenProvider` field here: a host may set it before this class is defined, and a
-  // field would hide that own property when the element upgrades)
+  // (no `tokenProvider` class field: a host may set the property before this script runs,
+  // and a field would overwrite it when the element upgrades)
   get token() {
     return this.handedToken || this.getAttribute("token") || "";
   }
