@@ -2,10 +2,13 @@
 
     python examples/intranet/serve.py --port 8080 --api http://127.0.0.1:8000
 
-It sends a strict Content-Security-Policy (no inline script, scripts and connections to
-the API only). With --api-key, it does what an intranet's server does when the API has
-keys: it exchanges its key for a short-lived widget token bound to this page's origin
-(POST /v1/widget-tokens) and writes the token into the page, never the key.
+It sends a strict Content-Security-Policy (no inline script; scripts and connections to
+the API and the page's own origin only). With --api-key, it does what an intranet's
+server does when the API has keys: it exchanges its key for a short-lived widget token
+bound to this page's origin (POST /v1/widget-tokens) and writes the token into the page,
+never the key; ``POST /widget-token`` gives the page a new one when the widget asks
+(intranet.js), so a conversation outlives its token. A real intranet checks the visitor's
+session there first.
 `?hostile=1` adds a stylesheet that tries to break embedded widgets (for the tests).
 """
 
@@ -20,7 +23,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 HERE = Path(__file__).resolve().parent
-FILES = {"/intranet.css": "text/css", "/hostile.css": "text/css"}
+FILES = {
+    "/intranet.css": "text/css",
+    "/hostile.css": "text/css",
+    "/intranet.js": "text/javascript",
+}
 
 
 def widget_token(api: str, key: str, origin: str) -> str:
@@ -36,7 +43,8 @@ def widget_token(api: str, key: str, origin: str) -> str:
 
 def handler(api: str, key: str | None, origin: str) -> type[BaseHTTPRequestHandler]:
     csp = (
-        f"default-src 'none'; script-src {api}; connect-src {api}; style-src 'self'; "
+        f"default-src 'none'; script-src {api} 'self'; connect-src {api} 'self'; "
+        "style-src 'self'; "
         "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     )
 
@@ -64,6 +72,13 @@ def handler(api: str, key: str | None, origin: str) -> type[BaseHTTPRequestHandl
             if query.get("hostile") == ["1"]:
                 page = page.replace("<!--HOSTILE-->", '<link rel="stylesheet" href="hostile.css">')
             self._send(200, page.encode(), "text/html; charset=utf-8")
+
+        def do_POST(self) -> None:
+            if urlsplit(self.path).path != "/widget-token" or not key:
+                self._send(404, b"not found", "text/plain")
+                return
+            body = json.dumps({"token": widget_token(api, key, origin)}).encode()
+            self._send(200, body, "application/json")
 
         def _send(self, status: int, body: bytes, kind: str) -> None:
             self.send_response(status)
