@@ -270,6 +270,34 @@ def test_a_damaged_access_file_is_refused_never_read_as_public(tmp_path):
             Corpus.load(tmp_path)
 
 
+def test_a_caller_who_may_see_no_map_is_declined_with_nothing_to_show(tmp_path):
+    from rag_territoires.corpus.access import hidden_from
+    from rag_territoires.errors import UnknownDocument
+
+    tiny_map(tmp_path / "corpus", RESTRICTED, TITLE, LEAVES)
+    (tmp_path / "corpus" / f"{RESTRICTED}.access.toml").write_text('groups = ["elus"]')
+    ready = Retriever(Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index"))
+    ready.warm_up()
+    nobody = ready.searcher_for(hidden_from(ready.corpus.access, frozenset()))
+    found = nobody.search(PHRASE)
+    assert found.abstained and found.passages == [] and found.confidence == 0.0
+    answer = answer_chat(nobody, [Message("user", PHRASE)])
+    assert answer.abstained and answer.citations == [] and "ardoise" not in answer.answer
+    with pytest.raises(UnknownDocument, match="no document named 'conseil-restreint'"):
+        nobody.search(PHRASE, documents=["conseil-restreint"])
+    assert ready.searcher_for(frozenset()) is ready.searcher  # an insider: the full search
+
+
+def test_with_every_map_public_nothing_is_built_for_anyone(retriever):
+    from rag_territoires.corpus.access import hidden_from
+
+    assert retriever.corpus.access == {}
+    assert hidden_from(retriever.corpus.access, frozenset()) == frozenset()
+    retriever.views.warm_public()
+    assert retriever.searcher_for(frozenset()) is retriever.searcher
+    assert not retriever.views._views  # no view: the public corpus costs nothing more
+
+
 def test_api_keys_may_be_plain_or_carry_groups():
     settings = Settings(api_keys=[OUTSIDER, {"key": INSIDER, "groups": ["elus"]}])
     assert settings.key_groups() == [(OUTSIDER, frozenset()), (INSIDER, frozenset({"elus"}))]

@@ -10,9 +10,11 @@ exactly as a build of that smaller corpus would make it (``index/view.py``): the
 passages, scores, answer and confidence as if the hidden maps were not in the corpus.
 
 A view is built on first use (its vectors come from the build cache: nothing is
-embedded again unless the cache lost them) and kept for the life of the build; the few
-kept are the most recently used. With no restricted map, or a caller who may see them
-all, the full searcher answers: nothing is built and nothing is paid.
+embedded again unless the cache lost them; the API builds the view of a caller in no
+group before it serves) and kept for the life of the build; the few kept are the most
+recently used. Each holds its own copy of its maps' vectors and BM25 index. With no
+restricted map, or a caller who may see them all, the full searcher answers: nothing is
+built and nothing is paid.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
+from rag_territoires.corpus.access import hidden_from
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.embedding.encoders import Encoder
 from rag_territoires.errors import QueryError, UnknownDocument
@@ -97,6 +100,12 @@ class SearchViews:
                 while len(self._views) > MAX_VIEWS:
                     self._views.popitem(last=False)
             return view
+
+    def warm_public(self) -> None:
+        """Build now the view of a caller in no group (anonymous, or a key without groups):
+        the commonest outsider's first request then costs what any other does, and its
+        time tells nothing of restricted maps. Nothing when every map is public."""
+        self.for_hidden(hidden_from(self.corpus.access, frozenset()))
 
     def _build(self, hidden: frozenset[str]) -> Searcher | EmptySearcher:
         full = self.searcher
