@@ -125,6 +125,44 @@ def test_invalid_http_gets_a_json_400(guarded):
     assert status == 400 and error["type"] == "invalid_http"
 
 
+def responses(raw: str) -> list[tuple[int, str]]:
+    """Each response of a raw reply (status, body), in order; bodies by Content-Length."""
+    found = []
+    data = raw.encode("utf-8")  # Content-Length counts bytes
+    while data:
+        head, _, rest = data.partition(b"\r\n\r\n")
+        length = next(
+            int(line.split(b":", 1)[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        )
+        found.append((int(head.split()[1]), rest[:length].decode("utf-8")))
+        data = rest[length:]
+    return found
+
+
+@pytest.mark.parametrize(
+    "garbage", [b"NOT HTTP AT ALL\r\n\r\n", b"\x00\x01\x02", b"GET / HTTP/9\r\n\r\n"]
+)
+def test_pipelined_requests_are_answered_in_order_before_the_garbage_after_them(guarded, garbage):
+    """Issue 29, item 16: a valid request, and garbage in the same packet. httptools
+    parses both at once; the garbage's 400 closed the connection before the valid
+    request's answer was written, so it was lost."""
+    search = json.dumps({"query": "tiers-lieux ?", "top_k": 1}).encode()
+    with connect(guarded) as sock:
+        sock.sendall(
+            b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+            b"POST /v1/search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"X-API-Key: " + KEY.encode() + b"\r\n"
+            b"Content-Length: " + str(len(search)).encode() + b"\r\n\r\n" + search + garbage
+        )
+        answered = responses(reply(sock))
+    assert [status for status, _ in answered] == [200, 200, 400], answered
+    assert json.loads(answered[0][1]) == {"status": "ok"}
+    assert json.loads(answered[1][1])["passages"][0]["branch"][-1] == "Tiers-lieux"
+    assert json.loads(answered[2][1])["error"]["type"] == "invalid_http"
+
+
 def test_wrong_keys_are_throttled_and_the_right_key_still_works(guarded):
     statuses = [
         httpx.post(f"{guarded}/v1/search", json={"query": "x"}, headers={"X-API-Key": f"k{i}"})

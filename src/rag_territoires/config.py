@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rag_territoires.chunking import DEFAULT_MAX_CHARS
@@ -52,6 +52,15 @@ class RetrievalConfig:
     abstain_below: float | None = None
 
 
+class ApiKey(BaseModel):
+    """A key with the groups its holder belongs to (the maps it may read: corpus/access.py);
+    a key given as a plain string has none."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    key: str
+    groups: tuple[str, ...] = ()
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="RAG_TERRITOIRES_", env_file=".env", extra="ignore"
@@ -70,7 +79,8 @@ class Settings(BaseSettings):
     # HTTP API
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    api_keys: list[str] = []  # when set, /v1 routes require one of them in X-API-Key
+    # when set, /v1 routes require one of them in X-API-Key: "key" or {"key", "groups"}
+    api_keys: list[str | ApiKey] = []
     cors_origins: list[str] = []  # browser origins allowed to call the API
     # per client (API key, else address); 0: no limit
     rate_limit_per_minute: int = Field(default=120, ge=0)
@@ -92,6 +102,9 @@ class Settings(BaseSettings):
     oidc_jwks_url: str = ""
     oidc_algorithms: list[str] = ["RS256"]
     oidc_leeway_seconds: int = Field(default=60, ge=0, le=300)
+    # the claim listing the user's groups (a list, or one name); a dotted path such as
+    # "realm_access.roles" is followed when no claim has that very name
+    oidc_groups_claim: str = Field(default="groups", min_length=1)
     # the provider's keys (api/jwks.py): trusted this long, then fetched again (a key it no
     # longer lists is gone); fetched at most once per refetch interval (an unknown key id
     # included); a key id it did not list refused without a fetch for a while
@@ -146,15 +159,26 @@ class Settings(BaseSettings):
 
     @field_validator("api_keys")
     @classmethod
-    def _keys_are_strong(cls, keys: list[str]) -> list[str]:
+    def _keys_are_strong(cls, keys: list[str | ApiKey]) -> list[str | ApiKey]:
         """An empty key would let a request without the header through; a short one can be
         guessed; a non-ASCII one can never be sent in a header."""
-        for key in keys:
+        for entry in keys:
+            key = entry.key if isinstance(entry, ApiKey) else entry
             if not key.isascii() or not key.isprintable() or key != key.strip():
                 raise ValueError("each key must be printable ASCII without surrounding spaces")
             if len(key) < MIN_KEY_CHARS:
                 raise ValueError(f"each key must have at least {MIN_KEY_CHARS} characters")
+            groups = entry.groups if isinstance(entry, ApiKey) else ()
+            if any(not g.strip() or not g.isprintable() for g in groups):
+                raise ValueError("a key's groups must be non-empty printable names")
         return keys
+
+    def key_groups(self) -> list[tuple[str, frozenset[str]]]:
+        """Each accepted key with its groups (none for a plain key)."""
+        return [
+            (k.key, frozenset(k.groups)) if isinstance(k, ApiKey) else (k, frozenset())
+            for k in self.api_keys
+        ]
 
     def retrieval(self) -> RetrievalConfig:
         return RetrievalConfig(

@@ -24,12 +24,14 @@ from rag_territoires.index.manifest import current_build_name
 from rag_territoires.index.memory import SearchIndex
 from rag_territoires.index.snapshot import snapshot_key, stored_corpus, write_snapshot
 from rag_territoires.index.store import (
+    CACHE_FOLDER,
     BeforePublish,
     build_index,
     checksums_in_background,
     load_index,
 )
 from rag_territoires.retrieval.search import Searcher
+from rag_territoires.retrieval.views import EmptySearcher, SearchViews
 from rag_territoires.schema import SearchResult
 from rag_territoires.text.lexicon import common_words
 
@@ -79,6 +81,7 @@ class Retriever:
         )
         self.build: str | None = None  # the build folder loaded
         self._searcher: Searcher | None = None
+        self._views: SearchViews | None = None
 
     @property
     def chunks(self) -> list[Chunk]:
@@ -123,6 +126,8 @@ class Retriever:
                 # reuse_fresh: a concurrent start may have just built it
                 index = self._build(reuse_fresh=True)
         self._searcher = Searcher(index, self.encoders, self.config, self.corpus.by_id())
+        cache_dir = self.settings.index_dir / CACHE_FOLDER
+        self._views = SearchViews(self._searcher, self.corpus, cache_dir)
 
     def _warm_encoders(self) -> None:
         for encoder in self.encoders:
@@ -158,6 +163,17 @@ class Retriever:
         if self._searcher is None:
             raise RagError("the retriever is not ready: call warm_up() first")
         return self._searcher
+
+    @property
+    def views(self) -> SearchViews:
+        """The searchers of callers who may not see some maps (``retrieval/views.py``)."""
+        if self._views is None:
+            raise RagError("the retriever is not ready: call warm_up() first")
+        return self._views
+
+    def searcher_for(self, hidden: frozenset[str]) -> Searcher | EmptySearcher:
+        """The search of a caller who may not see the maps ``hidden`` (file names)."""
+        return self.views.for_hidden(hidden)
 
     def search(self, query: str, top_k: int = 5, history: Sequence[str] = ()) -> SearchResult:
         self.warm_up()

@@ -17,16 +17,19 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import APIKeyHeader
+from starlette.concurrency import run_in_threadpool
 
 from rag_territoires.answer.llm import LlmClient
 from rag_territoires.api.limits import RateLimiter
 from rag_territoires.api.metrics import Metrics
-from rag_territoires.api.oidc import OidcError, OidcVerifier
+from rag_territoires.api.oidc import OidcError, OidcVerifier, claimed_groups
 from rag_territoires.api.shared_limits import SharedRateLimiter
 from rag_territoires.api.widget import WidgetTokens
 from rag_territoires.config import Settings
-from rag_territoires.corpus.corpus import Corpus
+from rag_territoires.corpus.access import hidden_from
+from rag_territoires.corpus.visible import VisibleCorpus
 from rag_territoires.retrieval.search import Searcher
+from rag_territoires.retrieval.views import EmptySearcher
 from rag_territoires.retriever import Retriever
 
 
@@ -60,11 +63,29 @@ def _loaded(request: Request) -> AppState:
     return state
 
 
-async def get_searcher(request: Request) -> Searcher:
-    return _loaded(request).retriever.searcher
+def caller_groups(request: Request) -> frozenset[str]:
+    """The groups the guard found the caller in (``v1_guard``, the widget's guard); none
+    when it set nothing: restricted maps are then hidden, never shown by default."""
+    return getattr(request.state, "groups", frozenset())
 
 
-SearcherDep = Annotated[Searcher, Depends(get_searcher)]
+def _hidden(request: Request, retriever: Retriever) -> frozenset[str]:
+    return hidden_from(retriever.corpus.access, caller_groups(request))
+
+
+async def get_searcher(request: Request) -> Searcher | EmptySearcher:
+    """The search over the maps this caller may see (``retrieval/views.py``): the whole
+    corpus's searcher when nothing is hidden from it. A view built for the first time is
+    built in the thread pool, not on the event loop."""
+    retriever = _loaded(request).retriever
+    hidden = _hidden(request, retriever)
+    ready = retriever.views.ready(hidden)
+    if ready is not None:
+        return ready
+    return await run_in_threadpool(retriever.views.for_hidden, hidden)
+
+
+SearcherDep = Annotated[Searcher | EmptySearcher, Depends(get_searcher)]
 
 
 async def get_retriever(request: Request) -> Retriever:
@@ -75,11 +96,13 @@ async def get_retriever(request: Request) -> Retriever:
 RetrieverDep = Annotated[Retriever, Depends(get_retriever)]
 
 
-async def get_corpus(request: Request) -> Corpus:
-    return _loaded(request).retriever.corpus
+async def get_corpus(request: Request) -> VisibleCorpus:
+    """The corpus without the maps this caller may not see."""
+    retriever = _loaded(request).retriever
+    return VisibleCorpus(retriever.corpus, _hidden(request, retriever))
 
 
-CorpusDep = Annotated[Corpus, Depends(get_corpus)]
+CorpusDep = Annotated[VisibleCorpus, Depends(get_corpus)]
 
 api_key_header = APIKeyHeader(
     name="X-API-Key",
@@ -129,20 +152,27 @@ async def bearer_claims(request: Request, state: StateDep) -> dict | None:
     return await state.oidc.verify(token)
 
 
-async def caller_identity(request: Request, state: AppState, key: str | None) -> str | None:
+NO_GROUPS: frozenset[str] = frozenset()
+
+
+async def caller_identity(
+    request: Request, state: AppState, key: str | None
+) -> tuple[str | None, frozenset[str]]:
     """The caller's identity for the rate limit ("key:..." or "sub:..."), or None when the
-    API is open. A key, or an OIDC bearer token, when either is configured."""
-    keys = state.settings.api_keys
+    API is open, and its groups (its key's, or its token's groups claim; none when open).
+    A key, or an OIDC bearer token, when either is configured."""
+    keys = state.settings.key_groups()
     if not keys and state.oidc is None:
-        return None
+        return None, NO_GROUPS
     # a header's value does not include the blanks around it (RFC 9110, 5.5); the server
     # strips the leading ones only
     key = key.strip(" \t") if key else key
     offered = (key or "").encode()
     # compare_digest on every key, always: the time taken says nothing about the keys
-    matches = [hmac.compare_digest(offered, k.encode()) for k in keys]
+    matches = [hmac.compare_digest(offered, k.encode()) for k, _ in keys]
     if any(matches):
-        return "key:" + hashlib.sha256(offered).hexdigest()[:16]
+        groups = keys[matches.index(True)][1]
+        return "key:" + hashlib.sha256(offered).hexdigest()[:16], groups
     why = "missing or invalid X-API-Key"
     if state.oidc is not None and not key:
         try:
@@ -150,7 +180,8 @@ async def caller_identity(request: Request, state: AppState, key: str | None) ->
         except OidcError as error:
             claims, why = None, str(error)
         if claims is not None:  # "sub" is required: each person has a bucket
-            return "sub:" + hashlib.sha256(claims["sub"].encode()).hexdigest()[:16]
+            groups = claimed_groups(claims, state.settings.oidc_groups_claim)
+            return "sub:" + hashlib.sha256(claims["sub"].encode()).hexdigest()[:16], groups
     # a missing credential guesses nothing; a wrong one is counted
     if key or request.headers.get("authorization"):
         count_wrong_credential(request, state)
@@ -160,7 +191,7 @@ async def caller_identity(request: Request, state: AppState, key: str | None) ->
 async def v1_guard(request: Request, key: Annotated[str | None, Depends(api_key_header)]) -> None:
     """The key (or bearer token) first, then the caller's rate limit."""
     state: AppState = request.app.state.rag
-    caller = await caller_identity(request, state, key)
+    caller, request.state.groups = await caller_identity(request, state, key)
     wait = state.limiter.acquire(caller or "ip:" + client_address(request))
     if wait:
         raise HTTPException(

@@ -43,6 +43,7 @@ model is optional. When API keys are configured, `/v1` routes need the `X-API-Ke
 async def lifespan(app: FastAPI):
     state: AppState = app.state.rag
     await run_in_threadpool(state.retriever.warm_up)
+    await run_in_threadpool(state.retriever.views.warm_public)
     state.ready = True
     interval = state.settings.reload_poll_seconds
     watcher = asyncio.create_task(watch_builds(state, interval)) if interval > 0 else None

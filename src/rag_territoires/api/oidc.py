@@ -64,3 +64,19 @@ class OidcVerifier:
         if not isinstance(claims["sub"], str) or not claims["sub"].strip():
             raise OidcError('the token names no subject (its "sub" is empty)')
         return claims
+
+
+def claimed_groups(claims: dict, claim: str) -> frozenset[str]:
+    """The groups a token's claims name: the claim called ``claim`` (a list of names, or one
+    name), else the dotted path it spells ("realm_access.roles"); none when absent or of
+    another shape (an unreadable claim grants nothing)."""
+    value: object = claims.get(claim)
+    if value is None and "." in claim:
+        value = claims
+        for part in claim.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return frozenset()
+    return frozenset(g for g in value if isinstance(g, str) and g)

@@ -13,6 +13,13 @@ limits, checked before any route or key check runs:
   request, and the body within ``body_seconds`` of the head: beyond, 408 and closed.
 
 Its own refusals are JSON, like the API's, not uvicorn's plain text.
+
+Pipelined requests are answered in order even when garbage follows them. httptools
+parses everything a read holds at once: valid requests, then the garbage, whose error
+came while the valid ones were still being answered, and uvicorn's 400 closed the
+connection under them, so their answers were lost (uvicorn's h11 protocol does not lose
+them: h11 stops parsing after a request until its answer is sent). Here the refusal
+waits until the requests read before the garbage are answered.
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._in_head = True
         self._parsed_bytes = self._headers_seen = 0
         self._oversized = False
+        self._refusal_waits = False  # garbage after requests still being answered
         self._arm(self.head_seconds)
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -62,7 +70,12 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             else:
                 self._unsupported_upgrade_warning()
         except httptools.HttpParserError:
-            self.send_400_response("")
+            if self._answering():  # the requests before the garbage first (see above)
+                self._refusal_waits = True
+                self._disarm()
+                self.flow.pause_reading()
+            else:
+                self.send_400_response("")
             return
         # at most one read (~256 KB) is parsed before this check
         if self._in_head and not self.transport.is_closing():
@@ -100,6 +113,17 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def on_message_complete(self) -> None:
         self._disarm()
         super().on_message_complete()
+
+    def _answering(self) -> bool:
+        """Whether requests already read are still to be answered."""
+        in_flight = self.cycle is not None and not self.cycle.response_complete
+        return in_flight or bool(self.pipeline)
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()  # starts the next pipelined request, if any
+        if self._refusal_waits and not self._answering() and not self.transport.is_closing():
+            self._refusal_waits = False
+            self.send_400_response("")
 
     def send_400_response(self, msg: str) -> None:
         if self._oversized:

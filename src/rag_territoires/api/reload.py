@@ -59,6 +59,7 @@ def load_next(current: Retriever) -> Retriever:
         notes_dir=live_maps(current.settings.index_dir),
     )
     fresh.warm_up()
+    fresh.views.warm_public()  # before it serves, as at the start (api/main.py)
     return fresh
 
 

@@ -6,7 +6,9 @@ do not take keys. They take requests from the page origins listed in
 browser shows nothing). When the API has keys, a widget also needs a token: the
 intranet's server exchanges its key for one (``POST /v1/widget-tokens``), bound to the
 page's origin and valid for minutes, and writes it into the page. A token is
-``rtw1.<payload>.<HMAC-SHA256>``: nothing to look up, nothing stored.
+``rtw1.<payload>.<HMAC-SHA256>``: nothing to look up, nothing stored. It carries the
+groups its server asked for, among its key's own (the restricted maps the widget may
+read: corpus/access.py); none unless asked.
 """
 
 from __future__ import annotations
@@ -44,10 +46,24 @@ class WidgetTokens:
     def _sign(self, payload: str) -> str:
         return _b64(hmac.new(self._key, payload.encode(), hashlib.sha256).digest())
 
-    def issue(self, origin: str, ttl_seconds: int, now: float | None = None) -> tuple[str, int]:
+    def issue(
+        self,
+        origin: str,
+        ttl_seconds: int,
+        now: float | None = None,
+        groups: frozenset[str] = frozenset(),
+    ) -> tuple[str, int]:
         expires = int((now or time.time()) + ttl_seconds)
-        payload = _b64(json.dumps({"o": origin, "exp": expires}, separators=(",", ":")).encode())
+        claims: dict[str, object] = {"o": origin, "exp": expires}
+        if groups:  # a token without groups stays as it always was
+            claims["g"] = sorted(groups)
+        payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
         return f"{TOKEN_VERSION}.{payload}.{self._sign(payload)}", expires
+
+    def groups(self, token: str) -> frozenset[str]:
+        """The groups of a token ``check`` found valid."""
+        claims = json.loads(_unb64(token.split(".")[1]))
+        return frozenset(claims.get("g", []))
 
     def check(self, token: str, origin: str, now: float | None = None) -> str | None:
         """None when the token is valid for this origin now, else why not."""
@@ -62,7 +78,10 @@ class WidgetTokens:
         try:
             claims = json.loads(_unb64(payload))
             bound, expires = str(claims["o"]), int(claims["exp"])
-        except (ValueError, KeyError, TypeError):
+            groups = claims.get("g", [])
+            if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
+                raise TypeError("groups")
+        except (ValueError, KeyError, TypeError, AttributeError):
             return "the token is malformed"
         if bound != origin:
             return "the token was issued for another origin"

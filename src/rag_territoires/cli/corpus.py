@@ -84,12 +84,18 @@ def _change(make: Callable[[Path], Change], quiet: bool) -> tuple[Change, str]:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from rag_territoires.corpus.access import parse_groups
     from rag_territoires.corpus.manage import add_files
 
-    change, built = _change(lambda staged: add_files(staged, args.files, args.replace), args.quiet)
+    groups = parse_groups(args.groups) if args.groups is not None else None
+    change, built = _change(
+        lambda staged: add_files(staged, args.files, args.replace, groups), args.quiet
+    )
     for document in change.documents:
         count = document.node_count
         print(f"added {document.file} ({document.format}, {count} nodes): {document.title}")
+    if groups is not None:
+        print(f"readable by the groups: {', '.join(sorted(groups))}")
     print(built)
     return 0
 
@@ -116,6 +122,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     )
     add.add_argument("files", nargs="+", type=Path, metavar="FILE")
     add.add_argument("--replace", action="store_true", help="replace a document of the same name")
+    add.add_argument(
+        "--groups",
+        metavar="G1,G2",
+        help="only callers in one of these groups see the maps (written to FILE.access.toml)",
+    )
     add.add_argument("--quiet", action="store_true", help="no progress bar")
     add.set_defaults(func=cmd_add)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag_territoires.chunking import DEFAULT_MAX_CHARS, Chunk, chunk_documents
+from rag_territoires.corpus.access import Access, is_sidecar, read_access
 from rag_territoires.corpus.file_checks import check_folder
 from rag_territoires.corpus.model import MAX_NODE_DEPTH, Document, Node, make_document, too_deep
 from rag_territoires.corpus.readers import is_companion, reader_for
@@ -26,6 +27,8 @@ MAX_LINES = 1000  # per request for lines of an original: a citation spans a few
 class Corpus:
     documents: list[Document]
     max_chars: int = DEFAULT_MAX_CHARS
+    # the restricted maps' groups, by file name (corpus/access.py); empty: all public
+    access: Access = field(default_factory=dict)
     chunks: list[Chunk] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -52,13 +55,16 @@ class Corpus:
         files = sorted(p for p in folder.iterdir() if is_document_file(p))
         if not files:
             raise CorpusError(f"no document in {folder}: add one with `rag-territoires add FILE`")
-        return cls([read_document(path) for path in files], max_chars)
+        documents = [read_document(path) for path in files]
+        return cls(documents, max_chars, read_access(folder, [d.file for d in documents]))
 
     @property
     def fingerprint(self) -> str:
         digest = hashlib.sha256()
         for document in self.documents:
             digest.update(f"{document.id}\x1f{document.fingerprint}\x1e".encode())
+        for file, groups in sorted(self.access.items()):  # none: the fingerprint as before
+            digest.update(f"access\x1f{file}\x1f{sorted(groups)}\x1e".encode())
         return digest.hexdigest()[:16]
 
     def document(self, name: str) -> Document:
@@ -98,7 +104,12 @@ class Corpus:
 
 
 def is_document_file(path: Path) -> bool:
-    return path.is_file() and not path.name.startswith(".") and not is_companion(path)
+    return (
+        path.is_file()
+        and not path.name.startswith(".")
+        and not is_companion(path)
+        and not is_sidecar(path)
+    )
 
 
 def read_document(path: Path) -> Document:

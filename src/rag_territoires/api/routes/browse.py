@@ -10,7 +10,8 @@ from pydantic import BaseModel, Field
 
 from rag_territoires.api.deps import V1_GUARDS, CorpusDep, RetrieverDep
 from rag_territoires.api.errors import NOT_FOUND, V1_ERRORS
-from rag_territoires.corpus.model import Node
+from rag_territoires.corpus.model import Document, Node
+from rag_territoires.corpus.visible import VisibleCorpus
 from rag_territoires.errors import UnknownDocument
 from rag_territoires.retrieval.search import chunk_source
 from rag_territoires.schema import Source
@@ -155,8 +156,7 @@ BUILD_HEADER = "X-Rag-Build"
         }
     },
 )
-def documents(retriever: RetrieverDep, response: Response) -> list[DocumentInfo]:
-    corpus = retriever.corpus
+def documents(retriever: RetrieverDep, corpus: CorpusDep, response: Response) -> list[DocumentInfo]:
     response.headers[BUILD_HEADER] = retriever.build or ""
     return [
         DocumentInfo(
@@ -199,7 +199,7 @@ def passage(passage_id: str, corpus: CorpusDep) -> PassageDetail:
     )
 
 
-def _tree(corpus, name: str) -> Tree:
+def _tree(corpus: VisibleCorpus, name: str) -> Tree:
     def convert(node: Node) -> TreeNode:
         return TreeNode(
             id=node.id,
@@ -219,7 +219,7 @@ def _tree(corpus, name: str) -> Tree:
     )
 
 
-def _document(corpus, name: str):
+def _document(corpus: VisibleCorpus, name: str) -> Document:
     try:
         return corpus.document(name)
     except UnknownDocument as error:

@@ -21,12 +21,13 @@ from rag_territoires.api.deps import (
     StateDep,
     bearer_claims,
     bearer_token,
+    caller_groups,
     client_address,
     count_wrong_credential,
 )
 from rag_territoires.api.errors import FORBIDDEN_ORIGIN, NOT_FOUND, V1_ERRORS, OriginRefused
 from rag_territoires.api.models import ChatRequest, integer
-from rag_territoires.api.oidc import OidcError
+from rag_territoires.api.oidc import OidcError, claimed_groups
 from rag_territoires.api.routes import browse, chat
 from rag_territoires.api.widget import TOKEN_VERSION
 
@@ -40,17 +41,24 @@ async def widget_origin(request: Request, state: StateDep) -> None:
 
 
 async def widget_guard(request: Request, state: StateDep) -> None:
-    """The token, when one is needed, and the per-visitor rate limit."""
+    """The token, when one is needed, and the per-visitor rate limit. The caller's groups
+    are its token's (none without a token: restricted maps stay hidden)."""
     settings = state.settings
+    request.state.groups = frozenset()
     if settings.api_keys or settings.widget_require_token or state.oidc is not None:
         token = bearer_token(request)
         if token is None:
             raise HTTPException(401, "the widget needs a token (Authorization: Bearer ...)")
         if token.startswith(TOKEN_VERSION + ".") or state.oidc is None:
             why = state.widget_tokens.check(token, request.headers["origin"])
+            if why is None:
+                request.state.groups = state.widget_tokens.groups(token)
         else:  # the signed-in user's token from the intranet's provider
             try:
-                why = None if await bearer_claims(request, state) else "no token"
+                claims = await bearer_claims(request, state)
+                why = None if claims else "no token"
+                if claims:
+                    request.state.groups = claimed_groups(claims, settings.oidc_groups_claim)
             except OidcError as error:
                 why = str(error)
                 count_wrong_credential(request, state)  # as on /v1
@@ -137,6 +145,12 @@ class TokenRequest(BaseModel):
         description="The page's origin, one of RAG_TERRITOIRES_WIDGET_ORIGINS."
     )
     ttl_seconds: integer(ge=30, le=MAX_TOKEN_SECONDS) = 600  # type: ignore[valid-type]
+    groups: list[StrictStr] = Field(
+        default_factory=list,
+        max_length=100,
+        description="The groups the widget's readers are in, among the caller's own: the "
+        "restricted maps it may read. None: public maps only.",
+    )
 
 
 class WidgetToken(BaseModel):
@@ -158,8 +172,12 @@ class WidgetToken(BaseModel):
         }
     },
 )
-async def widget_token(body: TokenRequest, state: StateDep) -> WidgetToken:
+async def widget_token(body: TokenRequest, state: StateDep, request: Request) -> WidgetToken:
     if body.origin not in state.settings.widget_origins:
         raise HTTPException(403, f"{body.origin!r} is not in RAG_TERRITOIRES_WIDGET_ORIGINS")
-    token, expires = state.widget_tokens.issue(body.origin, body.ttl_seconds)
+    groups = frozenset(body.groups)
+    beyond = sorted(groups - caller_groups(request))
+    if beyond:  # never more than the caller itself may read
+        raise HTTPException(403, f"this key is not in the group {beyond[0]!r}")
+    token, expires = state.widget_tokens.issue(body.origin, body.ttl_seconds, groups=groups)
     return WidgetToken(token=token, expires_at=expires)
