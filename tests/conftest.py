@@ -1,11 +1,13 @@
 """Shared fixtures: data copied to tmp_path, and one real retriever for the session.
 
 The retriever uses the real encoder (USE, numpy) and a real FAISS index built in
-a temporary folder, never the repository's index/.
+a temporary folder, never the repository's index/. No developer's settings reach a test
+(``isolated_settings``).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -18,6 +20,21 @@ ROOT = Path(__file__).resolve().parents[1]
 EXPORT = ROOT / "corpus" / "seminaire-territoires-ruraux-carte-mentale.txt"
 OUTLINE = ROOT / "corpus" / "seminaire-territoires-ruraux-carte-mentale.outline.md"
 CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_settings(tmp_path_factory: pytest.TempPathFactory):
+    """No ``RAG_TERRITOIRES_*`` variable nor ``.env`` of the developer's reaches the tests
+    or the servers they start (which inherit this environment), and what the API writes
+    (feedback) goes to a temporary folder, not the checkout's data/. Session-wide, so that
+    the session's servers start in it too; each test's own changes go through monkeypatch."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [n for n in os.environ if n.startswith("RAG_TERRITOIRES_")]:
+            patch.delenv(name)
+        patch.setenv("RAG_TERRITOIRES_ENV_FILE", os.devnull)  # for the servers started
+        patch.setitem(Settings.model_config, "env_file", None)  # for this process
+        patch.setenv("RAG_TERRITOIRES_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+        yield
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

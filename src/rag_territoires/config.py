@@ -6,6 +6,7 @@ evaluation set (see eval/); each can be overridden for an experiment.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +64,10 @@ class ApiKey(BaseModel):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="RAG_TERRITOIRES_", env_file=".env", extra="ignore"
+        env_prefix="RAG_TERRITOIRES_",
+        # another file, or none (os.devnull): what the tests give the servers they start
+        env_file=os.environ.get("RAG_TERRITOIRES_ENV_FILE", ".env"),
+        extra="ignore",
     )
 
     # every mind map in it is a document (corpus/readers/: .txt + .outline.md, .opml, .mm,
