@@ -40,13 +40,15 @@ class Outcome:
 
 
 def hit_at_chars(ranking: Ranking, question: Question, budget: int = PINPOINT_CHARS) -> float:
-    gold_texts = {
-        span.text
-        for hit in ranking.hits
-        for span in hit.chunk.nodes
-        if span.id in {g.node for g in question.gold}
-    }
-    window = "\n".join(hit.chunk.text for hit in ranking.hits)[:budget]
+    gold = {g.node for g in question.gold}
+    gold_texts = {span.text for hit in ranking.hits for span in hit.chunk.nodes if span.id in gold}
+    texts, length = [], -1
+    for hit in ranking.hits:  # the ranked texts joined, as far as the budget reads
+        if length >= budget:
+            break
+        texts.append(hit.chunk.text)
+        length += len(texts[-1]) + 1
+    window = "\n".join(texts)[:budget]
     return float(any(text in window for text in gold_texts))
 
 

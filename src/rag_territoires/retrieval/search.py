@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 
@@ -66,8 +67,10 @@ def validate_query(query: object, what: str = "question") -> str:
     return query.strip()
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """A named tuple, not a dataclass: the evaluation makes one per chunk for each of
+    millions of rankings, and a frozen dataclass took a third of the grid's time."""
+
     chunk: Chunk
     score: float
 
