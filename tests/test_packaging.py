@@ -3,10 +3,14 @@ message naming the extra when a command needs one that is not installed."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tomllib
 
+import pytest
+
+from rag_territoires.errors import MissingExtra, require
 from rag_territoires.launcher import ui_app
 from tests.conftest import ROOT
 
@@ -80,12 +84,13 @@ def test_start_without_streamlit_names_the_extra():
     assert out.returncode == 1 and "needs the [ui] extra" in out.stderr, out.stderr
 
 
-def test_the_minilm_encoder_without_torch_names_the_extra(tmp_path):
+@pytest.mark.parametrize("argv", [["search", "x"], ["serve", "--port", "0"]])
+def test_the_minilm_encoder_without_torch_names_the_extra(tmp_path, argv):
     out = subprocess.run(
         [
             sys.executable,
             "-c",
-            WITHOUT.format(blocked={"sentence_transformers", "torch"}, argv=["search", "x"]),
+            WITHOUT.format(blocked={"sentence_transformers", "torch"}, argv=argv),
         ],
         capture_output=True,
         text=True,
@@ -98,3 +103,13 @@ def test_the_minilm_encoder_without_torch_names_the_extra(tmp_path):
         },
     )
     assert out.returncode == 1 and "needs the [st] extra" in out.stderr, out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_an_extras_package_missing_where_it_is_imported_is_named(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ir_measures", None)  # as if not installed
+    with pytest.raises(MissingExtra, match=re.escape("pip install 'rag-territoires[eval]'")):
+        require("ir_measures")
+    with pytest.raises(MissingExtra, match="the Python package 'no_such_package' is missing"):
+        require("no_such_package")
+    assert require("json").dumps([]) == "[]"

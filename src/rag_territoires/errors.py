@@ -1,6 +1,11 @@
 """The library's exceptions. They carry a message meant for a person; the edges
 (CLI, HTTP) turn them into an exit code or a JSON error, never a traceback."""
 
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
 
 class RagError(Exception):
     """Base class: anything the user can fix by changing input, files or settings."""
@@ -69,6 +74,10 @@ EXTRAS = {
 class MissingExtra(RagError):
     """A feature whose packages are an optional extra that is not installed."""
 
+    def __init__(self, module: str) -> None:
+        super().__init__(self.message(module))
+        self.module = module
+
     @classmethod
     def message(cls, module: str) -> str:
         extra = EXTRAS.get(module.split(".")[0])
@@ -78,3 +87,12 @@ class MissingExtra(RagError):
             f"this needs the [{extra}] extra ({module} is not installed): "
             f"pip install 'rag-territoires[{extra}]'"
         )
+
+
+def require(module: str) -> ModuleType:
+    """``module``, imported where a feature needs it: an optional extra's package missing
+    is a ``MissingExtra`` naming what to install (as httpx's decoders do), not a traceback."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        raise MissingExtra(error.name or module) from error

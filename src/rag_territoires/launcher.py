@@ -24,8 +24,12 @@ from rag_territoires.errors import MissingExtra, RagError
 def ui_app() -> Path:
     """The chat page's script: ui/ is installed as the package ``rag_territoires_ui``
     (pyproject.toml), from a wheel as from a checkout; Streamlit is the [ui] extra."""
-    if importlib.util.find_spec("streamlit") is None:
-        raise RagError(MissingExtra.message("streamlit"))
+    try:  # found without importing it (a second): the page runs in its own process
+        streamlit = importlib.util.find_spec("streamlit")
+    except ModuleNotFoundError:
+        streamlit = None
+    if streamlit is None:
+        raise MissingExtra("streamlit")
     spec = importlib.util.find_spec("rag_territoires_ui")
     if spec is None or not spec.submodule_search_locations:
         raise RagError("the chat page (package rag_territoires_ui) is not installed")

@@ -40,11 +40,6 @@ def main(argv: list[str] | None = None) -> int:
     except RagError as error:
         print(f"rag-territoires: error: {error}", file=sys.stderr)
         return EXIT_ERROR
-    except ModuleNotFoundError as error:  # an optional extra is not installed
-        from rag_territoires.errors import MissingExtra
-
-        print(f"rag-territoires: error: {MissingExtra.message(error.name or '?')}", file=sys.stderr)
-        return EXIT_ERROR
     except SettingsError as error:  # a RAG_TERRITOIRES_* variable is not valid JSON
         field = str(error).split('"')[1] if '"' in str(error) else "?"
         print(

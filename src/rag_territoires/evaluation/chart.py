@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag_territoires.errors import require
 from rag_territoires.evaluation.metrics import summarise
 from rag_territoires.evaluation.runner import VariantResult
 
@@ -24,10 +25,9 @@ def _kinds(results: Sequence[VariantResult]) -> list[str]:
 
 
 def draw_chart(results: Sequence[VariantResult], path: Path) -> None:
-    import matplotlib
-
+    matplotlib = require("matplotlib")
     matplotlib.use("Agg")  # no display: CI and `make eval` run headless
-    import matplotlib.pyplot as plt
+    plt = require("matplotlib.pyplot")
 
     bars = ["all", *_kinds(results)]
     names = [r.variant.name for r in results]

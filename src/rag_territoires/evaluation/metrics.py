@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import ir_measures
 import numpy as np
-from ir_measures import RR, R, Success, nDCG
 
+from rag_territoires.errors import require
 from rag_territoires.evaluation.questions import Question
 from rag_territoires.retrieval.search import Ranking
+
+ir_measures = require("ir_measures")  # the [eval] extra
+RR, R, Success, nDCG = ir_measures.RR, ir_measures.R, ir_measures.Success, ir_measures.nDCG
 
 PINPOINT_CHARS = 800
 STANDARD = {

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag_territoires.errors import require
 from rag_territoires.evaluation.benchmark import QUESTIONS, percentile_ms
 
 MAX_DEPTH = 5
@@ -243,10 +244,10 @@ def _table(rows: list[dict]) -> str:
 
 
 def _chart(rows: list[dict], path: Path) -> None:
-    import matplotlib
+    matplotlib = require("matplotlib")
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = require("matplotlib.pyplot")
 
     chunks = [r["chunks"] for r in rows]
     figure, axis = plt.subplots(figsize=(7, 4.2))

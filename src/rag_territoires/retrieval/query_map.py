@@ -21,6 +21,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from rag_territoires.errors import require
+
 # How sharply the softmax over units prefers the best one: cosines live in [-1, 1] and
 # neighbouring branches differ by a few hundredths.
 TEMPERATURE = 0.05
@@ -63,7 +65,8 @@ def fit_query_map(
     ``queries``: the training questions' centred vectors; ``positives``: for each, the rows
     of ``units`` (the index's centred unit vectors) that belong to a chunk holding one of
     its gold nodes."""
-    from scipy.optimize import minimize  # only `calibrate` fits: a start need not load it
+    # only `calibrate` fits: a start need not load it
+    minimize = require("scipy.optimize").minimize
 
     queries = np.asarray(queries, dtype=np.float64)
     units = np.asarray(units, dtype=np.float64)
