@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag_territoires.chunking import Chunk
 from rag_territoires.errors import require
 from rag_territoires.evaluation.questions import Question
-from rag_territoires.retrieval.search import Ranking
+from rag_territoires.retrieval.search import RankedHits, Ranking
 
 ir_measures = require("ir_measures")  # the [eval] extra
 RR, R, Success, nDCG = ir_measures.RR, ir_measures.R, ir_measures.Success, ir_measures.nDCG
@@ -41,14 +42,21 @@ class Outcome:
     scores: dict[str, float]  # per-item measures (answerable items only)
 
 
+def ranked_chunks(ranking: Ranking) -> Sequence[Chunk]:
+    """The ranking's chunks, best first, without making a hit of each."""
+    hits = ranking.hits
+    return hits.chunks if isinstance(hits, RankedHits) else [hit.chunk for hit in hits]
+
+
 def hit_at_chars(ranking: Ranking, question: Question, budget: int = PINPOINT_CHARS) -> float:
     gold = {g.node for g in question.gold}
-    gold_texts = {span.text for hit in ranking.hits for span in hit.chunk.nodes if span.id in gold}
+    chunks = ranked_chunks(ranking)
+    gold_texts = {span.text for chunk in chunks for span in chunk.nodes if span.id in gold}
     texts, length = [], -1
-    for hit in ranking.hits:  # the ranked texts joined, as far as the budget reads
+    for chunk in chunks:  # the ranked texts joined, as far as the budget reads
         if length >= budget:
             break
-        texts.append(hit.chunk.text)
+        texts.append(chunk.text)
         length += len(texts[-1]) + 1
     window = "\n".join(texts)[:budget]
     return float(any(text in window for text in gold_texts))
@@ -76,9 +84,9 @@ def score_items(
             if gold & {span.id for span in hit.chunk.nodes}:
                 qrels.append(ir_measures.Qrel(q.id, hit.chunk.id, 1))
         # relevant chunks outside the top 10 still count for recall
-        for hit in rankings[q.id].hits[10:]:
-            if gold & {span.id for span in hit.chunk.nodes}:
-                qrels.append(ir_measures.Qrel(q.id, hit.chunk.id, 1))
+        for chunk in ranked_chunks(rankings[q.id])[10:]:
+            if gold & {span.id for span in chunk.nodes}:
+                qrels.append(ir_measures.Qrel(q.id, chunk.id, 1))
     per_item: dict[str, dict[str, float]] = {q.id: dict.fromkeys(STANDARD, 0.0) for q in answerable}
     names = {measure: name for name, measure in STANDARD.items()}
     for metric in ir_measures.iter_calc(list(STANDARD.values()), qrels, run):

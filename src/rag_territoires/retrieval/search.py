@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 import numpy as np
 
@@ -68,11 +68,35 @@ def validate_query(query: object, what: str = "question") -> str:
 
 
 class Hit(NamedTuple):
-    """A named tuple, not a dataclass: the evaluation makes one per chunk for each of
-    millions of rankings, and a frozen dataclass took a third of the grid's time."""
-
     chunk: Chunk
     score: float
+
+
+class RankedHits(Sequence[Hit]):
+    """A ranking's hits, each made when read. The evaluation ranks every chunk for each of
+    a million rankings and reads the first few: one object per chunk and ranking took a
+    third of the calibration's time. ``chunks``: all of them, best first."""
+
+    __slots__ = ("chunks", "scores")
+
+    def __init__(self, chunks: list[Chunk], scores: list[float]) -> None:
+        self.chunks = chunks
+        self.scores = scores
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    @overload
+    def __getitem__(self, index: int) -> Hit: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Hit]: ...
+    def __getitem__(self, index: int | slice) -> Hit | list[Hit]:
+        if isinstance(index, slice):
+            return list(map(Hit, self.chunks[index], self.scores[index]))
+        return Hit(self.chunks[index], self.scores[index])
+
+    def __iter__(self) -> Iterator[Hit]:
+        return map(Hit, self.chunks, self.scores)
 
 
 @dataclass(frozen=True)
@@ -118,7 +142,7 @@ FILTER_DEPTH = 10
 
 @dataclass(frozen=True)
 class Ranking:
-    hits: list[Hit]  # every chunk (or the first ones asked for), best first
+    hits: Sequence[Hit]  # every chunk (or the first ones asked for), best first
     features: np.ndarray  # the abstention model's inputs (abstention.FEATURES)
     probability: float  # that the best passages answer the question
     focus: Focus | None = None
@@ -399,8 +423,8 @@ class Searcher:
         order = np.argsort(-fused, kind="stable")[: max(limit or len(fused), PASSAGES_CHECKED)]
         # indexed by Python ints, scores as Python floats: the evaluation ranks every chunk
         # for every question, and a numpy scalar costs ~1 µs each
-        every, positions = self.index.chunks, signals.chunks[order].tolist()
-        hits = [Hit(every[p], s) for p, s in zip(positions, fused[order].tolist(), strict=True)]
+        every = self.index.chunks
+        hits = RankedHits([every[p] for p in signals.chunks[order].tolist()], fused[order].tolist())
         reads = (read,) if context_read is None else (read, context_read)
         return Ranking(hits, features, probability, focus, threshold, depends, dependence, reads)
 
