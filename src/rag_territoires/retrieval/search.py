@@ -486,10 +486,7 @@ class Searcher:
         documents: Sequence[str] = (),
     ) -> Retrieval:
         """``documents``: search only these (file names or ids); none: all of them."""
-        query = validate_query(query)
-        history = [validate_query(h, "earlier question") for h in history]
-        if not 1 <= top_k <= 50:
-            raise QueryError("top_k must be between 1 and 50", "top_k")
+        query, history = validate_request(query, history, top_k)
         within = self.document_chunks(documents)
         ranking = self.rank(query, history, limit=top_k, within=within)
         hits = ranking.hits[:top_k]
@@ -549,6 +546,17 @@ class Searcher:
 
     def _is_learned(self, position: int) -> bool:
         return self._learned is None or bool(self._learned[position])
+
+
+def validate_request(
+    query: object, history: Sequence[object], top_k: int
+) -> tuple[str, list[str]]:
+    """The question and its conversation, checked (``QueryError`` otherwise), and top_k's
+    bounds: what every searcher asks of a request."""
+    checked = validate_query(query), [validate_query(h, "earlier question") for h in history]
+    if not 1 <= top_k <= 50:
+        raise QueryError("top_k must be between 1 and 50", "top_k")
+    return checked
 
 
 def mean(values: Sequence[float] | np.ndarray) -> float:

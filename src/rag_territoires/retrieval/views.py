@@ -27,9 +27,9 @@ from pathlib import Path
 from rag_territoires.corpus.access import hidden_from
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.embedding.encoders import Encoder
-from rag_territoires.errors import QueryError, UnknownDocument
+from rag_territoires.errors import UnknownDocument
 from rag_territoires.index.view import view_index
-from rag_territoires.retrieval.search import Retrieval, Searcher, validate_query
+from rag_territoires.retrieval.search import Retrieval, Searcher, validate_request
 from rag_territoires.schema import SearchResult
 
 MAX_VIEWS = 8  # distinct sets of hidden maps kept (each holds its own BM25 and vectors)
@@ -49,11 +49,7 @@ class EmptySearcher:
         history: Sequence[str] = (),
         documents: Sequence[str] = (),
     ) -> Retrieval:
-        query = validate_query(query)
-        for earlier in history:
-            validate_query(earlier, "earlier question")
-        if not 1 <= top_k <= 50:
-            raise QueryError("top_k must be between 1 and 50", "top_k")
+        query, _ = validate_request(query, history, top_k)
         if documents:
             raise UnknownDocument(f"no document named {documents[0]!r}")
         result = SearchResult(query=query, abstained=True, confidence=0.0, passages=[])
