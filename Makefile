@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LLM_STAMP := $(VENV)/.installed-llm-test
 
-.PHONY: run test system eval build clean
+.PHONY: run test test-fast system eval build clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ system:
 test: $(LLM_STAMP) system
 	$(BIN)/ruff check src tests ui examples
 	$(BIN)/python -m pytest
+
+# The inner loop: the unit tier only (no model, no index, no server), in under a minute.
+test-fast: $(STAMP)
+	$(BIN)/ruff check src tests ui examples
+	$(BIN)/python -m pytest -m "unit and not slow" -n 0
 
 eval: $(STAMP)
 	$(BIN)/rag-territoires eval --all

@@ -37,9 +37,20 @@ def isolated_settings(tmp_path_factory: pytest.TempPathFactory):
         yield
 
 
+TIERS = ("unit", "integration", "system")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The slow tests first: on two workers, each starts one of them at once instead of
-    one worker finishing the run alone with a test of several minutes."""
+    """Every test has exactly one tier (`make test-fast` must not miss a new module: it
+    runs `-m unit`). Then the slow tests first: on two workers, each starts one of them
+    at once instead of one worker finishing the run alone with a test of several minutes."""
+    for item in items:
+        tiers = {tier for tier in TIERS if item.get_closest_marker(tier)}
+        if len(tiers) != 1:
+            raise pytest.UsageError(
+                f"{item.nodeid}: one of the markers {', '.join(TIERS)} is needed "
+                f"(pytestmark = pytest.mark.<tier> at the top of its module), not {sorted(tiers)}"
+            )
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 

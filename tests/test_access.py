@@ -21,6 +21,8 @@ from tests.test_corpus import corpus_env
 from tests.test_corpus_transaction import tiny_corpus, tiny_map
 from tests.test_oidc import AUDIENCE, ISSUER, Provider
 
+pytestmark = pytest.mark.integration
+
 RESTRICTED = "conseil-restreint.md"
 TITLE = "Conseil restreint des élus"
 # the restricted map's own words: nowhere in the seminar's notes

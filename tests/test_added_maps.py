@@ -22,6 +22,8 @@ from rag_territoires.retrieval.calibration import shipped_calibration
 from rag_territoires.retriever import Retriever
 from tests.conftest import CORPUS, EXPORT, OUTLINE, ROOT
 
+pytestmark = pytest.mark.system
+
 MAPS = ROOT / "eval" / "maps"
 PAT = MAPS / "tuning" / "writer-a" / "projet-alimentaire-territorial.opml"
 ENERGY = MAPS / "tuning" / "writer-a" / "energie-citoyenne.md"

@@ -16,6 +16,8 @@ from rag_territoires.retrieval.answerable import (
 )
 from rag_territoires.retrieval.calibration import Calibration
 
+pytestmark = pytest.mark.unit
+
 
 def _questions(seed: int, count: int = 40):
     """Answerable questions lean one way in the space, unanswerable ones another (what

@@ -6,6 +6,8 @@ import pytest
 
 from tests.conftest import make_client
 
+pytestmark = pytest.mark.integration
+
 DOC = "seminaire-territoires-ruraux-carte-mentale.txt"
 TITLE = "Séminaire « territoires ruraux » : carte mentale"
 

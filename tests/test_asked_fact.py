@@ -5,8 +5,11 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 
 from rag_territoires.retrieval.asked_fact import AskedFactBoost
+
+pytestmark = pytest.mark.unit
 
 TEXTS = [
     "Centrale villageoise des Coteaux (SAS)",  # names the company, holds no figure

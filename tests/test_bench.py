@@ -4,7 +4,11 @@ same search): a short run, checked for its shape, not its times."""
 
 import re
 
+import pytest
+
 from rag_territoires.evaluation.benchmark import Interleaved, run
+
+pytestmark = pytest.mark.system
 
 
 def test_bench_reports_the_api_against_the_encoder_and_the_bare_stack():

@@ -16,6 +16,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from rag_territoires.launcher import free_port, ui_command
 from tests.conftest import spawn, start_api, stop
 
+pytestmark = pytest.mark.system
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"  # Debian's chromium-driver; nothing is downloaded
 MESSAGES = "[data-testid='stChatMessage']"

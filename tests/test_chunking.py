@@ -1,7 +1,11 @@
+import pytest
+
 from rag_territoires.chunking import DEFAULT_MAX_CHARS
 from rag_territoires.corpus.corpus import Corpus
 from tests.conftest import CORPUS, OUTLINE
 from tests.test_outline import edit, load
+
+pytestmark = pytest.mark.unit
 
 
 def test_every_node_lies_in_exactly_one_chunk():

@@ -14,6 +14,8 @@ from rag_territoires.corpus.readers.files import read_text, split_lines
 from rag_territoires.evaluation.questions import load_questions
 from tests.conftest import EXPORT, ROOT
 
+pytestmark = pytest.mark.integration
+
 QUESTIONS = load_questions(ROOT / "eval" / "questions.jsonl")
 RAW = split_lines(read_text(EXPORT))
 

@@ -9,6 +9,8 @@ import pytest
 
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.system
+
 
 def run(*args, env=None, cwd=ROOT):
     return subprocess.run(

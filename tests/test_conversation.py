@@ -8,6 +8,8 @@ import pytest
 
 from tests.conftest import CORPUS, ROOT
 
+pytestmark = pytest.mark.integration
+
 PRINCIPLES = "Quels sont les 3 principes à appliquer ?"
 ENGINEERING = ["c'est quoi l'ingénierie territoriale ?", "comment renforcer l'ingénierie ?"]
 

@@ -18,6 +18,8 @@ from rag_territoires.retriever import Retriever
 from tests.conftest import CORPUS, EXPORT, OUTLINE
 from tests.test_cli import run
 
+pytestmark = pytest.mark.integration
+
 SEMINAR = "seminaire-territoires-ruraux-carte-mentale"
 
 

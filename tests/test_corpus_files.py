@@ -21,6 +21,8 @@ from rag_territoires.retriever import Retriever
 from tests.conftest import CORPUS, EXPORT, OUTLINE
 from tests.test_cli import run
 
+pytestmark = pytest.mark.integration
+
 MAP = '<opml><body><outline text="{text}"/></body></opml>\n'
 SEMINAR = sorted([EXPORT.name, OUTLINE.name])
 

@@ -32,6 +32,8 @@ from tests.test_corpus_transaction import (
     tiny_map,
 )
 
+pytestmark = pytest.mark.system
+
 RUNS = 60
 TOGETHER_EVERY = 5  # every fifth run, a second change waits behind the killed one
 SEED = 29

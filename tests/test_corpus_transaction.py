@@ -22,6 +22,8 @@ from tests.conftest import ROOT, stop
 from tests.test_cli import run
 from tests.test_corpus import corpus_env, second_map
 
+pytestmark = pytest.mark.system
+
 POLL_SECONDS = 0.01
 BOUND_SECONDS = 180.0  # every wait below is bounded by this, never a measured time
 

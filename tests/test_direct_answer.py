@@ -3,8 +3,12 @@ citations keeps the quotes that answer (evaluation/direct.py; README, "Answers")
 
 from pathlib import Path
 
+import pytest
+
 from rag_territoires.evaluation.direct import measure
 from rag_territoires.evaluation.questions import load_questions
+
+pytestmark = pytest.mark.integration
 
 EVAL = Path(__file__).parents[1] / "eval"
 

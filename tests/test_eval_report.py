@@ -10,6 +10,8 @@ from rag_territoires.evaluation.chart import CHART_NAME
 from rag_territoires.evaluation.report import REPORT_NAME, quality_part
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.integration
+
 COMMITTED = ROOT / "eval" / REPORT_NAME
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -6,6 +6,8 @@ from rag_territoires.corpus.readers.text_export import parse_export, parse_expor
 from rag_territoires.errors import CorpusError
 from tests.conftest import EXPORT
 
+pytestmark = pytest.mark.unit
+
 
 def texts(raw: str) -> list[str]:
     return [node.text for node in parse_export_lines(raw.split("\n"))]

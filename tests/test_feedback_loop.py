@@ -5,11 +5,15 @@ evaluation loads."""
 import json
 from pathlib import Path
 
+import pytest
+
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.evaluation.feedback import LABELLED_FILE
 from rag_territoires.evaluation.questions import load_questions, problems
 from tests.conftest import CORPUS, make_client
 from tests.test_cli import run
+
+pytestmark = pytest.mark.integration
 
 
 def post(client, question: str, rating: str | None, comment: str | None = None) -> str:

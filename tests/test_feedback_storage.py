@@ -18,6 +18,8 @@ from rag_territoires.feedback_store import append_feedback
 from tests.conftest import make_client, start_api, stop
 from tests.test_cli import run
 
+pytestmark = pytest.mark.integration
+
 EURO = "€"  # three bytes in UTF-8: a limit can fall inside one
 
 

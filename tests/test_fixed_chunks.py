@@ -1,5 +1,7 @@
 """The fixed-size chunking baseline: windows, node membership, line spans."""
 
+import pytest
+
 from rag_territoires.config import RetrievalConfig
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.corpus.model import Document, Node
@@ -7,6 +9,8 @@ from rag_territoires.evaluation.fixed_chunks import FIXED_CHARS, fixed_chunks, w
 from rag_territoires.index.memory import build_in_memory
 from rag_territoires.retrieval.search import Searcher
 from tests.conftest import CORPUS
+
+pytestmark = pytest.mark.unit
 
 
 def flat_outline(*texts: str) -> list[Document]:

@@ -17,6 +17,8 @@ from rag_territoires.retriever import Retriever
 from tests.conftest import ROOT
 from tests.test_readers import FORMATS, MAPS
 
+pytestmark = pytest.mark.integration
+
 QUESTIONS = [q for q in load_questions(ROOT / "eval" / "questions.jsonl") if not q.history][:25]
 
 

@@ -10,6 +10,8 @@ import pytest
 
 from rag_territoires.answer.chat import Message, answer_chat
 
+pytestmark = pytest.mark.integration
+
 ENGINEERING = {  # the gold nodes of "how to strengthen territorial engineering"
     "Nécessité de renforcer l'ingénierie technique et l'animation des territoires",
     "Renforcer l'ingénierie dans les territoires dans l'Anthropocène",

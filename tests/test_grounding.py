@@ -11,6 +11,8 @@ from rag_territoires.evaluation.adversarial_llm import adversarial_server, is_in
 from tests.conftest import make_client
 from tests.real_llm import MODEL_NAME, smollm2_server
 
+pytestmark = pytest.mark.integration
+
 QUESTIONS = [
     "Quels sont les 3 principes à appliquer ?",
     "Quels exemples de tiers-lieux sont cités ?",

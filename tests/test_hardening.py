@@ -13,6 +13,8 @@ from rag_territoires.errors import QueryError
 from tests.conftest import make_client
 from tests.test_cli import run
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.mark.parametrize(
     ("keys", "message"),

@@ -22,6 +22,8 @@ from rag_territoires.retriever import Retriever
 from tests.conftest import make_client
 from tests.test_cli import run
 
+pytestmark = pytest.mark.integration
+
 
 def read(path: Path) -> ReadDocument:
     return reader_for(path).read(path)

@@ -21,6 +21,8 @@ from rag_territoires.retriever import Retriever
 from tests.conftest import CORPUS, OUTLINE
 from tests.test_outline import edit
 
+pytestmark = pytest.mark.system
+
 
 def built(settings) -> Retriever:
     retriever = Retriever(settings, auto_build=False)

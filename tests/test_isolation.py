@@ -9,7 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from rag_territoires.config import Settings
+
+pytestmark = pytest.mark.system
 
 SHOW_PORT = "from rag_territoires.config import Settings; print(Settings().port)"
 DOT_ENV = "RAG_TERRITOIRES_PORT=9999\n"

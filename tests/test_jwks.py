@@ -15,6 +15,8 @@ from rag_territoires.config import Settings
 from tests.conftest import make_client
 from tests.test_oidc import AUDIENCE, ISSUER, Provider, new_key, search
 
+pytestmark = pytest.mark.integration
+
 KEY = "intranet-server-key-7c1e"
 
 

@@ -20,6 +20,8 @@ import pytest
 from rag_territoires.api.shared_limits import SharedRateLimiter
 from tests.conftest import start_api, stop
 
+pytestmark = pytest.mark.system
+
 CLIENT = "ip:10.0.0.1"
 
 

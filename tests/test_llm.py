@@ -9,6 +9,8 @@ from rag_territoires.answer.llm import plain_text
 from tests.conftest import make_client
 from tests.fake_llm import Handler, fake_llm_server
 
+pytestmark = pytest.mark.integration
+
 QUESTION = {"messages": [{"role": "user", "content": "Quels sont les 3 principes à appliquer ?"}]}
 
 

@@ -20,6 +20,8 @@ from rag_territoires.evaluation.questions import Gold, Question
 from rag_territoires.retrieval.abstention import FEATURES, AbstentionModel
 from rag_territoires.retrieval.search import Hit, Ranking
 
+pytestmark = pytest.mark.unit
+
 
 def chunk(node_id: str, *texts: str) -> Chunk:
     """A chunk whose first node is ``node_id`` and the others ``node_id-2``, ``-3``..."""

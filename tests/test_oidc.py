@@ -16,6 +16,8 @@ from jwt.utils import base64url_encode
 
 from tests.conftest import make_client
 
+pytestmark = pytest.mark.integration
+
 ISSUER = "https://sso.intranet.example/realms/reseau"
 AUDIENCE = "rag-territoires"
 QUESTION = {"query": "tiers-lieux ?"}

@@ -8,6 +8,8 @@ from rag_territoires.corpus.readers.text_export import parse_export
 from rag_territoires.errors import CorpusError, SourceFileError
 from tests.conftest import CORPUS, EXPORT, OUTLINE
 
+pytestmark = pytest.mark.unit
+
 
 def test_every_export_node_appears_once_in_the_outline_with_its_text_and_lines():
     outline = Corpus.load(CORPUS)

@@ -14,6 +14,8 @@ from rag_territoires.errors import MissingExtra, require
 from rag_territoires.launcher import ui_app
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.system
+
 # Run a command with some modules made unimportable, as on an install without an extra.
 WITHOUT = """
 import sys

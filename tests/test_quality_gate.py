@@ -16,6 +16,8 @@ from rag_territoires.evaluation.variants import variants
 from rag_territoires.retrieval.calibration import shipped_calibration
 from tests.conftest import CORPUS, ROOT
 
+pytestmark = pytest.mark.integration
+
 THRESHOLDS = json.loads((ROOT / "eval" / "thresholds.json").read_text(encoding="utf-8"))
 BOUNDS = [
     (split, kind, measure)

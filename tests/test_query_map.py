@@ -8,6 +8,8 @@ import pytest
 from rag_territoires.retrieval.calibration import Calibration, maps_file
 from rag_territoires.retrieval.query_map import fit_query_map, map_query
 
+pytestmark = pytest.mark.unit
+
 
 def _unit(rows: np.ndarray) -> np.ndarray:
     return rows / np.linalg.norm(rows, axis=-1, keepdims=True)

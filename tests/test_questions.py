@@ -14,6 +14,8 @@ from rag_territoires.evaluation.questions import (
 )
 from tests.conftest import CORPUS, ROOT
 
+pytestmark = pytest.mark.unit
+
 QUESTIONS = ROOT / "eval" / "questions.jsonl"
 
 

@@ -20,6 +20,8 @@ from rag_territoires.corpus.readers.xmind import MAX_CONTENT_BYTES, MAX_MEMBERS
 from rag_territoires.corpus.readers.xml_safety import parse_xml
 from rag_territoires.errors import SourceFileError
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parents[1]
 MAPS = ROOT / "tests" / "data" / "maps"
 MALFORMED = MAPS / "malformed"

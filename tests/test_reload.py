@@ -10,12 +10,15 @@ import weakref
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pytest
 
 from rag_territoires.api.reload import load_next, release_frozen
 from rag_territoires.launcher import spawn_api
 from tests.conftest import CORPUS, stop
 from tests.test_cli import run
 from tests.test_corpus import corpus_env, second_map
+
+pytestmark = pytest.mark.integration
 
 CLIENTS = 8
 QUESTIONS = ["Comment renforcer l'ingénierie territoriale ?", "tiers-lieux", "et le deuxième ?"]

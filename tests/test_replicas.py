@@ -23,6 +23,8 @@ import pytest
 from rag_territoires.launcher import free_port
 from tests.conftest import ROOT, start_api, stop
 
+pytestmark = pytest.mark.system
+
 CONF = ROOT / "docs" / "nginx-rag-territoires.conf"
 CLIENTS = 8
 SEARCHES_PER_CLIENT = 150

@@ -16,6 +16,8 @@ import pytest
 from rag_territoires.api.limits import RateLimiter
 from tests.conftest import start_api, stop
 
+pytestmark = pytest.mark.system
+
 KEY = "resilience-key-4f2a9c81"
 
 

@@ -15,6 +15,8 @@ from rag_territoires.index import memory
 from rag_territoires.retriever import Retriever
 from tests.conftest import CORPUS, ROOT
 
+pytestmark = pytest.mark.integration
+
 QUESTIONS = [
     q.question for q in load_questions(ROOT / "eval" / "questions.jsonl") if not q.history
 ][:80]

@@ -4,6 +4,8 @@ import pytest
 
 from rag_territoires.errors import QueryError
 
+pytestmark = pytest.mark.integration
+
 RENFORCER = "Renforcer l'ingénierie dans les territoires dans l'Anthropocène"
 
 

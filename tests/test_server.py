@@ -7,6 +7,8 @@ import pytest
 
 from tests.conftest import start_api, stop
 
+pytestmark = pytest.mark.system
+
 KEY = {"X-API-Key": "intranet-key-0f3a9c"}
 
 

@@ -18,6 +18,8 @@ from tests.conftest import CORPUS, EXPORT, OUTLINE
 from tests.test_index import built, current_build, reload
 from tests.test_outline import edit
 
+pytestmark = pytest.mark.integration
+
 
 @pytest.fixture(scope="module")
 def one_build(tmp_path_factory) -> Path:

@@ -12,6 +12,8 @@ from rag_territoires.config import MAX_QUERY_CHARS
 from rag_territoires.launcher import free_port
 from tests.conftest import ROOT, start_api, stop
 
+pytestmark = pytest.mark.system
+
 APP = str(ROOT / "ui" / "app.py")
 sys.path.insert(0, str(ROOT / "ui"))
 from client import _error_for, conversation  # noqa: E402  (the page's own modules, as app.py loads them)

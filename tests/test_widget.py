@@ -20,6 +20,8 @@ from tests.conftest import EXPORT, OUTLINE, ROOT, make_client, spawn, start_api,
 from tests.test_browser import SCREENSHOTS, chromium
 from tests.test_outline import edit
 
+pytestmark = pytest.mark.system
+
 KEY = "intranet-server-key-7c1e"
 SECRET = "widget-test-secret-0b5d9"
 PAGE = ROOT / "examples" / "intranet" / "serve.py"

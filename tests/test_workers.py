@@ -16,6 +16,8 @@ from rag_territoires.api.limits import RateLimiter
 from rag_territoires.api.shared_limits import SharedRateLimiter
 from tests.conftest import start_api, stop
 
+pytestmark = pytest.mark.system
+
 SEARCH = {"query": "tiers-lieux"}
 
 

@@ -154,6 +154,11 @@ def same_questions(
         matcher = difflib.SequenceMatcher(None, b=wording(b), autojunk=False)
         for t, text in worded:
             matcher.set_seq1(text)
-            if matcher.real_quick_ratio() >= SAME_QUESTION and matcher.ratio() >= SAME_QUESTION:
+            # real_quick_ratio and quick_ratio are cheap upper bounds of ratio: the same pairs
+            if (
+                matcher.real_quick_ratio() >= SAME_QUESTION
+                and matcher.quick_ratio() >= SAME_QUESTION
+                and matcher.ratio() >= SAME_QUESTION
+            ):
                 pairs.append((t, b))
     return pairs
