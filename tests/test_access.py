@@ -16,10 +16,8 @@ from rag_territoires.answer.chat import Message, answer_chat
 from rag_territoires.config import Settings
 from rag_territoires.retriever import Retriever
 from tests.conftest import EXPORT, OUTLINE, start_api, stop
-from tests.test_cli import run
-from tests.test_corpus import corpus_env
-from tests.test_corpus_transaction import tiny_corpus, tiny_map
-from tests.test_oidc import AUDIENCE, ISSUER, Provider
+from tests.helpers import corpus_env, run, tiny_corpus, tiny_map
+from tests.oidc_provider import AUDIENCE, ISSUER, Provider
 
 pytestmark = pytest.mark.integration
 

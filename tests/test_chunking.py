@@ -3,7 +3,7 @@ import pytest
 from rag_territoires.chunking import DEFAULT_MAX_CHARS
 from rag_territoires.corpus.corpus import Corpus
 from tests.conftest import CORPUS, OUTLINE
-from tests.test_outline import edit, load
+from tests.helpers import edit
 
 pytestmark = pytest.mark.unit
 
@@ -45,10 +45,10 @@ def test_chunk_text_has_no_breadcrumb_and_its_source_covers_its_nodes():
 
 
 def test_chunk_ids_survive_edits_elsewhere_in_the_outline(corpus_dir):
-    before = {c.branch: c.id for c in load(corpus_dir).chunks}
+    before = {c.branch: c.id for c in Corpus.load(corpus_dir).chunks}
     # move a node of another section, deep in "Enjeux et pistes..."
     edit(corpus_dir / OUTLINE.name, "\n      - Sortir du cadre", "\n    - Sortir du cadre")
-    after = {c.branch: c.id for c in load(corpus_dir).chunks}
+    after = {c.branch: c.id for c in Corpus.load(corpus_dir).chunks}
     for branch, chunk_id in before.items():
         if branch[0] != "Enjeux et pistes de travail pour les territoires ruraux":
             assert after[branch] == chunk_id

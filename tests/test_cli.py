@@ -8,19 +8,9 @@ import sys
 import pytest
 
 from tests.conftest import ROOT
+from tests.helpers import run
 
 pytestmark = pytest.mark.system
-
-
-def run(*args, env=None, cwd=ROOT):
-    return subprocess.run(
-        [sys.executable, "-m", "rag_territoires.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=300,
-        env={**os.environ, **(env or {})},
-    )
 
 
 @pytest.fixture(scope="module")

@@ -13,23 +13,14 @@ from rag_territoires.config import Settings
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.errors import CorpusError, UnknownDocument
 from rag_territoires.evaluation import scale
-from rag_territoires.evaluation.scale import synthetic_notes, vocabulary, write_maps
+from rag_territoires.evaluation.scale import vocabulary, write_maps
 from rag_territoires.retriever import Retriever
 from tests.conftest import CORPUS, EXPORT, OUTLINE
-from tests.test_cli import run
+from tests.helpers import corpus_env, run, second_map
 
 pytestmark = pytest.mark.integration
 
 SEMINAR = "seminaire-territoires-ruraux-carte-mentale"
-
-
-def second_map(folder: Path, name: str = "forum-2027", nodes: int = 60) -> Path:
-    """A synthetic map (a text export and its outline) written in ``folder``."""
-    export, outline = synthetic_notes(nodes, 11, vocabulary(CORPUS))
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{name}.txt").write_text(export, encoding="utf-8")
-    (folder / f"{name}.outline.md").write_text("# Forum 2027\n\n" + outline, encoding="utf-8")
-    return folder / f"{name}.txt"
 
 
 @pytest.fixture
@@ -93,13 +84,6 @@ def test_search_within_some_documents(tmp_path, retriever):
 
 def files_of(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
-
-
-def corpus_env(root: Path) -> dict[str, str]:
-    return {
-        "RAG_TERRITOIRES_CORPUS_DIR": str(root / "corpus"),
-        "RAG_TERRITOIRES_INDEX_DIR": str(root / "index"),
-    }
 
 
 @pytest.fixture

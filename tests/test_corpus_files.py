@@ -19,7 +19,7 @@ from rag_territoires.errors import CorpusError, SourceFileError
 from rag_territoires.launcher import free_port
 from rag_territoires.retriever import Retriever
 from tests.conftest import CORPUS, EXPORT, OUTLINE
-from tests.test_cli import run
+from tests.helpers import run
 
 pytestmark = pytest.mark.integration
 

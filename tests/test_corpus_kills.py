@@ -21,7 +21,7 @@ import pytest
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.index.generation import settle
 from rag_territoires.index.lock import build_lock
-from tests.test_corpus_transaction import (
+from tests.helpers import (
     BOUND_SECONDS,
     cli,
     corpus_files,

@@ -19,33 +19,23 @@ import pytest
 from rag_territoires.corpus.file_checks import MAX_NAME_BYTES
 from rag_territoires.launcher import spawn_api
 from tests.conftest import ROOT, stop
-from tests.test_cli import run
-from tests.test_corpus import corpus_env, second_map
+from tests.helpers import (
+    BOUND_SECONDS,
+    cli,
+    corpus_env,
+    corpus_files,
+    indexed_fingerprint,
+    live_build,
+    opml_map,
+    run,
+    second_map,
+    tiny_corpus,
+    tiny_map,
+)
 
 pytestmark = pytest.mark.system
 
 POLL_SECONDS = 0.01
-BOUND_SECONDS = 180.0  # every wait below is bounded by this, never a measured time
-
-
-def tiny_map(folder: Path, name: str, title: str, leaves: list[str]) -> Path:
-    """A Markdown map with one branch per leaf."""
-    folder.mkdir(parents=True, exist_ok=True)
-    lines = [f"# {title}", ""]
-    for leaf in leaves:
-        lines += [f"## {leaf.split()[0]}", f"- {leaf}"]
-    path = folder / name
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def tiny_corpus(root: Path) -> Path:
-    """Two small maps in ``root/corpus`` and their index, built by the CLI."""
-    tiny_map(root / "corpus", "a.md", "Carte A", ["Covoiturage rural", "Méthanisation locale"])
-    tiny_map(root / "corpus", "b.md", "Carte B", ["Bassins versants", "Forêt communale"])
-    built = run("build", "--quiet", env=corpus_env(root))
-    assert built.returncode == 0, built.stderr
-    return root
 
 
 @pytest.fixture(scope="module")
@@ -61,30 +51,9 @@ def root(tiny_build: Path, tmp_path: Path) -> Path:
     return tmp_path
 
 
-def corpus_files(root: Path) -> dict[str, bytes]:
-    """What the corpus folder holds for its readers: every visible file, byte for byte."""
-    folder = root / "corpus"
-    return {
-        p.name: p.read_bytes()
-        for p in sorted(folder.iterdir())
-        if p.is_file() and not p.name.startswith(".")
-    }
-
-
-def live_build(root: Path) -> str:
-    return (root / "index" / "CURRENT").read_text(encoding="utf-8").strip()
-
-
 def build_files(root: Path, build: str) -> dict[str, bytes]:
     folder = root / "index" / build
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
-def indexed_fingerprint(root: Path) -> str:
-    import json
-
-    manifest = root / "index" / live_build(root) / "manifest.json"
-    return json.loads(manifest.read_text(encoding="utf-8"))["corpus_fingerprint"]
 
 
 def corpus_fingerprint(root: Path) -> str:
@@ -95,20 +64,7 @@ def corpus_fingerprint(root: Path) -> str:
 
 def assert_corpus_matches_index(root: Path) -> None:
     assert corpus_fingerprint(root) == indexed_fingerprint(root), (
-        f"corpus/ holds {sorted(corpus_files(root))} but the live build was made from "
-        "other maps"
-    )
-
-
-def cli(*args: str, root: Path, **popen) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "rag_territoires.cli", *args],
-        cwd=ROOT,
-        env={**os.environ, **corpus_env(root)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        **popen,
+        f"corpus/ holds {sorted(corpus_files(root))} but the live build was made from other maps"
     )
 
 
@@ -215,29 +171,15 @@ def limited_writes(max_bytes: int):
     return apply
 
 
-def opml_map(path: Path, title: str, branches: int) -> Path:
-    outlines = "\n".join(
-        f'    <outline text="Branche {n} du forum sur les mobilités rurales et les '
-        f'tiers-lieux"/>'
-        for n in range(branches)
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">\n<head><title>{title}'
-        f"</title></head>\n<body>\n{outlines}\n</body>\n</opml>\n",
-        encoding="utf-8",
-    )
-    return path
-
-
 def test_replace_by_a_file_that_cannot_be_written_keeps_the_map(root):
     """Issue 29, item 3: --replace removed the old file before writing the new one; a
     full disk lost the map, with a traceback."""
     before, served = corpus_files(root), live_build(root)
     bigger = opml_map(root / "incoming" / "a.opml", "Carte A", branches=400)
     assert bigger.stat().st_size > 20_000
-    adding = cli("add", str(bigger), "--replace", "--quiet", root=root,
-                 preexec_fn=limited_writes(20_000))
+    adding = cli(
+        "add", str(bigger), "--replace", "--quiet", root=root, preexec_fn=limited_writes(20_000)
+    )
     _, err = adding.communicate(timeout=BOUND_SECONDS)
     assert adding.returncode == 1
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
@@ -251,8 +193,9 @@ def test_two_files_whose_second_cannot_be_written_add_nothing(root):
     before, served = corpus_files(root), live_build(root)
     small = tiny_map(root / "incoming", "c.md", "Carte C", ["Circuits courts"])
     big = opml_map(root / "incoming" / "d.opml", "Carte D", branches=400)
-    adding = cli("add", str(small), str(big), "--quiet", root=root,
-                 preexec_fn=limited_writes(20_000))
+    adding = cli(
+        "add", str(small), str(big), "--quiet", root=root, preexec_fn=limited_writes(20_000)
+    )
     _, err = adding.communicate(timeout=BOUND_SECONDS)
     assert adding.returncode == 1
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err

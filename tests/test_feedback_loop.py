@@ -11,7 +11,7 @@ from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.evaluation.feedback import LABELLED_FILE
 from rag_territoires.evaluation.questions import load_questions, problems
 from tests.conftest import CORPUS, make_client
-from tests.test_cli import run
+from tests.helpers import run
 
 pytestmark = pytest.mark.integration
 

@@ -16,7 +16,7 @@ import pytest
 from rag_territoires.evaluation.feedback import read_feedback
 from rag_territoires.feedback_store import append_feedback
 from tests.conftest import make_client, start_api, stop
-from tests.test_cli import run
+from tests.helpers import run
 
 pytestmark = pytest.mark.integration
 

@@ -15,7 +15,7 @@ from rag_territoires.config import Settings
 from rag_territoires.evaluation.questions import load_questions
 from rag_territoires.retriever import Retriever
 from tests.conftest import ROOT
-from tests.test_readers import FORMATS, MAPS
+from tests.helpers import FORMATS, MAPS
 
 pytestmark = pytest.mark.integration
 

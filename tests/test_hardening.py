@@ -11,7 +11,7 @@ from rag_territoires.answer.llm import MARKER
 from rag_territoires.config import Settings
 from rag_territoires.errors import QueryError
 from tests.conftest import make_client
-from tests.test_cli import run
+from tests.helpers import run
 
 pytestmark = pytest.mark.integration
 

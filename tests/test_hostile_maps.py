@@ -20,7 +20,7 @@ from rag_territoires.corpus.readers.xml_safety import parse_xml
 from rag_territoires.errors import SourceFileError
 from rag_territoires.retriever import Retriever
 from tests.conftest import make_client
-from tests.test_cli import run
+from tests.helpers import run
 
 pytestmark = pytest.mark.integration
 

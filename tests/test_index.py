@@ -19,21 +19,9 @@ from rag_territoires.index.store import (
 )
 from rag_territoires.retriever import Retriever
 from tests.conftest import CORPUS, OUTLINE
-from tests.test_outline import edit
+from tests.helpers import built, current_build, edit, reload
 
 pytestmark = pytest.mark.system
-
-
-def built(settings) -> Retriever:
-    retriever = Retriever(settings, auto_build=False)
-    retriever.warm_up(rebuild=True)
-    return retriever
-
-
-def reload(settings) -> Retriever:
-    retriever = Retriever(settings, auto_build=False)
-    retriever.warm_up()
-    return retriever
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +31,6 @@ def one_build(tmp_path_factory) -> Path:
     settings = Settings(corpus_dir=CORPUS, index_dir=root / "index")
     built(settings)
     return settings.index_dir
-
-
-def current_build(settings):
-    return settings.index_dir / (settings.index_dir / CURRENT).read_text().strip()
 
 
 def test_a_build_writes_a_manifest_that_describes_it(settings):

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from rag_territoires.api.jwks import KeyUnavailable, ProviderKeys
 from rag_territoires.config import Settings
 from tests.conftest import make_client
-from tests.test_oidc import AUDIENCE, ISSUER, Provider, new_key, search
+from tests.oidc_provider import AUDIENCE, ISSUER, Provider, new_key, search
 
 pytestmark = pytest.mark.integration
 

@@ -7,6 +7,7 @@ from rag_territoires.corpus.readers.files import read_text
 from rag_territoires.corpus.readers.text_export import parse_export
 from rag_territoires.errors import CorpusError, SourceFileError
 from tests.conftest import CORPUS, EXPORT, OUTLINE
+from tests.helpers import edit
 
 pytestmark = pytest.mark.unit
 
@@ -41,12 +42,6 @@ def test_the_outline_has_the_seminar_sections():
         "Approches systémiques et territorialisation",
     ]
     assert principles.path[0] == "Enjeux et pistes de travail pour les territoires ruraux"
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def load(corpus_dir: Path):

@@ -19,20 +19,12 @@ from rag_territoires.corpus.readers.text_export import TextExportReader
 from rag_territoires.corpus.readers.xmind import MAX_CONTENT_BYTES, MAX_MEMBERS
 from rag_territoires.corpus.readers.xml_safety import parse_xml
 from rag_territoires.errors import SourceFileError
+from tests.helpers import FORMATS, MAPS, STEM
 
 pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[1]
-MAPS = ROOT / "tests" / "data" / "maps"
 MALFORMED = MAPS / "malformed"
-STEM = "seminaire-territoires-ruraux-carte-mentale"
-FORMATS = {
-    "opml": f"opml/{STEM}.opml",
-    "freemind": f"freemind/{STEM}.mm",
-    "xmind": f"xmind/{STEM}.xmind",
-    "xmind-legacy": f"xmind-legacy/{STEM}.xmind",
-    "markdown": f"markdown/{STEM}.md",
-}
 Shape = tuple[tuple[str, "Shape"], ...]
 
 

@@ -15,8 +15,7 @@ import pytest
 from rag_territoires.api.reload import load_next, release_frozen
 from rag_territoires.launcher import spawn_api
 from tests.conftest import CORPUS, stop
-from tests.test_cli import run
-from tests.test_corpus import corpus_env, second_map
+from tests.helpers import corpus_env, run, second_map
 
 pytestmark = pytest.mark.integration
 

@@ -15,8 +15,7 @@ from rag_territoires.index import snapshot
 from rag_territoires.index.snapshot import SNAPSHOT_FILE
 from rag_territoires.retriever import Retriever
 from tests.conftest import CORPUS, EXPORT, OUTLINE
-from tests.test_index import built, current_build, reload
-from tests.test_outline import edit
+from tests.helpers import built, current_build, edit, reload
 
 pytestmark = pytest.mark.integration
 
@@ -57,9 +56,7 @@ def test_a_start_takes_the_notes_the_build_stored(copied, parses):
     started = reload(copied)
     assert parses == []
     assert [c.id for c in started.chunks] == [c.id for c in fresh.chunks]
-    assert [n.line_start for n in started.corpus.nodes()] == [
-        n.line_start for n in fresh.nodes()
-    ]
+    assert [n.line_start for n in started.corpus.nodes()] == [n.line_start for n in fresh.nodes()]
     assert started.corpus.lines(EXPORT.name, 1, 3) == fresh.lines(EXPORT.name, 1, 3)
     assert started.search("tiers-lieux").passages[0].branch[-1] == "Tiers-lieux"
 

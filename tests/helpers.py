@@ -1,0 +1,160 @@
+"""What several test modules share: the command run as a user runs it, small maps written
+on the fly, a built index. Test modules import from here, never from each other."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from rag_territoires.config import Settings
+from rag_territoires.evaluation.scale import synthetic_notes, vocabulary
+from rag_territoires.index.store import CURRENT
+from rag_territoires.retriever import Retriever
+from tests.conftest import CORPUS, ROOT
+
+# The seminar's map in every format staff export (written by tests/data/maps/make_maps.py)
+MAPS = ROOT / "tests" / "data" / "maps"
+STEM = "seminaire-territoires-ruraux-carte-mentale"
+FORMATS = {
+    "opml": f"opml/{STEM}.opml",
+    "freemind": f"freemind/{STEM}.mm",
+    "xmind": f"xmind/{STEM}.xmind",
+    "xmind-legacy": f"xmind-legacy/{STEM}.xmind",
+    "markdown": f"markdown/{STEM}.md",
+}
+BOUND_SECONDS = 180.0  # every wait on a process is bounded by this, never a measured time
+
+# --- the command-line tool, in a real process ------------------------------------------
+
+
+def run(*args, env=None, cwd=ROOT):
+    """``rag-territoires ARGS`` run to its end: its exit code and output."""
+    return subprocess.run(
+        [sys.executable, "-m", "rag_territoires.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def corpus_env(root: Path) -> dict[str, str]:
+    """The settings that point the command at ``root/corpus`` and ``root/index``."""
+    return {
+        "RAG_TERRITOIRES_CORPUS_DIR": str(root / "corpus"),
+        "RAG_TERRITOIRES_INDEX_DIR": str(root / "index"),
+    }
+
+
+def cli(*args: str, root: Path, **popen) -> subprocess.Popen:
+    """``rag-territoires ARGS`` started on ``root``'s corpus, not waited for."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "rag_territoires.cli", *args],
+        cwd=ROOT,
+        env={**os.environ, **corpus_env(root)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **popen,
+    )
+
+
+# --- maps written on the fly -------------------------------------------------------------
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` by ``new`` in a file, which must hold it."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def second_map(folder: Path, name: str = "forum-2027", nodes: int = 60) -> Path:
+    """A synthetic map (a text export and its outline) written in ``folder``."""
+    export, outline = synthetic_notes(nodes, 11, vocabulary(CORPUS))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.txt").write_text(export, encoding="utf-8")
+    (folder / f"{name}.outline.md").write_text("# Forum 2027\n\n" + outline, encoding="utf-8")
+    return folder / f"{name}.txt"
+
+
+def tiny_map(folder: Path, name: str, title: str, leaves: list[str]) -> Path:
+    """A Markdown map with one branch per leaf."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [f"# {title}", ""]
+    for leaf in leaves:
+        lines += [f"## {leaf.split()[0]}", f"- {leaf}"]
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def opml_map(path: Path, title: str, branches: int) -> Path:
+    """An OPML map of ``branches`` one-node branches."""
+    outlines = "\n".join(
+        f'    <outline text="Branche {n} du forum sur les mobilités rurales et les tiers-lieux"/>'
+        for n in range(branches)
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">\n<head><title>{title}'
+        f"</title></head>\n<body>\n{outlines}\n</body>\n</opml>\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def tiny_corpus(root: Path) -> Path:
+    """Two small maps in ``root/corpus`` and their index, built by the CLI."""
+    tiny_map(root / "corpus", "a.md", "Carte A", ["Covoiturage rural", "Méthanisation locale"])
+    tiny_map(root / "corpus", "b.md", "Carte B", ["Bassins versants", "Forêt communale"])
+    built = run("build", "--quiet", env=corpus_env(root))
+    assert built.returncode == 0, built.stderr
+    return root
+
+
+# --- a corpus folder and its index, as the tests find them -----------------------------
+
+
+def corpus_files(root: Path) -> dict[str, bytes]:
+    """What the corpus folder holds for its readers: every visible file, byte for byte."""
+    folder = root / "corpus"
+    return {
+        p.name: p.read_bytes()
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def live_build(root: Path) -> str:
+    return (root / "index" / "CURRENT").read_text(encoding="utf-8").strip()
+
+
+def indexed_fingerprint(root: Path) -> str:
+    manifest = root / "index" / live_build(root) / "manifest.json"
+    return json.loads(manifest.read_text(encoding="utf-8"))["corpus_fingerprint"]
+
+
+# --- the index built in process ----------------------------------------------------------
+
+
+def built(settings: Settings) -> Retriever:
+    """A retriever on an index built anew from ``settings``' corpus."""
+    retriever = Retriever(settings, auto_build=False)
+    retriever.warm_up(rebuild=True)
+    return retriever
+
+
+def reload(settings: Settings) -> Retriever:
+    """A retriever on the index already built, never building."""
+    retriever = Retriever(settings, auto_build=False)
+    retriever.warm_up()
+    return retriever
+
+
+def current_build(settings: Settings) -> Path:
+    return settings.index_dir / (settings.index_dir / CURRENT).read_text().strip()
