@@ -169,4 +169,4 @@ def test_the_shipped_grounding_model_is_what_calibration_gives(retriever, tmp_pa
     assert fresh.threshold == pytest.approx(shipped.threshold, rel=1e-6)
     assert fresh.weights == pytest.approx(shipped.weights, rel=1e-5)
     assert report(result, folder) == (folder / "grounding.md").read_text(encoding="utf-8")
-    assert result["held_out"]["precision"] >= 0.9  # what the README promises, measured
+    assert result["held_out"]["precision"] >= 0.9  # what docs/api.md promises, measured

@@ -158,7 +158,7 @@ def test_a_question_streams_an_answer_with_citations_that_open_on_the_export(
     shot = tmp_path / "widget.png"
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", citations[0])
     browser.save_screenshot(str(shot))
-    if SCREENSHOTS:  # RAG_TERRITOIRES_SCREENSHOTS=ui refreshes the README's pictures
+    if SCREENSHOTS:  # RAG_TERRITOIRES_SCREENSHOTS=ui refreshes docs/widget.md's picture
         shutil.copy(shot, ROOT / "examples" / "intranet" / "screenshot.png")
 
 

