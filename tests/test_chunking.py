@@ -1,6 +1,7 @@
 import pytest
 
-from rag_territoires.chunking import DEFAULT_MAX_CHARS
+from rag_territoires.config import RetrievalConfig
+from rag_territoires.corpus.chunks import DEFAULT_MAX_CHARS
 from rag_territoires.corpus.corpus import Corpus
 from tests.conftest import CORPUS, OUTLINE
 from tests.helpers import edit
@@ -53,3 +54,7 @@ def test_chunk_ids_survive_edits_elsewhere_in_the_outline(corpus_dir):
         if branch[0] != "Enjeux et pistes de travail pour les territoires ruraux":
             assert after[branch] == chunk_id
     assert len(set(after.values())) == len(after)
+
+
+def test_the_settings_default_budget_is_the_chunkers():
+    assert RetrievalConfig().chunk_max_chars == DEFAULT_MAX_CHARS

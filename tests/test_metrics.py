@@ -6,8 +6,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from rag_territoires.chunking import Chunk, NodeSpan
 from rag_territoires.config import RetrievalConfig
+from rag_territoires.corpus.chunks import Chunk, NodeSpan
 from rag_territoires.evaluation.crossval import keep_unless_beaten
 from rag_territoires.evaluation.metrics import (
     calibrate_threshold,

@@ -15,8 +15,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from rag_territoires.chunking import DEFAULT_MAX_CHARS
-
 MAX_QUERY_CHARS = 2000
 # asymmetric only: never "none", never a shared secret a public key could pass for
 OIDC_ALGORITHMS = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384"}
@@ -33,7 +31,9 @@ class RetrievalConfig:
     checks that both agree."""
 
     encoders: tuple[str, ...] = ("use",)
-    chunk_max_chars: int = DEFAULT_MAX_CHARS
+    # the chunker's own default (corpus/chunks.py; a test checks they agree): settings
+    # import nothing of the domain
+    chunk_max_chars: int = 600
     node_vectors: bool = True  # embed each node of a chunk too; the chunk scores its best
     centring: bool = True  # centre unit and query vectors (index/memory.py, calibration.py)
     # then move the centred query vector through the learned map (retrieval/query_map.py)

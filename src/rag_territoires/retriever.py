@@ -13,8 +13,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from rag_territoires.chunking import Chunk
 from rag_territoires.config import RetrievalConfig, Settings
+from rag_territoires.corpus.chunks import Chunk
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.embedding.encoders import Encoder, make_encoder
 from rag_territoires.errors import IndexStateError, RagError

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag_territoires.chunking import Chunk, NodeSpan
+from rag_territoires.corpus.chunks import Chunk, NodeSpan
 from rag_territoires.corpus.model import Node
 
 # About what a reader checks by eye; a list the answer names is quoted whole up to

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag_territoires.chunking import DEFAULT_MAX_CHARS, Chunk, chunk_documents
 from rag_territoires.corpus.access import Access, is_sidecar, read_access
+from rag_territoires.corpus.chunks import DEFAULT_MAX_CHARS, Chunk, chunk_documents
 from rag_territoires.corpus.file_checks import check_folder
 from rag_territoires.corpus.model import MAX_NODE_DEPTH, Document, Node, make_document, too_deep
 from rag_territoires.corpus.readers import is_companion, reader_for

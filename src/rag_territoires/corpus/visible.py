@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rag_territoires.chunking import Chunk
+from rag_territoires.corpus.chunks import Chunk
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.corpus.model import Document, Node
 from rag_territoires.errors import UnknownDocument

@@ -35,8 +35,8 @@ from pathlib import Path
 
 import numpy as np
 
-from rag_territoires.chunking import chunk_documents
 from rag_territoires.config import RetrievalConfig
+from rag_territoires.corpus.chunks import chunk_documents
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.corpus.model import Node
 from rag_territoires.embedding.cache import CachedEncoder

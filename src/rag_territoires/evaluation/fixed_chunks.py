@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag_territoires.chunking import Chunk, NodeSpan
+from rag_territoires.corpus.chunks import Chunk, NodeSpan
 from rag_territoires.corpus.model import Document, Node
 
 FIXED_CHARS = 500

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag_territoires.chunking import Chunk
+from rag_territoires.corpus.chunks import Chunk
 from rag_territoires.errors import require
 from rag_territoires.evaluation.questions import Question
 from rag_territoires.retrieval.search import RankedHits, Ranking

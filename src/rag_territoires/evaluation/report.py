@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from rag_territoires.chunking import Chunk
+from rag_territoires.corpus.chunks import Chunk
 from rag_territoires.evaluation.chart import CHART_NAME, draw_chart
 from rag_territoires.evaluation.crossval import FOLDS, INNER_REPEATS
 from rag_territoires.evaluation.metrics import PINPOINT_CHARS, Outcome, summarise

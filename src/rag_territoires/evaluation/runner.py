@@ -23,8 +23,8 @@ from typing import Literal
 
 import numpy as np
 
-from rag_territoires.chunking import Chunk, chunk_documents
 from rag_territoires.config import RetrievalConfig
+from rag_territoires.corpus.chunks import Chunk, chunk_documents
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.embedding.cache import CachedEncoder
 from rag_territoires.embedding.encoders import Encoder, make_encoder

@@ -11,7 +11,7 @@ import bm25s
 import faiss
 import numpy as np
 
-from rag_territoires.chunking import Chunk
+from rag_territoires.corpus.chunks import Chunk
 from rag_territoires.embedding.encoders import Encoder
 from rag_territoires.text.analyzer import analyze
 from rag_territoires.text.expansion import ExpansionTable

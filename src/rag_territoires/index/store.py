@@ -28,7 +28,7 @@ import numpy as np
 from tqdm import tqdm
 
 from rag_territoires import __version__
-from rag_territoires.chunking import Chunk
+from rag_territoires.corpus.chunks import Chunk
 from rag_territoires.embedding.cache import StoredVectors
 from rag_territoires.embedding.encoders import Encoder
 from rag_territoires.errors import IndexStateError

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from rag_territoires.chunking import Chunk
+from rag_territoires.corpus.chunks import Chunk
 from rag_territoires.embedding.cache import StoredVectors
 from rag_territoires.embedding.encoders import Encoder
 from rag_territoires.index.memory import (

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from rag_territoires.chunking import Chunk
+from rag_territoires.corpus.chunks import Chunk
 from rag_territoires.retrieval.abstention import expected_answer_type, holds_answer_type
 
 

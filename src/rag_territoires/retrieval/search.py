@@ -10,8 +10,8 @@ from typing import NamedTuple, overload
 
 import numpy as np
 
-from rag_territoires.chunking import Chunk
 from rag_territoires.config import MAX_QUERY_CHARS, RetrievalConfig
+from rag_territoires.corpus.chunks import Chunk
 from rag_territoires.corpus.model import DOCUMENT_SEPARATOR, Node
 from rag_territoires.embedding.encoders import Encoder
 from rag_territoires.errors import QueryError, UnknownDocument
