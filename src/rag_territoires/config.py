@@ -55,11 +55,13 @@ class RetrievalConfig:
 
 class ApiKey(BaseModel):
     """A key with the groups its holder belongs to (the maps it may read: corpus/access.py);
-    a key given as a plain string has none."""
+    a key given as a plain string has none. ``admin``: its holder may add, replace and
+    remove maps over the API (api/admin.py)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     key: str
     groups: tuple[str, ...] = ()
+    admin: bool = False
 
 
 class Settings(BaseSettings):
@@ -105,8 +107,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535, description="where the API listens")
     api_keys: list[str | ApiKey] = Field(
         default=[],
-        description='accepted `X-API-Key` values, each a string or `{"key", "groups"}` '
-        "(the restricted maps it may read); empty: no key needed",
+        description='accepted `X-API-Key` values, each a string or `{"key", "groups", "admin"}` '
+        '(the restricted maps it may read; `"admin": true`: it may manage maps over the API); '
+        "empty: no key needed",
     )
     cors_origins: list[str] = Field(
         default=[], description="browser origins allowed to call the API"
@@ -119,6 +122,12 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(
         default=64 * 1024, ge=1024, description="larger request bodies get 413"
+    )
+    max_upload_bytes: int = Field(
+        default=41 * 1024 * 1024,
+        ge=1024,
+        description="an admin's map upload (`POST`, `PUT /v1/documents`): the map and a text "
+        "export's outline, each at most the readers' 20 MB, and the form; larger gets 413",
     )
     # the HTTP connection (api/protocol.py): a request's head, and the time to receive it
     max_header_bytes: int = Field(
@@ -160,6 +169,11 @@ class Settings(BaseSettings):
         description="the token's claim listing the user's groups (a list, or one name); a dotted "
         "path such as `realm_access.roles` is followed when no claim has that very name",
     )
+    oidc_admin_group: str = Field(
+        default="",
+        description="callers in this group (in the groups claim) may manage the maps over the "
+        "API, as an admin key may (api/admin.py); empty: no OIDC caller may",
+    )
     # the provider's keys (api/jwks.py)
     oidc_jwks_ttl_seconds: float = Field(
         default=300.0,
@@ -183,7 +197,9 @@ class Settings(BaseSettings):
         default=[], description="addresses of reverse proxies whose X-Forwarded-For is believed"
     )
     data_dir: Path = Field(
-        default=Path("data"), description="where the API writes feedback and its other files"
+        default=Path("data"),
+        description="where the API writes feedback, the audit log of map changes "
+        "(audit.jsonl) and its other files",
     )
     feedback_max_bytes: int = Field(
         default=10 * 1024 * 1024,
@@ -285,6 +301,10 @@ class Settings(BaseSettings):
             (k.key, frozenset(k.groups)) if isinstance(k, ApiKey) else (k, frozenset())
             for k in self.api_keys
         ]
+
+    def admin_keys(self) -> frozenset[str]:
+        """The keys configured with ``"admin": true``."""
+        return frozenset(k.key for k in self.api_keys if isinstance(k, ApiKey) and k.admin)
 
     def retrieval(self) -> RetrievalConfig:
         return RetrievalConfig(

@@ -25,6 +25,24 @@ class SourceFileError(CorpusError):
         self.location = location
 
 
+class DocumentConflict(CorpusError):
+    """A change the corpus as it stands refuses: a map it already holds (added without
+    replacing), or its only map removed. ``document``: the map's id."""
+
+    def __init__(self, message: str, document: str) -> None:
+        super().__init__(message)
+        self.document = document
+
+
+class CorpusWriteError(CorpusError):
+    """A file of a corpus change cannot be written (a full disk, a name the file system
+    refuses); ``errno`` says which. Nothing was published."""
+
+    def __init__(self, message: str, errno: int | None) -> None:
+        super().__init__(message)
+        self.errno = errno
+
+
 class UnknownDocument(CorpusError):
     """A document named (by a filter, a route, ``remove``) that the corpus does not hold."""
 
@@ -37,6 +55,11 @@ class IndexStateError(RagError):
     def __init__(self, reason: str, hint: str = "") -> None:
         super().__init__(f"{reason}: {hint}" if hint else reason)
         self.reason = reason
+
+
+class BuildBusy(IndexStateError):
+    """Another build or corpus change holds the index folder's lock, past the wait allowed
+    (none, for a change made over the API: it is refused at once)."""
 
 
 class QueryError(RagError):

@@ -74,6 +74,14 @@ def append_feedback(
         raise StorageError("the feedback cannot be recorded now; try again later") from exc
 
 
+def append_line(path: Path, line: bytes) -> None:
+    """``line`` appended to ``path`` whole or not at all, under the same lock as feedback,
+    never rotated (the audit log: api/audit.py). Raises ``OSError``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _write_lock, _locked(path):
+        _append_whole(path, line, max_bytes=len(line) + (1 << 62), keep=0)
+
+
 def _full(path: Path, why: str) -> StorageFull:
     log.error("feedback refused, %s is full: %s", path, why)
     return StorageFull("the feedback cannot be recorded: its storage is full")

@@ -155,15 +155,29 @@ async def bearer_claims(request: Request, state: StateDep) -> dict | None:
 NO_GROUPS: frozenset[str] = frozenset()
 
 
-async def caller_identity(
-    request: Request, state: AppState, key: str | None
-) -> tuple[str | None, frozenset[str]]:
-    """The caller's identity for the rate limit ("key:..." or "sub:..."), or None when the
-    API is open, and its groups (its key's, or its token's groups claim; none when open).
-    A key, or an OIDC bearer token, when either is configured."""
-    keys = state.settings.key_groups()
+@dataclass(frozen=True)
+class Caller:
+    """Who called a /v1 route, as the guard found it. ``identity``: its rate-limit bucket
+    ("key:..." or "sub:...", hashed), None when the API is open; ``who``: how the audit log
+    names it (a key's hashed id, or the OIDC subject; never a secret); ``admin``: it may
+    manage the maps (an admin key, or the OIDC admin group: api/admin.py)."""
+
+    identity: str | None
+    groups: frozenset[str] = NO_GROUPS
+    who: str = "anonymous"
+    admin: bool = False
+
+
+OPEN = Caller(None)
+
+
+async def caller_identity(request: Request, state: AppState, key: str | None) -> Caller:
+    """The caller, from a key or an OIDC bearer token when either is configured; its groups
+    are its key's, or its token's groups claim (none when the API is open)."""
+    settings = state.settings
+    keys = settings.key_groups()
     if not keys and state.oidc is None:
-        return None, NO_GROUPS
+        return OPEN
     # a header's value does not include the blanks around it (RFC 9110, 5.5); the server
     # strips the leading ones only
     key = key.strip(" \t") if key else key
@@ -171,8 +185,9 @@ async def caller_identity(
     # compare_digest on every key, always: the time taken says nothing about the keys
     matches = [hmac.compare_digest(offered, k.encode()) for k, _ in keys]
     if any(matches):
-        groups = keys[matches.index(True)][1]
-        return "key:" + hashlib.sha256(offered).hexdigest()[:16], groups
+        found, groups = keys[matches.index(True)]
+        identity = "key:" + hashlib.sha256(offered).hexdigest()[:16]
+        return Caller(identity, groups, identity, found in settings.admin_keys())
     why = "missing or invalid X-API-Key"
     if state.oidc is not None and not key:
         try:
@@ -180,8 +195,10 @@ async def caller_identity(
         except OidcError as error:
             claims, why = None, str(error)
         if claims is not None:  # "sub" is required: each person has a bucket
-            groups = claimed_groups(claims, state.settings.oidc_groups_claim)
-            return "sub:" + hashlib.sha256(claims["sub"].encode()).hexdigest()[:16], groups
+            groups = claimed_groups(claims, settings.oidc_groups_claim)
+            identity = "sub:" + hashlib.sha256(claims["sub"].encode()).hexdigest()[:16]
+            admin = bool(settings.oidc_admin_group) and settings.oidc_admin_group in groups
+            return Caller(identity, groups, "oidc:" + claims["sub"], admin)
     # a missing credential guesses nothing; a wrong one is counted
     if key or request.headers.get("authorization"):
         count_wrong_credential(request, state)
@@ -191,8 +208,9 @@ async def caller_identity(
 async def v1_guard(request: Request, key: Annotated[str | None, Depends(api_key_header)]) -> None:
     """The key (or bearer token) first, then the caller's rate limit."""
     state: AppState = request.app.state.rag
-    caller, request.state.groups = await caller_identity(request, state, key)
-    wait = state.limiter.acquire(caller or "ip:" + client_address(request))
+    request.state.caller = caller = await caller_identity(request, state, key)
+    request.state.groups = caller.groups
+    wait = state.limiter.acquire(caller.identity or "ip:" + client_address(request))
     if wait:
         raise HTTPException(
             429, f"too many requests; retry in {wait:g} s", headers={"Retry-After": f"{wait:g}"}

@@ -18,20 +18,31 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from rag_territoires.api.errors import json_error_body
 
 
-class BodySizeLimit:
-    """Refuse bodies over ``max_bytes`` with 413, whether announced or streamed."""
+def is_upload(scope: Scope) -> bool:
+    """A map uploaded by an admin (api/routes/manage.py): POST or PUT /v1/documents[/name]."""
+    path = scope["path"]
+    return scope["method"] in ("POST", "PUT") and (
+        path == "/v1/documents" or path.startswith("/v1/documents/")
+    )
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+
+class BodySizeLimit:
+    """Refuse bodies over ``max_bytes`` with 413, whether announced or streamed; an uploaded
+    map's over ``upload_bytes`` (read only once its caller is known to be an admin)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_bytes = upload_bytes or max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.upload_bytes if is_upload(scope) else self.max_bytes
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+        if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+            await self._refuse(send, max_bytes)
             return
         received = 0
         too_large = False
@@ -42,7 +53,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     too_large = True
                     return {"type": "http.disconnect"}
             return message
@@ -56,10 +67,10 @@ class BodySizeLimit:
 
         await self.app(scope, counting_receive, guarded_send)
         if too_large and not started:
-            await self._refuse(send)
+            await self._refuse(send, max_bytes)
 
-    async def _refuse(self, send: Send) -> None:
-        message = f"the request body is over {self.max_bytes} bytes"
+    async def _refuse(self, send: Send, max_bytes: int) -> None:
+        message = f"the request body is over {max_bytes} bytes"
         body = json_error_body("body_too_large", message)
         await send(
             {

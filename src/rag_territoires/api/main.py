@@ -27,7 +27,7 @@ from rag_territoires.api.limits import (
 from rag_territoires.api.metrics import Metrics, MetricsMiddleware
 from rag_territoires.api.oidc import OidcVerifier
 from rag_territoires.api.reload import watch_builds
-from rag_territoires.api.routes import browse, chat, feedback, health, search, widget
+from rag_territoires.api.routes import browse, chat, feedback, health, manage, search, widget
 from rag_territoires.api.shared_limits import FALLBACK, SharedRateLimiter, limits_mode
 from rag_territoires.api.widget import WidgetCors, WidgetTokens
 from rag_territoires.config import Settings
@@ -127,10 +127,14 @@ def create_app(settings: Settings | None = None, retriever: Retriever | None = N
             allow_headers=["Content-Type", "X-API-Key"],
         )
     app.add_middleware(WidgetCors, origins=settings.widget_origins)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        upload_bytes=settings.max_upload_bytes,
+    )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
-    for module in (search, chat, browse, feedback, health, widget):
+    for module in (search, chat, browse, manage, feedback, health, widget):
         app.include_router(module.router)
     app.include_router(widget.tokens)
     return app

@@ -63,10 +63,24 @@ def load_next(current: Retriever) -> Retriever:
     return fresh
 
 
+_releasing: set[asyncio.Task] = set()  # a task nobody holds may be dropped before it runs
+
+
+def serve_build(state, fresh: Retriever) -> None:
+    """Answer with ``fresh`` from now on; the previous build is freed once the requests
+    that hold it are done. On the event loop: the watcher below, or a map changed over the
+    API (api/routes/manage.py), which switches its worker at once."""
+    state.retriever = fresh
+    state.reloads += 1
+    log.warning("serving build %s (%d passages)", fresh.build, len(fresh.chunks))
+    release = asyncio.create_task(release_later(RELEASE_AFTER_SECONDS))
+    _releasing.add(release)
+    release.add_done_callback(_releasing.discard)
+
+
 async def watch_builds(state, interval: float) -> None:
     """Until cancelled: every ``interval`` seconds, switch to a new build if there is one."""
     failed_for: str | None = None
-    releasing: set[asyncio.Task] = set()
     while True:
         await asyncio.sleep(interval)
         name = current_build_name(state.settings.index_dir)
@@ -79,10 +93,5 @@ async def watch_builds(state, interval: float) -> None:
                 log.warning("new build %s not loaded yet: %s", name, error)
             failed_for = name
             continue
-        state.retriever = fresh
-        state.reloads += 1
-        log.warning("serving build %s (%d passages)", fresh.build, len(fresh.chunks))
+        serve_build(state, fresh)
         del fresh
-        release = asyncio.create_task(release_later(RELEASE_AFTER_SECONDS))
-        releasing.add(release)  # a task nobody holds may be dropped before it runs
-        release.add_done_callback(releasing.discard)

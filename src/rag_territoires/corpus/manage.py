@@ -18,7 +18,7 @@ from rag_territoires.corpus.file_checks import check_new_files
 from rag_territoires.corpus.model import Document
 from rag_territoires.corpus.readers import is_companion
 from rag_territoires.corpus.readers.text_export import TextExportReader, outline_of
-from rag_territoires.errors import CorpusError
+from rag_territoires.errors import CorpusError, CorpusWriteError, DocumentConflict
 
 
 @dataclass
@@ -34,7 +34,9 @@ def _copy(source: Path, folder: Path) -> None:
     try:
         shutil.copyfile(source, folder / source.name)
     except OSError as exc:  # a full disk, a name too long: one line, the change dropped
-        raise CorpusError(f"cannot copy {source} into the corpus: {exc.strerror}") from None
+        raise CorpusWriteError(
+            f"cannot copy {source} into the corpus: {exc.strerror}", exc.errno
+        ) from None
 
 
 def _files_of(path: Path) -> list[Path]:
@@ -72,9 +74,10 @@ def add_files(
     kept = [d for d in existing if d.id not in new_ids]
     if not replace and len(kept) < len(existing):
         clash = next(d for d in existing if d.id in new_ids)
-        raise CorpusError(
+        raise DocumentConflict(
             f"the corpus already has the document {clash.id} ({clash.file}): "
-            "use --replace to replace it"
+            "use --replace to replace it",
+            clash.id,
         )
     Corpus(kept + incoming)  # the same document twice among the new files: refused here
     change = Change(documents=incoming)
@@ -105,7 +108,9 @@ def remove_document(folder: Path, name: str) -> Change:
     corpus = Corpus.load(folder)
     document = corpus.document(name)  # by id or file name, else UnknownDocument
     if len(corpus.documents) == 1:
-        raise CorpusError(f"{document.file} is the only document: the corpus cannot be empty")
+        raise DocumentConflict(
+            f"{document.file} is the only document: the corpus cannot be empty", document.id
+        )
     change = Change(documents=[document])
     for path in _files_of(folder / document.file) + _sidecar_of(folder / document.file):
         if path.exists():

@@ -23,13 +23,14 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from rag_territoires.config import Settings
 from rag_territoires.corpus.manage import Change
-from rag_territoires.errors import CorpusError
+from rag_territoires.embedding.encoders import Encoder
+from rag_territoires.errors import CorpusWriteError
 from rag_territoires.index.generation import (
     STAGE_PREFIX,
     prepare,
@@ -37,7 +38,7 @@ from rag_territoires.index.generation import (
     settle,
     write_record,
 )
-from rag_territoires.index.lock import build_lock
+from rag_territoires.index.lock import WAIT_SECONDS, build_lock
 from rag_territoires.index.manifest import MAPS_FOLDER
 from rag_territoires.retriever import Retriever
 
@@ -54,17 +55,20 @@ def _stage(corpus_dir: Path, index_dir: Path) -> Path:
             if path.is_file() and not path.name.startswith("."):
                 shutil.copyfile(path, staged / path.name)
     except OSError as exc:
-        raise CorpusError(f"cannot copy the corpus folder {corpus_dir}: {exc.strerror}") from None
+        raise CorpusWriteError(
+            f"cannot copy the corpus folder {corpus_dir}: {exc.strerror}", exc.errno
+        ) from None
     return staged
 
 
 @contextmanager
-def corpus_change(settings: Settings) -> Iterator[Path]:
+def corpus_change(settings: Settings, wait_seconds: float = WAIT_SECONDS) -> Iterator[Path]:
     """Hold the build lock and give a staged copy of the corpus folder to change; on the
     way out, whatever happened, settle: a change not published leaves nothing, one
-    published is completed."""
+    published is completed. ``wait_seconds``: how long to wait for the lock (0: the API's
+    changes, refused at once with ``BuildBusy`` when another holds it)."""
     corpus_dir, index_dir = settings.corpus_dir, settings.index_dir
-    with build_lock(index_dir):
+    with build_lock(index_dir, wait_seconds):
         settle(corpus_dir, index_dir)
         try:
             yield _stage(corpus_dir, index_dir)
@@ -72,9 +76,16 @@ def corpus_change(settings: Settings) -> Iterator[Path]:
             settle(corpus_dir, index_dir)
 
 
-def publish(settings: Settings, staged: Path, change: Change, show_progress: bool) -> Retriever:
+def publish(
+    settings: Settings,
+    staged: Path,
+    change: Change,
+    show_progress: bool,
+    encoders: Sequence[Encoder] | None = None,
+) -> Retriever:
     """Build the index of ``staged`` (changed by ``change``) and publish both; bring the
-    corpus folder up to them. Call it inside ``corpus_change``."""
+    corpus folder up to them. Call it inside ``corpus_change``. ``encoders``: loaded ones
+    to embed with (a running server's), instead of loading the model again."""
     corpus_dir, index_dir = settings.corpus_dir, settings.index_dir
     temporaries = prepare(corpus_dir, index_dir, staged, change.written)
 
@@ -83,7 +94,11 @@ def publish(settings: Settings, staged: Path, change: Change, show_progress: boo
         write_record(build_dir, temporaries, change.removed)
 
     retriever = Retriever(
-        settings, show_progress=show_progress, notes_dir=staged, before_publish=carry
+        settings,
+        show_progress=show_progress,
+        encoders=encoders,
+        notes_dir=staged,
+        before_publish=carry,
     )
     retriever.warm_up(rebuild=True)
     if retriever.build is not None:

@@ -29,7 +29,7 @@ import shutil
 import uuid
 from pathlib import Path
 
-from rag_territoires.errors import CorpusError, IndexStateError
+from rag_territoires.errors import CorpusError, CorpusWriteError, IndexStateError
 from rag_territoires.index.manifest import CHANGE_FILE, CURRENT, MAPS_FOLDER, read_current
 from rag_territoires.index.store import CACHE_FOLDER
 
@@ -76,7 +76,9 @@ def prepare(corpus_dir: Path, index_dir: Path, staged: Path, names: list[str]) -
                 raise OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG))
             shutil.copyfile(staged / name, corpus_dir / temporaries[name])
         except OSError as exc:
-            raise CorpusError(f"cannot write {name} into {corpus_dir}: {exc.strerror}") from None
+            raise CorpusWriteError(
+                f"cannot write {name} into {corpus_dir}: {exc.strerror}", exc.errno
+            ) from None
     return temporaries
 
 

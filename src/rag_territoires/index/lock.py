@@ -11,7 +11,9 @@ with its process.
 
 The lock is re-entrant within a thread: a corpus change builds its index while holding
 it. ``build_lock`` yields True when the call took the lock, False when the thread held
-it already, so that only the outermost holder clears what a crashed one left.
+it already, so that only the outermost holder clears what a crashed one left. With
+``wait_seconds`` 0 a busy lock is refused at once (``BuildBusy``): a change made over the
+API answers 409 rather than holding its request while another build runs.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from rag_territoires.errors import IndexStateError
+from rag_territoires.errors import BuildBusy, IndexStateError
 
 LOCK_FILE = ".build.lock"
 WAIT_SECONDS = 900.0  # a build takes seconds here; past this, something is stuck
@@ -54,10 +56,12 @@ def build_lock(index_dir: Path, wait_seconds: float = WAIT_SECONDS) -> Iterator[
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise IndexStateError(
-                        f"another build of {index_dir} has been running for over "
-                        f"{wait_seconds:g} s; try again when it ends"
+                if time.monotonic() >= deadline:
+                    raise BuildBusy(
+                        f"another build or corpus change of {index_dir} has been running "
+                        f"for over {wait_seconds:g} s; try again when it ends"
+                        if wait_seconds > 0
+                        else "another build or corpus change is running; try again when it ends"
                     ) from None
                 if not said:
                     log.warning("waiting for another build or corpus change to end")

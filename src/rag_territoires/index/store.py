@@ -181,7 +181,9 @@ def _build(
             vectors = embed_chunks(chunks, encoder, progress=bar.update)
             dense[encoder.name], kind = dense_index(centre(vectors))
             file_name = f"dense-{hashlib.sha1(encoder.name.encode()).hexdigest()[:10]}.faiss"
-            faiss.write_index(dense[encoder.name], str(partial / file_name))
+            # written by Python, not faiss.write_index: a full disk is then an OSError with
+            # its errno (FAISS raises a RuntimeError, which escaped as a traceback)
+            (partial / file_name).write_bytes(faiss.serialize_index(dense[encoder.name]))
             files[encoder.name] = {
                 "file": file_name,
                 "dimension": int(vectors.shape[1]),

@@ -1,0 +1,467 @@
+"""Managing the maps over the API (issue 29): POST, PUT and DELETE /v1/documents for
+admins only, with `add`'s own checks, published through the corpus transaction, served at
+once, and audited. The app runs on a copy of a tiny corpus and its real index, with the
+session's real encoder; the tests that need a process of their own (a full disk, a client
+gone mid-upload) run a real server on loopback."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from rag_territoires.api.main import create_app
+from rag_territoires.config import Settings
+from rag_territoires.corpus.readers.files import MAX_FILE_BYTES
+from rag_territoires.retriever import Retriever
+from tests.conftest import stop
+from tests.test_corpus_transaction import corpus_files, live_build, tiny_corpus
+from tests.test_oidc import AUDIENCE, ISSUER, Provider
+
+ADMIN = "admin-key-for-maps-0123456789"
+READER = "reader-key-plain-0123456789"
+PAGE = "http://intranet.example"
+KEYS = [{"key": ADMIN, "admin": True}, READER]
+ADMIN_GROUP = "cartes-admin"
+BOUND_SECONDS = 120.0  # every wait is bounded by this, never a measured time
+PHRASE = "Zorglub intercommunal des bocages"
+
+
+def opml(title: str, leaves: list[str]) -> bytes:
+    outlines = "".join(f'<outline text="{leaf}"/>' for leaf in leaves)
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0"><head><title>{title}'
+        f"</title></head>\n<body>{outlines}</body></opml>\n"
+    ).encode()
+
+
+FORUM = opml("Forum des bocages", [PHRASE, "Haies champêtres et bocage"])
+
+
+@pytest.fixture(scope="module")
+def tiny_build(tmp_path_factory) -> Path:
+    return tiny_corpus(tmp_path_factory.mktemp("tiny-admin"))
+
+
+@pytest.fixture
+def root(tiny_build: Path, tmp_path: Path) -> Path:
+    """A copy of the tiny corpus and its index, for one test to change."""
+    for folder in ("corpus", "index"):
+        shutil.copytree(tiny_build / folder, tmp_path / folder)
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def provider():
+    """The provider's JWKS on loopback (tests/test_oidc.py)."""
+    provider = Provider()
+    yield provider
+    provider.close()
+
+
+def app_for(root: Path, encoders, **settings) -> TestClient:
+    """The API on ``root``'s corpus, with admin and reader keys, the widget and OIDC; no
+    watcher (reload_poll_seconds 0): only the change itself can switch the build."""
+    merged = {
+        "corpus_dir": root / "corpus",
+        "index_dir": root / "index",
+        "data_dir": root / "data",
+        "api_keys": KEYS,
+        "rate_limit_per_minute": 0,
+        "reload_poll_seconds": 0,
+        "widget_origins": [PAGE],
+        "widget_secret": "widget-secret-for-the-admin-tests",
+        **settings,
+    }
+    configured = Settings(**merged)
+    retriever = Retriever(configured, encoders=encoders)
+    return TestClient(create_app(configured, retriever))
+
+
+@pytest.fixture
+def api(root, retriever, provider):
+    with app_for(
+        root,
+        retriever.encoders,
+        oidc_issuer=ISSUER,
+        oidc_audience=AUDIENCE,
+        oidc_jwks_url=provider.url,
+        oidc_admin_group=ADMIN_GROUP,
+    ) as client:
+        yield client
+
+
+def audit_lines(root: Path) -> list[dict]:
+    path = root / "data" / "audit.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_bytes().decode("utf-8").splitlines()]
+
+
+def upload(name: str, content: bytes, **fields: str) -> dict:
+    return {"files": {"file": (name, content, "application/octet-stream")}, "data": fields}
+
+
+def as_key(key: str) -> dict[str, str]:
+    return {"X-API-Key": key}
+
+
+def test_an_admin_adds_a_map_served_at_once_and_audited(api, root):
+    before = live_build(root)
+    added = api.post("/v1/documents", headers=as_key(ADMIN), **upload("forum.opml", FORUM))
+    assert added.status_code == 201, added.text
+    body = added.json()
+    assert body["document"] == "forum.opml" and body["title"] == "Forum des bocages"
+    assert body["build"] == live_build(root) != before
+    # served now, by this very server (no watcher here): the listing and a search
+    listed = api.get("/v1/documents", headers=as_key(READER))
+    assert listed.headers["X-Rag-Build"] == body["build"]
+    assert "forum.opml" in [d["document"] for d in listed.json()]
+    found = api.post("/v1/search", headers=as_key(READER), json={"query": PHRASE})
+    assert found.json()["passages"][0]["source"]["document"] == "forum.opml"
+    assert corpus_files(root)["forum.opml"] == FORUM
+    started, done = audit_lines(root)
+    assert started["id"] == done["id"] and started["outcome"] == "started"
+    assert done["outcome"] == "done" and done["status"] == 201 and done["build"] == body["build"]
+    assert done["action"] == "add" and done["document"] == "forum.opml"
+    assert done["size"] == len(FORUM)
+    assert done["sha256"] == hashlib.sha256(FORUM).hexdigest()
+    assert done["who"].startswith("key:")
+    assert ADMIN not in (root / "data" / "audit.jsonl").read_text(encoding="utf-8")
+
+
+def test_an_admin_replaces_and_removes_maps(api, root):
+    replaced = api.put(
+        "/v1/documents/a.md",
+        headers=as_key(ADMIN),
+        **upload("a.opml", opml("Carte A", ["Autopartage villageois"]), groups="elus"),
+    )
+    assert replaced.status_code == 200, replaced.text
+    files = corpus_files(root)
+    assert "a.md" not in files and "a.opml" in files  # another format, the same map
+    assert files["a.opml.access.toml"] == b'groups = ["elus"]\n'
+    removed = api.delete("/v1/documents/b.md", headers=as_key(ADMIN))
+    assert removed.status_code == 200, removed.text
+    assert removed.json()["document"] == "b.md"
+    assert "b.md" not in corpus_files(root)
+    listed = api.get("/v1/documents", headers=as_key(ADMIN)).json()
+    assert [d["document"] for d in listed] == []  # the admin key has no group: a.opml hidden
+    assert [line["outcome"] for line in audit_lines(root)] == ["started", "done"] * 2
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "kind"),
+    [
+        ("PUT", "/v1/documents/nowhere.md", 404, "not_found"),
+        ("DELETE", "/v1/documents/nowhere.md", 404, "not_found"),
+        ("PUT", "/v1/documents/b.md", 422, "invalid_map"),  # the file holds the map "a"
+    ],
+)
+def test_replacing_or_removing_what_is_not_there_changes_nothing(
+    api, root, method, path, status, kind
+):
+    before, served = corpus_files(root), live_build(root)
+    content = upload("a.md", b"# Carte A\n\n- Autre\n") if method == "PUT" else {}
+    answer = api.request(method, path, headers=as_key(ADMIN), **content)
+    assert answer.status_code == status, answer.text
+    assert answer.json()["error"]["type"] == kind
+    assert corpus_files(root) == before and live_build(root) == served
+    assert audit_lines(root)[-1]["outcome"] == "failed"
+
+
+def test_the_only_map_left_cannot_be_removed(api, root):
+    assert api.delete("/v1/documents/a", headers=as_key(ADMIN)).status_code == 200
+    last = api.delete("/v1/documents/b", headers=as_key(ADMIN))
+    assert last.status_code == 409 and last.json()["error"]["type"] == "conflict"
+    assert "b.md" in corpus_files(root)
+
+
+def oidc(provider: Provider, groups: list[str]) -> dict[str, str]:
+    return {"Authorization": "Bearer " + provider.token(groups=groups, sub="agent-7")}
+
+
+def widget_token(api: TestClient) -> dict[str, str]:
+    minted = api.post("/v1/widget-tokens", headers=as_key(ADMIN), json={"origin": PAGE})
+    assert minted.status_code == 201, minted.text
+    return {"Authorization": f"Bearer {minted.json()['token']}", "Origin": PAGE}
+
+
+ROUTES = [
+    ("POST", "/v1/documents", 201),
+    ("PUT", "/v1/documents/a.md", 200),
+    ("DELETE", "/v1/documents/b.md", 200),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "success"), ROUTES)
+@pytest.mark.parametrize(
+    ("caller", "status"),
+    [
+        ("admin key", None),
+        ("admin group", None),
+        ("reader key", 403),
+        ("other group", 403),
+        ("widget token", 401),
+        ("no key", 401),
+    ],
+)
+def test_only_admins_may_manage_maps(api, root, provider, method, path, success, caller, status):
+    headers = {
+        "admin key": lambda: as_key(ADMIN),
+        "admin group": lambda: oidc(provider, [ADMIN_GROUP, "elus"]),
+        "reader key": lambda: as_key(READER),
+        "other group": lambda: oidc(provider, ["elus"]),
+        "widget token": lambda: widget_token(api),  # minted by an admin, yet no admin
+        "no key": dict,
+    }[caller]()
+    before, served = corpus_files(root), live_build(root)
+    name = "c.md" if method == "POST" else "a.md"
+    content = {} if method == "DELETE" else upload(name, b"# Carte A\n\n- Circuits courts\n")
+    answer = api.request(method, path, headers=headers, **content)
+    expected = success if status is None else status
+    assert answer.status_code == expected, answer.text
+    who = "oidc:agent-7" if "group" in caller else "key:"
+    if status is None:
+        assert live_build(root) != served
+        assert audit_lines(root)[-1]["who"].startswith(who)
+        return
+    assert corpus_files(root) == before and live_build(root) == served
+    if status == 403:  # a known caller refused: recorded, with who it was
+        assert "admin" in answer.json()["error"]["message"]
+        (refused,) = audit_lines(root)
+        assert refused["outcome"] == "refused" and refused["status"] == 403
+        assert refused["who"].startswith(who)
+    else:
+        assert audit_lines(root) == []
+
+
+def test_me_says_who_is_an_admin(api, provider):
+    def me(headers: dict) -> dict:
+        answer = api.get("/v1/me", headers=headers)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    assert me(as_key(ADMIN)) == {"admin": True, "groups": []}
+    assert me(as_key(READER)) == {"admin": False, "groups": []}
+    assert me(oidc(provider, [ADMIN_GROUP]))["admin"] is True
+    assert me(oidc(provider, ["elus"])) == {"admin": False, "groups": ["elus"]}
+    assert api.get("/v1/me").status_code == 401
+
+
+def test_in_open_mode_nobody_manages_maps_and_says_why(root, retriever):
+    before, served = corpus_files(root), live_build(root)
+    with app_for(root, retriever.encoders, api_keys=[]) as api:
+        assert api.get("/v1/me").json() == {"admin": False, "groups": []}
+        for method, path, _ in ROUTES:
+            content = {} if method == "DELETE" else upload("c.md", b"# C\n\n- x\n")
+            answer = api.request(method, path, **content)
+            assert answer.status_code == 403, answer.text
+            assert "open mode" in answer.json()["error"]["message"]
+    assert corpus_files(root) == before and live_build(root) == served
+    assert [line["outcome"] for line in audit_lines(root)] == ["refused"] * 3
+
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    b'<opml version="2.0"><head><title>&lol2;</title></head><body/></opml>'
+)
+MARKDOWN = b"# Carte C\n\n- Circuits courts\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fields", "status", "kind"),
+    [
+        ("notes.pdf", b"%PDF-1.4", {}, 415, "unsupported_format"),
+        ("a.md.access.toml", b'groups = ["x"]\n', {}, 415, "unsupported_format"),
+        (".cachee.md", MARKDOWN, {}, 422, "invalid_request"),
+        ("c" * 230 + ".md", MARKDOWN, {}, 422, "invalid_request"),
+        ("c\u202e.md", MARKDOWN, {}, 422, "invalid_request"),  # a direction mark
+        ("broken.opml", b"<opml><body>", {}, 422, "invalid_map"),
+        ("lolz.opml", BILLION_LAUGHS, {}, 422, "invalid_map"),
+        ("utf16.md", "# Carte\n\n- texte\n".encode("utf-16-le"), {}, 422, "invalid_map"),
+        ("c.outline.md", MARKDOWN, {}, 422, "invalid_map"),
+        ("c.md", MARKDOWN, {"groups": "elus,,x"}, 422, "invalid_request"),
+        ("a.md", b"# Carte A\n\n- Encore\n", {}, 409, "conflict"),  # use PUT
+        ("huge.md", b"# H\n\n" + b"- ligne\n" * (MAX_FILE_BYTES // 8), {}, 413, "body_too_large"),
+    ],
+)
+def test_a_bad_upload_is_refused_clearly_and_changes_nothing(
+    api, root, tmp_path, name, content, fields, status, kind
+):
+    before, served = corpus_files(root), live_build(root)
+    answer = api.post("/v1/documents", headers=as_key(ADMIN), **upload(name, content, **fields))
+    assert answer.status_code == status, answer.text
+    error = answer.json()["error"]
+    assert error["type"] == kind
+    assert "rag-territoires-upload-" not in error["message"]  # no server path shown
+    assert str(tmp_path) not in error["message"]
+    assert corpus_files(root) == before and live_build(root) == served
+    failed = audit_lines(root)[-1]
+    assert failed["outcome"] == "failed" and failed["status"] == status
+
+
+def test_a_form_that_is_not_a_map_upload_is_refused(api, root):
+    as_json = api.post("/v1/documents", headers=as_key(ADMIN), json={"file": "x"})
+    assert as_json.status_code == 415
+    assert as_json.json()["error"]["type"] == "unsupported_media_type"
+    no_file = api.post(
+        "/v1/documents",
+        headers=as_key(ADMIN),
+        data={"groups": "elus"},
+        files={"other": ("x.md", MARKDOWN)},
+    )
+    assert no_file.status_code == 422 and "'file'" in no_file.json()["error"]["message"]
+
+
+def test_an_upload_over_the_body_limit_is_refused_413(root, retriever):
+    with app_for(root, retriever.encoders, max_upload_bytes=4096) as api:
+        answer = api.post("/v1/documents", headers=as_key(ADMIN), **upload("c.md", MARKDOWN * 400))
+        assert answer.status_code == 413 and answer.json()["error"]["type"] == "body_too_large"
+        small = api.post("/v1/documents", headers=as_key(ADMIN), **upload("c.md", MARKDOWN))
+        assert small.status_code == 201, small.text
+    # the other routes keep their own, smaller limit
+    with app_for(root, retriever.encoders, max_upload_bytes=10**8) as api:
+        large_search = api.post(
+            "/v1/search", headers=as_key(READER), content=b'{"query": "' + b"x" * 70_000 + b'"}'
+        )
+        assert large_search.status_code == 413
+
+
+HOLD_LOCK = """
+import sys
+from pathlib import Path
+from rag_territoires.index.lock import build_lock
+with build_lock(Path(sys.argv[1])):
+    print("held", flush=True)
+    sys.stdin.read()
+"""
+
+
+def test_a_change_while_another_holds_the_lock_is_refused_409_at_once(api, root):
+    before, served = corpus_files(root), live_build(root)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(root / "index")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        answers = []
+        # in a thread, so that a change waiting on the lock fails the test, not hangs it
+        asking = threading.Thread(
+            target=lambda: answers.append(
+                api.post("/v1/documents", headers=as_key(ADMIN), **upload("forum.opml", FORUM))
+            ),
+            daemon=True,
+        )
+        asking.start()
+        asking.join(BOUND_SECONDS)
+        assert answers, "the change waited for the lock instead of answering 409"
+        (busy,) = answers
+        assert holder.poll() is None  # answered while the lock was still held
+        assert busy.status_code == 409, busy.text
+        assert busy.json()["error"]["type"] == "busy"
+        assert corpus_files(root) == before and live_build(root) == served
+        assert [line["outcome"] for line in audit_lines(root)] == ["started", "failed"]
+    finally:
+        holder.stdin.close()
+        holder.wait(BOUND_SECONDS)
+    added = api.post("/v1/documents", headers=as_key(ADMIN), **upload("forum.opml", FORUM))
+    assert added.status_code == 201, added.text
+
+
+@pytest.fixture
+def server(root, retriever):
+    """A real server on ``root`` (uploads received in its own temporary folder)."""
+    from rag_territoires.launcher import spawn_api
+
+    (root / "tmp").mkdir()
+    env = {
+        "RAG_TERRITOIRES_CORPUS_DIR": str(root / "corpus"),
+        "RAG_TERRITOIRES_INDEX_DIR": str(root / "index"),
+        "RAG_TERRITOIRES_DATA_DIR": str(root / "data"),
+        "RAG_TERRITOIRES_API_KEYS": json.dumps(KEYS),
+        "RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE": "0",
+        "TMPDIR": str(root / "tmp"),
+    }
+    process, url = spawn_api(env, timeout=BOUND_SECONDS)
+    yield process, url
+    stop(process)
+
+
+def test_a_full_disk_refuses_the_change_whole_with_507(server, root):
+    """The disk fills while the new index is written (a real file-size limit on the
+    server: Python ignores SIGXFSZ, so the write fails with EFBIG as on a full disk). A
+    FAISS index's failed write was a RuntimeError: 500 and a traceback."""
+    import resource
+
+    process, url = server
+    before, served = corpus_files(root), live_build(root)
+    unlimited = resource.prlimit(process.pid, resource.RLIMIT_FSIZE)
+    # the upload, the staged maps and the audit lines fit; the index files do not
+    resource.prlimit(process.pid, resource.RLIMIT_FSIZE, (8000, unlimited[1]))
+    try:
+        full = httpx.post(
+            url + "/v1/documents",
+            headers=as_key(ADMIN),
+            timeout=BOUND_SECONDS,
+            **upload("forum.opml", FORUM),
+        )
+    finally:
+        resource.prlimit(process.pid, resource.RLIMIT_FSIZE, unlimited)
+    assert full.status_code == 507, full.text
+    assert full.json()["error"]["type"] == "storage_full"
+    assert str(root) not in full.text
+    assert corpus_files(root) == before and live_build(root) == served
+    assert sorted(p.name for p in (root / "index").iterdir()) == [
+        ".build.lock",
+        "CURRENT",
+        served,
+        "cache",
+    ]
+    assert [line["outcome"] for line in audit_lines(root)] == ["started", "failed"]
+    listed = httpx.get(url + "/v1/documents", headers=as_key(READER), timeout=BOUND_SECONDS)
+    assert listed.headers["X-Rag-Build"] == served
+    again = httpx.post(
+        url + "/v1/documents",
+        headers=as_key(ADMIN),
+        timeout=BOUND_SECONDS,
+        **upload("forum.opml", FORUM),
+    )
+    assert again.status_code == 201, again.text  # room again: the same upload goes through
+
+
+def test_an_upload_cut_short_by_its_client_changes_nothing_and_leaves_no_file(server, root):
+    _, url = server
+    before, served = corpus_files(root), live_build(root)
+    part = (
+        b'--B\r\nContent-Disposition: form-data; name="file"; filename="forum.opml"\r\n'
+        b"Content-Type: application/octet-stream\r\n\r\n" + FORUM
+    )
+    head = (
+        "POST /v1/documents HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"X-API-Key: {ADMIN}\r\nContent-Type: multipart/form-data; boundary=B\r\n"
+        f"Content-Length: {len(part) + 100_000}\r\n\r\n"
+    ).encode()
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=BOUND_SECONDS) as connection:
+        connection.sendall(head + part)  # the map whole, the form never ended: gone
+    deadline = time.monotonic() + BOUND_SECONDS
+    while not audit_lines(root) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (failed,) = audit_lines(root)
+    assert failed["outcome"] == "failed" and failed["status"] == 400
+    assert corpus_files(root) == before and live_build(root) == served
+    assert list((root / "tmp").iterdir()) == []  # the received part was not kept
