@@ -90,6 +90,12 @@ V1_ERRORS = {
 NOT_FOUND = {404: _documented("No such passage, document or lines.")}
 STORAGE_FULL = {507: _documented("No room to record it: a full disk, or the file's size cap.")}
 FORBIDDEN_ORIGIN = {403: _documented("The page's origin may not use the widget.")}
+MANAGE_ERRORS = {  # the routes that change the maps (api/routes/manage.py)
+    403: _documented("The caller is not an admin (or the server is in open mode)."),
+    409: _documented("Another build or corpus change is running, or the map clashes."),
+    415: _documented("Not multipart/form-data, or not a map format the corpus reads."),
+    **STORAGE_FULL,
+}
 
 
 async def _http(request: Request, exc: HTTPException) -> JSONResponse:

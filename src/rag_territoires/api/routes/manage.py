@@ -7,51 +7,27 @@ in one step (corpus/transaction.py), so a change that fails or is cut short leav
 corpus and the live index as they were. It never waits for another: while a build or a
 change holds the lock, it is refused at once with 409. Once published, this worker
 serves the new build before answering (api/reload.py's switch); other workers pick it up
-at their next poll. Every attempt is in the audit log (api/audit.py).
+at their next poll. Every attempt is in the audit log (api/audit.py). The making, the
+auditing and the errors are api/map_changes.py's; the upload's form, api/uploads.py's.
 """
 
 from __future__ import annotations
 
-import errno
-import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
 
-from rag_territoires.api import audit
 from rag_territoires.api.admin import AdminDep, calling
-from rag_territoires.api.deps import V1_GUARDS, AppState, Caller
-from rag_territoires.api.errors import NOT_FOUND, STORAGE_FULL, V1_ERRORS, _documented
-from rag_territoires.api.reload import load_next, serve_build
-from rag_territoires.api.uploads import Refused, Upload, UploadRefused, received_map
+from rag_territoires.api.deps import V1_GUARDS
+from rag_territoires.api.errors import MANAGE_ERRORS, NOT_FOUND, V1_ERRORS
+from rag_territoires.api.map_changes import Asked, Make, run_change, upload_and_run
+from rag_territoires.api.uploads import Upload
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.corpus.manage import Change, add_files, remove_document
-from rag_territoires.corpus.transaction import corpus_change, publish
-from rag_territoires.errors import (
-    BuildBusy,
-    CorpusError,
-    CorpusWriteError,
-    DocumentConflict,
-    IndexStateError,
-    RagError,
-    StorageError,
-    StorageFull,
-    UnknownDocument,
-)
-from rag_territoires.feedback_store import NO_ROOM
-from rag_territoires.index.manifest import current_build_name
-from rag_territoires.retriever import Retriever
+from rag_territoires.errors import CorpusError
 
-MANAGE_ERRORS = {
-    403: _documented("The caller is not an admin (or the server is in open mode)."),
-    409: _documented("Another build or corpus change is running, or the map clashes."),
-    415: _documented("Not multipart/form-data, or not a map format the corpus reads."),
-    **STORAGE_FULL,
-}
-log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["manage"], dependencies=V1_GUARDS, responses=V1_ERRORS)
 
 UPLOAD_BODY = {
@@ -133,143 +109,7 @@ async def me(request: Request) -> Me:
     return Me(admin=caller.admin, groups=sorted(caller.groups))
 
 
-def _errno(error: RagError) -> int | None:
-    """Why a write failed: a corpus file's (``CorpusWriteError``), or the index's (an
-    ``IndexStateError`` raised from the ``OSError``)."""
-    if isinstance(error, CorpusWriteError):
-        return error.errno
-    cause = error.__cause__
-    return cause.errno if isinstance(cause, OSError) else None
-
-
-def _refusal(error: RagError, upload: Upload | None, conflict: str | None) -> HTTPException:
-    """The HTTP answer to a change ``add``/``remove`` refused or could not make. A failed
-    write says what failed, not where (the server's paths stay in its log)."""
-    text = upload.shown(str(error)) if upload is not None else str(error)
-    if isinstance(error, BuildBusy):
-        return Refused(409, "busy", text)
-    if isinstance(error, DocumentConflict):
-        return Refused(409, "conflict", conflict.format(error.document) if conflict else text)
-    if isinstance(error, UnknownDocument):
-        return Refused(404, "not_found", text)
-    failed_write = _errno(error)
-    if failed_write in NO_ROOM:
-        log.error("map change refused, no room: %s", error)
-        return Refused(507, "storage_full", "no room to write the map and its index: disk full")
-    if isinstance(error, CorpusWriteError):
-        log.error("map change refused: %s", error)
-        if failed_write == errno.ENAMETOOLONG:
-            return Refused(422, "invalid_map", "the file name is too long for the corpus folder")
-        return Refused(503, "unavailable", "the corpus folder cannot be written now")
-    if isinstance(error, CorpusError):
-        return Refused(422, "invalid_map", text)
-    log.error("map change failed: %s", error)
-    if isinstance(error, IndexStateError):
-        return Refused(503, "not_ready", "the index cannot be built now; see the server's log")
-    return Refused(500, "server_error", "the change failed; see the server's log")
-
-
-def _make_change(
-    state: AppState, make: Callable[[Path], Change]
-) -> tuple[Change, str | None, Retriever | None]:
-    """The change, published with its build; then the live build loaded as a reload would
-    (None when it cannot be now: the watcher tries again, the change is made)."""
-    settings = state.settings
-    with corpus_change(settings, wait_seconds=0) as staged:
-        change = make(staged)
-        built = publish(
-            settings, staged, change, show_progress=False, encoders=state.retriever.encoders
-        )
-    try:
-        return change, built.build, load_next(state.retriever)
-    except (RagError, OSError) as error:
-        log.warning("build %s published, not loaded yet: %s", built.build, error)
-        return change, built.build, None
-
-
-async def _run(
-    request: Request,
-    caller: Caller,
-    action: str,
-    name: str | None,
-    make: Callable[[Path], Change],
-    upload: Upload | None = None,
-    conflict: str | None = None,
-    status: int = 200,
-) -> Change:
-    """Audit, make the change, switch this worker to its build, audit its outcome."""
-    state: AppState = request.app.state.rag
-    data_dir = state.settings.data_dir
-    event = audit.new_event(request, caller, action, name)
-    if upload is not None:
-        event.update(size=upload.size, sha256=upload.sha256)
-        if upload.groups is not None:
-            event["groups"] = sorted(upload.groups)
-    await run_in_threadpool(audit.record, data_dir, event, "started")  # or no change: 507
-    try:
-        change, build, fresh = await run_in_threadpool(_make_change, state, make)
-    except RagError as error:
-        refusal = _refusal(error, upload, conflict)
-        await run_in_threadpool(
-            audit.record_or_log,
-            data_dir,
-            event,
-            "failed",
-            status=refusal.status_code,
-            detail=refusal.detail,
-        )
-        raise refusal from None
-    except Exception as error:  # a bug: answered 500 by errors.py, but never unrecorded
-        await run_in_threadpool(
-            audit.record_or_log, data_dir, event, "failed", status=500, detail=repr(error)
-        )
-        raise
-    if fresh is not None and fresh.build == current_build_name(state.settings.index_dir):
-        serve_build(state, fresh)  # unless another build landed since: the watcher's then
-    await run_in_threadpool(
-        audit.record_or_log,
-        data_dir,
-        event,
-        "done",
-        status=status,
-        build=build,
-        document=change.documents[0].file,
-    )
-    return change
-
-
-async def _upload_and_run(
-    request: Request,
-    caller: Caller,
-    action: str,
-    name: str | None,
-    make_for: Callable[[Upload], Callable[[Path], Change]],
-    conflict: str | None = None,
-    status: int = 200,
-) -> Change:
-    """Receive the map, then ``_run`` the change ``make_for`` it; an upload refused, or
-    that cannot be received, is audited here (no change started)."""
-    try:
-        async with received_map(request) as upload:
-            named = name or upload.path.name
-            make = make_for(upload)
-            return await _run(request, caller, action, named, make, upload, conflict, status)
-    except (UploadRefused, StorageError) as error:
-        status = (
-            error.status_code
-            if isinstance(error, UploadRefused)
-            else (507 if isinstance(error, StorageFull) else 503)
-        )
-        detail = error.detail if isinstance(error, UploadRefused) else str(error)
-        event = audit.new_event(request, caller, action, name)
-        data_dir = request.app.state.rag.settings.data_dir
-        await run_in_threadpool(
-            audit.record_or_log, data_dir, event, "failed", status=status, detail=detail
-        )
-        raise
-
-
-def _changed(change: Change, request: Request) -> ChangedDocument:
+def _changed(change: Change, build: str) -> ChangedDocument:
     document = change.documents[0]
     return ChangedDocument(
         document=document.file,
@@ -277,7 +117,7 @@ def _changed(change: Change, request: Request) -> ChangedDocument:
         title=document.title,
         format=document.format,
         nodes=document.node_count,
-        build=request.app.state.rag.retriever.build,
+        build=build,
     )
 
 
@@ -289,16 +129,19 @@ def _changed(change: Change, request: Request) -> ChangedDocument:
     responses={**_example(201, CHANGED_EXAMPLE), **MANAGE_ERRORS},
 )
 async def add_document(request: Request, caller: AdminDep) -> ChangedDocument:
-    def adding(upload: Upload) -> Callable[[Path], Change]:
+    def adding(upload: Upload) -> Make:
         return lambda staged: add_files(staged, [upload.path], groups=upload.groups)
 
-    conflict = "the corpus already has the document {0}: replace it with PUT /v1/documents/{0}"
-    change = await _upload_and_run(request, caller, "add", None, adding, conflict, 201)
-    return _changed(change, request)
+    conflict = (
+        "the corpus already has the document {document}: replace it with "
+        "PUT /v1/documents/{document}"
+    )
+    asked = Asked(request, caller, "add", None, status=201, conflict=conflict)
+    return _changed(*await upload_and_run(asked, adding))
 
 
-def _replacing(name: str) -> Callable[[Upload], Callable[[Path], Change]]:
-    def make_for(upload: Upload) -> Callable[[Path], Change]:
+def _replacing(name: str) -> Callable[[Upload], Make]:
+    def make_for(upload: Upload) -> Make:
         def make(staged: Path) -> Change:
             target = Corpus.load(staged).document(name)  # 404 when there is none
             change = add_files(staged, [upload.path], replace=True, groups=upload.groups)
@@ -321,8 +164,8 @@ def _replacing(name: str) -> Callable[[Upload], Callable[[Path], Change]]:
     responses={**_example(200, CHANGED_EXAMPLE), **NOT_FOUND, **MANAGE_ERRORS},
 )
 async def replace_document(name: str, request: Request, caller: AdminDep) -> ChangedDocument:
-    change = await _upload_and_run(request, caller, "replace", name, _replacing(name))
-    return _changed(change, request)
+    asked = Asked(request, caller, "replace", name)
+    return _changed(*await upload_and_run(asked, _replacing(name)))
 
 
 @router.delete(
@@ -338,7 +181,6 @@ async def remove_map(name: str, request: Request, caller: AdminDep) -> RemovedDo
     def make(staged: Path) -> Change:
         return remove_document(staged, name)
 
-    change = await _run(request, caller, "remove", name, make)
+    change, build = await run_change(Asked(request, caller, "remove", name), make)
     document = change.documents[0]
-    build = request.app.state.rag.retriever.build
     return RemovedDocument(document=document.file, id=document.id, build=build)
