@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # the page's own modul
 
 import pandas as pd
 import streamlit as st
+from admin import admin_panel
 from client import ApiClient, ApiError, ChatStream, conversation
 from layout import SHOW_ANSWER, STYLE
 from render import answer_markdown, branch_map, escape, safe_lead, safe_stream, shorten
@@ -290,6 +291,7 @@ def main() -> None:
     st.title(t("title"))
     st.caption(t("intro"))
     tree = sidebar()
+    admin_panel(client, state.lang)  # an admin key's only (ui/admin.py)
     for index, message in enumerate(state.messages):
         with st.chat_message(message["role"]):
             if message["role"] == "user":
