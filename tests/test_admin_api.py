@@ -465,3 +465,45 @@ def test_an_upload_cut_short_by_its_client_changes_nothing_and_leaves_no_file(se
     assert failed["outcome"] == "failed" and failed["status"] == 400
     assert corpus_files(root) == before and live_build(root) == served
     assert list((root / "tmp").iterdir()) == []  # the received part was not kept
+
+
+def test_no_change_is_made_unrecorded_when_the_audit_log_cannot_be_written(server, root):
+    """The audit line that starts a change is written first, whole or not at all: when the
+    disk is full there, the change is refused (507) and the log keeps only whole lines."""
+    import resource
+
+    process, url = server
+    refused = httpx.delete(url + "/v1/documents/a.md", headers=as_key(READER), timeout=60)
+    assert refused.status_code == 403  # a first line, so that the log is larger than the map
+    while (root / "data" / "audit.jsonl").stat().st_size < 2 * len(FORUM):
+        httpx.delete(url + "/v1/documents/a.md", headers=as_key(READER), timeout=60)
+    before, served = corpus_files(root), live_build(root)
+    size = (root / "data" / "audit.jsonl").stat().st_size
+    unlimited = resource.prlimit(process.pid, resource.RLIMIT_FSIZE)
+    resource.prlimit(process.pid, resource.RLIMIT_FSIZE, (size + 40, unlimited[1]))
+    try:
+        full = httpx.post(
+            url + "/v1/documents",
+            headers=as_key(ADMIN),
+            timeout=BOUND_SECONDS,
+            **upload("forum.opml", FORUM),
+        )
+    finally:
+        resource.prlimit(process.pid, resource.RLIMIT_FSIZE, unlimited)
+    assert full.status_code == 507, full.text
+    assert full.json()["error"]["type"] == "storage_full"
+    assert corpus_files(root) == before and live_build(root) == served
+    lines = audit_lines(root)  # every line whole: a torn one would not parse
+    assert (root / "data" / "audit.jsonl").stat().st_size == size
+    assert {line["outcome"] for line in lines} == {"refused"}
+
+
+@pytest.mark.parametrize(
+    ("path", "methods"),
+    [("/v1/documents", "GET, POST"), ("/v1/documents/a.md", "DELETE, PUT")],
+)
+def test_a_method_not_allowed_names_every_method_of_the_path(api, path, methods):
+    """Starlette named the first route's methods only (schemathesis: ST205)."""
+    answer = api.request("PATCH", path, headers=as_key(ADMIN))
+    assert answer.status_code == 405
+    assert answer.headers["Allow"] == methods

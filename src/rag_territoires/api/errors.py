@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from rag_territoires.errors import (
     IndexStateError,
@@ -21,6 +22,7 @@ from rag_territoires.errors import (
 )
 
 log = logging.getLogger(__name__)
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 def json_error_body(kind: str, message: str) -> bytes:
@@ -111,12 +113,27 @@ async def _http(request: Request, exc: HTTPException) -> JSONResponse:
         422: "invalid_request",
         429: "rate_limited",
     }
+    headers = getattr(exc, "headers", None)
+    if exc.status_code == 405:
+        headers = {**(headers or {}), "Allow": _allowed(request)}
     return error_response(
         exc.status_code,
         getattr(exc, "kind", None) or kinds.get(exc.status_code, "http_error"),
         str(exc.detail),
-        headers=getattr(exc, "headers", None),
+        headers=headers,
     )
+
+
+def _allowed(request: Request) -> str:
+    """Every method the path takes. Starlette's 405 names only those of the first route
+    whose path matches, and several routes share a path (GET and POST /v1/documents): each
+    method is asked of the routes, as a request of it would be routed."""
+    methods: set[str] = set()
+    for method in HTTP_METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            methods.add(method)
+    return ", ".join(sorted(methods))
 
 
 async def _query(request: Request, exc: QueryError) -> JSONResponse:
