@@ -401,19 +401,17 @@ def server(root, retriever):
     stop(process)
 
 
-def test_a_full_disk_refuses_the_change_whole_with_507(server, root):
-    """The disk fills while the new index is written (a real file-size limit on the
-    server: Python ignores SIGXFSZ, so the write fails with EFBIG as on a full disk). A
-    FAISS index's failed write was a RuntimeError: 500 and a traceback."""
+def upload_on_a_full_disk(server, max_file_bytes: int) -> httpx.Response:
+    """Upload FORUM while the server may write no file larger than ``max_file_bytes``: a
+    real file-size limit (RLIMIT_FSIZE); Python ignores SIGXFSZ, so a write past it fails
+    with EFBIG, as on a full disk."""
     import resource
 
     process, url = server
-    before, served = corpus_files(root), live_build(root)
     unlimited = resource.prlimit(process.pid, resource.RLIMIT_FSIZE)
-    # the upload, the staged maps and the audit lines fit; the index files do not
-    resource.prlimit(process.pid, resource.RLIMIT_FSIZE, (8000, unlimited[1]))
+    resource.prlimit(process.pid, resource.RLIMIT_FSIZE, (max_file_bytes, unlimited[1]))
     try:
-        full = httpx.post(
+        return httpx.post(
             url + "/v1/documents",
             headers=as_key(ADMIN),
             timeout=BOUND_SECONDS,
@@ -421,6 +419,15 @@ def test_a_full_disk_refuses_the_change_whole_with_507(server, root):
         )
     finally:
         resource.prlimit(process.pid, resource.RLIMIT_FSIZE, unlimited)
+
+
+def test_a_full_disk_refuses_the_change_whole_with_507(server, root):
+    """The disk fills while the new index is written. A FAISS index's failed write was a
+    RuntimeError: 500 and a traceback."""
+    _, url = server
+    before, served = corpus_files(root), live_build(root)
+    # the upload, the staged maps and the audit lines fit; the index files do not
+    full = upload_on_a_full_disk(server, max_file_bytes=8000)
     assert full.status_code == 507, full.text
     assert full.json()["error"]["type"] == "storage_full"
     assert str(root) not in full.text
@@ -470,26 +477,14 @@ def test_an_upload_cut_short_by_its_client_changes_nothing_and_leaves_no_file(se
 def test_no_change_is_made_unrecorded_when_the_audit_log_cannot_be_written(server, root):
     """The audit line that starts a change is written first, whole or not at all: when the
     disk is full there, the change is refused (507) and the log keeps only whole lines."""
-    import resource
-
-    process, url = server
+    _, url = server
     refused = httpx.delete(url + "/v1/documents/a.md", headers=as_key(READER), timeout=60)
     assert refused.status_code == 403  # a first line, so that the log is larger than the map
     while (root / "data" / "audit.jsonl").stat().st_size < 2 * len(FORUM):
         httpx.delete(url + "/v1/documents/a.md", headers=as_key(READER), timeout=60)
     before, served = corpus_files(root), live_build(root)
     size = (root / "data" / "audit.jsonl").stat().st_size
-    unlimited = resource.prlimit(process.pid, resource.RLIMIT_FSIZE)
-    resource.prlimit(process.pid, resource.RLIMIT_FSIZE, (size + 40, unlimited[1]))
-    try:
-        full = httpx.post(
-            url + "/v1/documents",
-            headers=as_key(ADMIN),
-            timeout=BOUND_SECONDS,
-            **upload("forum.opml", FORUM),
-        )
-    finally:
-        resource.prlimit(process.pid, resource.RLIMIT_FSIZE, unlimited)
+    full = upload_on_a_full_disk(server, max_file_bytes=size + 40)
     assert full.status_code == 507, full.text
     assert full.json()["error"]["type"] == "storage_full"
     assert corpus_files(root) == before and live_build(root) == served
