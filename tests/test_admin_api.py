@@ -6,14 +6,18 @@ gone mid-upload) run a real server on loopback."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 import httpx
@@ -279,6 +283,17 @@ BILLION_LAUGHS = (
 MARKDOWN = b"# Carte C\n\n- Circuits courts\n"
 
 
+def zip_bomb() -> bytes:
+    """An .xmind whose content inflates a thousand times (the reader refuses past 100)."""
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("content.json", "[" + " " * 5_000_000 + "]")
+    return packed.getvalue()
+
+
+DEEP = ("# Profonde\n\n" + "".join(f"{'  ' * d}- niveau {d}\n" for d in range(150))).encode()
+
+
 @pytest.mark.parametrize(
     ("name", "content", "fields", "status", "kind"),
     [
@@ -289,6 +304,8 @@ MARKDOWN = b"# Carte C\n\n- Circuits courts\n"
         ("c\u202e.md", MARKDOWN, {}, 422, "invalid_request"),  # a direction mark
         ("broken.opml", b"<opml><body>", {}, 422, "invalid_map"),
         ("lolz.opml", BILLION_LAUGHS, {}, 422, "invalid_map"),
+        ("bombe.xmind", zip_bomb(), {}, 422, "invalid_map"),
+        ("profonde.md", DEEP, {}, 422, "invalid_map"),
         ("utf16.md", "# Carte\n\n- texte\n".encode("utf-16-le"), {}, 422, "invalid_map"),
         ("c.outline.md", MARKDOWN, {}, 422, "invalid_map"),
         ("c.md", MARKDOWN, {"groups": "elus,,x"}, 422, "invalid_request"),
@@ -309,6 +326,21 @@ def test_a_bad_upload_is_refused_clearly_and_changes_nothing(
     assert corpus_files(root) == before and live_build(root) == served
     failed = audit_lines(root)[-1]
     assert failed["outcome"] == "failed" and failed["status"] == status
+
+
+def test_a_text_export_is_uploaded_with_its_outline(api, root):
+    export = b"Journee des communes\n\nAteliers de territoire\n\n"
+    outline = b"# Journee des communes\n\n- Ateliers de territoire\n"
+    alone = api.post("/v1/documents", headers=as_key(ADMIN), **upload("journee.txt", export))
+    assert alone.status_code == 422 and "outline" in alone.json()["error"]["message"]
+    both = api.post(
+        "/v1/documents",
+        headers=as_key(ADMIN),
+        files={"file": ("journee.txt", export), "outline": ("any-name.md", outline)},
+    )
+    assert both.status_code == 201, both.text
+    files = corpus_files(root)
+    assert files["journee.txt"] == export and files["journee.outline.md"] == outline
 
 
 def test_a_form_that_is_not_a_map_upload_is_refused(api, root):
@@ -502,3 +534,45 @@ def test_a_method_not_allowed_names_every_method_of_the_path(api, path, methods)
     answer = api.request("PATCH", path, headers=as_key(ADMIN))
     assert answer.status_code == 405
     assert answer.headers["Allow"] == methods
+
+
+def test_a_server_killed_during_a_change_leaves_the_corpus_and_index_as_they_were(server, root):
+    """SIGKILL while the change is staged and its index is built: nothing is published;
+    what it left is cleared by the next command that takes the lock."""
+    process, url = server
+    before, served = corpus_files(root), live_build(root)
+
+    def post() -> None:
+        with contextlib.suppress(httpx.HTTPError):  # the server dies under it
+            httpx.post(
+                url + "/v1/documents",
+                headers=as_key(ADMIN),
+                timeout=BOUND_SECONDS,
+                **upload("forum.opml", FORUM),
+            )
+
+    posting = threading.Thread(target=post, daemon=True)
+    index = root / "index"
+    posting.start()
+    deadline = time.monotonic() + BOUND_SECONDS
+    while not list(index.glob(".stage-*")) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert list(index.glob(".stage-*")), "the change never started"
+    process.kill()
+    process.wait(BOUND_SECONDS)
+    posting.join(BOUND_SECONDS)
+    assert corpus_files(root) == before and live_build(root) == served
+    settled = subprocess.run(
+        [sys.executable, "-m", "rag_territoires.cli", "build", "--quiet"],
+        env={
+            **os.environ,
+            "RAG_TERRITOIRES_CORPUS_DIR": str(root / "corpus"),
+            "RAG_TERRITOIRES_INDEX_DIR": str(index),
+        },
+        capture_output=True,
+        text=True,
+        timeout=BOUND_SECONDS,
+    )
+    assert settled.returncode == 0, settled.stderr
+    assert corpus_files(root) == before
+    assert not list(index.glob(".stage-*")) and not list(index.glob("*.partial"))

@@ -60,6 +60,12 @@ class Upload:
         return message.replace(str(self.path.parent) + "/", "")
 
 
+def _cannot_receive(exc: OSError) -> StorageError:
+    if exc.errno in NO_ROOM:
+        return StorageFull("no room to receive the map: the server's disk is full")
+    return StorageError("the map cannot be received now; try again later")
+
+
 def _save(part: UploadFile, target: Path) -> tuple[int, str]:
     """Copy the part to ``target``; its size and SHA-256. A full disk: 507."""
     digest, size = hashlib.sha256(), 0
@@ -71,9 +77,7 @@ def _save(part: UploadFile, target: Path) -> tuple[int, str]:
                 size += len(chunk)
                 out.write(chunk)
     except OSError as exc:
-        if exc.errno in NO_ROOM:
-            raise StorageFull("no room to receive the map: the server's disk is full") from exc
-        raise StorageError("the map cannot be received now; try again later") from exc
+        raise _cannot_receive(exc) from exc
     return size, digest.hexdigest()
 
 
@@ -124,7 +128,10 @@ async def received_map(request: Request) -> AsyncIterator[Upload]:
             groups = parse_groups(groups_text) if isinstance(groups_text, str) else None
         except CorpusError as error:
             raise UploadRefused(422, "invalid_request", str(error)) from None
-        folder = Path(tempfile.mkdtemp(prefix="rag-territoires-upload-"))
+        try:
+            folder = Path(tempfile.mkdtemp(prefix="rag-territoires-upload-"))
+        except OSError as exc:
+            raise _cannot_receive(exc) from exc
         try:
             path = folder / name
             size, sha256 = await run_in_threadpool(_save, part, path)
