@@ -69,7 +69,7 @@ _releasing: set[asyncio.Task] = set()  # a task nobody holds may be dropped befo
 def serve_build(state, fresh: Retriever) -> None:
     """Answer with ``fresh`` from now on; the previous build is freed once the requests
     that hold it are done. On the event loop: the watcher below, or a map changed over the
-    API (api/routes/manage.py), which switches its worker at once."""
+    API (api/map_changes.py), which switches its worker at once."""
     state.retriever = fresh
     state.reloads += 1
     log.warning("serving build %s (%d passages)", fresh.build, len(fresh.chunks))
