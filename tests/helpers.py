@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -158,3 +159,47 @@ def reload(settings: Settings) -> Retriever:
 
 def current_build(settings: Settings) -> Path:
     return settings.index_dir / (settings.index_dir / CURRENT).read_text().strip()
+
+
+# --- managing maps over the API (test_admin_*.py) ---------------------------------------
+
+ADMIN = "admin-key-for-maps-0123456789"
+READER = "reader-key-plain-0123456789"
+ADMIN_KEYS = [{"key": ADMIN, "admin": True}, READER]  # RAG_TERRITOIRES_API_KEYS
+
+
+def opml_bytes(title: str, leaves: list[str]) -> bytes:
+    """An OPML map with one node per leaf, as an upload's content."""
+    outlines = "".join(f'<outline text="{leaf}"/>' for leaf in leaves)
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0"><head><title>{title}'
+        f"</title></head>\n<body>{outlines}</body></opml>\n"
+    ).encode()
+
+
+FORUM_PHRASE = "Zorglub intercommunal des bocages"  # in no other map
+FORUM = opml_bytes("Forum des bocages", [FORUM_PHRASE, "Haies champêtres et bocage"])
+
+
+def copy_of_corpus(built_root: Path, root: Path) -> Path:
+    """``built_root``'s corpus and index copied into ``root``, for one test to change."""
+    for folder in ("corpus", "index"):
+        shutil.copytree(built_root / folder, root / folder)
+    return root
+
+
+def upload(name: str, content: bytes, **fields: str) -> dict:
+    """An httpx request's multipart form: the map under ``name``, and ``fields``."""
+    return {"files": {"file": (name, content, "application/octet-stream")}, "data": fields}
+
+
+def as_key(key: str) -> dict[str, str]:
+    return {"X-API-Key": key}
+
+
+def audit_lines(root: Path) -> list[dict]:
+    """Every line of ``root/data/audit.jsonl``, each of which must be a whole record."""
+    path = root / "data" / "audit.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_bytes().decode("utf-8").splitlines()]

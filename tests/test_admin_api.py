@@ -6,21 +6,14 @@ gone mid-upload) run a real server on loopback."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
-import json
-import os
-import shutil
-import socket
 import subprocess
 import sys
 import threading
-import time
 import zipfile
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -28,28 +21,28 @@ from rag_territoires.api.main import create_app
 from rag_territoires.config import Settings
 from rag_territoires.corpus.readers.files import MAX_FILE_BYTES
 from rag_territoires.retriever import Retriever
-from tests.conftest import stop
-from tests.test_corpus_transaction import corpus_files, live_build, tiny_corpus
-from tests.test_oidc import AUDIENCE, ISSUER, Provider
+from tests.helpers import (
+    ADMIN,
+    ADMIN_KEYS,
+    BOUND_SECONDS,
+    FORUM,
+    FORUM_PHRASE,
+    READER,
+    as_key,
+    audit_lines,
+    copy_of_corpus,
+    corpus_files,
+    live_build,
+    opml_bytes,
+    tiny_corpus,
+    upload,
+)
+from tests.oidc_provider import AUDIENCE, ISSUER, Provider
 
-ADMIN = "admin-key-for-maps-0123456789"
-READER = "reader-key-plain-0123456789"
+pytestmark = pytest.mark.integration
+
 PAGE = "http://intranet.example"
-KEYS = [{"key": ADMIN, "admin": True}, READER]
 ADMIN_GROUP = "cartes-admin"
-BOUND_SECONDS = 120.0  # every wait is bounded by this, never a measured time
-PHRASE = "Zorglub intercommunal des bocages"
-
-
-def opml(title: str, leaves: list[str]) -> bytes:
-    outlines = "".join(f'<outline text="{leaf}"/>' for leaf in leaves)
-    return (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0"><head><title>{title}'
-        f"</title></head>\n<body>{outlines}</body></opml>\n"
-    ).encode()
-
-
-FORUM = opml("Forum des bocages", [PHRASE, "Haies champêtres et bocage"])
 
 
 @pytest.fixture(scope="module")
@@ -59,15 +52,12 @@ def tiny_build(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def root(tiny_build: Path, tmp_path: Path) -> Path:
-    """A copy of the tiny corpus and its index, for one test to change."""
-    for folder in ("corpus", "index"):
-        shutil.copytree(tiny_build / folder, tmp_path / folder)
-    return tmp_path
+    return copy_of_corpus(tiny_build, tmp_path)
 
 
 @pytest.fixture(scope="module")
 def provider():
-    """The provider's JWKS on loopback (tests/test_oidc.py)."""
+    """The provider's JWKS on loopback (tests/oidc_provider.py)."""
     provider = Provider()
     yield provider
     provider.close()
@@ -80,7 +70,7 @@ def app_for(root: Path, encoders, **settings) -> TestClient:
         "corpus_dir": root / "corpus",
         "index_dir": root / "index",
         "data_dir": root / "data",
-        "api_keys": KEYS,
+        "api_keys": ADMIN_KEYS,
         "rate_limit_per_minute": 0,
         "reload_poll_seconds": 0,
         "widget_origins": [PAGE],
@@ -105,21 +95,6 @@ def api(root, retriever, provider):
         yield client
 
 
-def audit_lines(root: Path) -> list[dict]:
-    path = root / "data" / "audit.jsonl"
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_bytes().decode("utf-8").splitlines()]
-
-
-def upload(name: str, content: bytes, **fields: str) -> dict:
-    return {"files": {"file": (name, content, "application/octet-stream")}, "data": fields}
-
-
-def as_key(key: str) -> dict[str, str]:
-    return {"X-API-Key": key}
-
-
 def test_an_admin_adds_a_map_served_at_once_and_audited(api, root):
     before = live_build(root)
     added = api.post("/v1/documents", headers=as_key(ADMIN), **upload("forum.opml", FORUM))
@@ -131,7 +106,7 @@ def test_an_admin_adds_a_map_served_at_once_and_audited(api, root):
     listed = api.get("/v1/documents", headers=as_key(READER))
     assert listed.headers["X-Rag-Build"] == body["build"]
     assert "forum.opml" in [d["document"] for d in listed.json()]
-    found = api.post("/v1/search", headers=as_key(READER), json={"query": PHRASE})
+    found = api.post("/v1/search", headers=as_key(READER), json={"query": FORUM_PHRASE})
     assert found.json()["passages"][0]["source"]["document"] == "forum.opml"
     assert corpus_files(root)["forum.opml"] == FORUM
     started, done = audit_lines(root)
@@ -148,7 +123,7 @@ def test_an_admin_replaces_and_removes_maps(api, root):
     replaced = api.put(
         "/v1/documents/a.md",
         headers=as_key(ADMIN),
-        **upload("a.opml", opml("Carte A", ["Autopartage villageois"]), groups="elus"),
+        **upload("a.opml", opml_bytes("Carte A", ["Autopartage villageois"]), groups="elus"),
     )
     assert replaced.status_code == 200, replaced.text
     files = corpus_files(root)
@@ -414,117 +389,6 @@ def test_a_change_while_another_holds_the_lock_is_refused_409_at_once(api, root)
     assert added.status_code == 201, added.text
 
 
-@pytest.fixture
-def server(root, retriever):
-    """A real server on ``root`` (uploads received in its own temporary folder)."""
-    from rag_territoires.launcher import spawn_api
-
-    (root / "tmp").mkdir()
-    env = {
-        "RAG_TERRITOIRES_CORPUS_DIR": str(root / "corpus"),
-        "RAG_TERRITOIRES_INDEX_DIR": str(root / "index"),
-        "RAG_TERRITOIRES_DATA_DIR": str(root / "data"),
-        "RAG_TERRITOIRES_API_KEYS": json.dumps(KEYS),
-        "RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE": "0",
-        "TMPDIR": str(root / "tmp"),
-    }
-    process, url = spawn_api(env, timeout=BOUND_SECONDS)
-    yield process, url
-    stop(process)
-
-
-def upload_on_a_full_disk(server, max_file_bytes: int) -> httpx.Response:
-    """Upload FORUM while the server may write no file larger than ``max_file_bytes``: a
-    real file-size limit (RLIMIT_FSIZE); Python ignores SIGXFSZ, so a write past it fails
-    with EFBIG, as on a full disk."""
-    import resource
-
-    process, url = server
-    unlimited = resource.prlimit(process.pid, resource.RLIMIT_FSIZE)
-    resource.prlimit(process.pid, resource.RLIMIT_FSIZE, (max_file_bytes, unlimited[1]))
-    try:
-        return httpx.post(
-            url + "/v1/documents",
-            headers=as_key(ADMIN),
-            timeout=BOUND_SECONDS,
-            **upload("forum.opml", FORUM),
-        )
-    finally:
-        resource.prlimit(process.pid, resource.RLIMIT_FSIZE, unlimited)
-
-
-def test_a_full_disk_refuses_the_change_whole_with_507(server, root):
-    """The disk fills while the new index is written. A FAISS index's failed write was a
-    RuntimeError: 500 and a traceback."""
-    _, url = server
-    before, served = corpus_files(root), live_build(root)
-    # the upload, the staged maps and the audit lines fit; the index files do not
-    full = upload_on_a_full_disk(server, max_file_bytes=8000)
-    assert full.status_code == 507, full.text
-    assert full.json()["error"]["type"] == "storage_full"
-    assert str(root) not in full.text
-    assert corpus_files(root) == before and live_build(root) == served
-    assert sorted(p.name for p in (root / "index").iterdir()) == [
-        ".build.lock",
-        "CURRENT",
-        served,
-        "cache",
-    ]
-    assert [line["outcome"] for line in audit_lines(root)] == ["started", "failed"]
-    listed = httpx.get(url + "/v1/documents", headers=as_key(READER), timeout=BOUND_SECONDS)
-    assert listed.headers["X-Rag-Build"] == served
-    again = httpx.post(
-        url + "/v1/documents",
-        headers=as_key(ADMIN),
-        timeout=BOUND_SECONDS,
-        **upload("forum.opml", FORUM),
-    )
-    assert again.status_code == 201, again.text  # room again: the same upload goes through
-
-
-def test_an_upload_cut_short_by_its_client_changes_nothing_and_leaves_no_file(server, root):
-    _, url = server
-    before, served = corpus_files(root), live_build(root)
-    part = (
-        b'--B\r\nContent-Disposition: form-data; name="file"; filename="forum.opml"\r\n'
-        b"Content-Type: application/octet-stream\r\n\r\n" + FORUM
-    )
-    head = (
-        "POST /v1/documents HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        f"X-API-Key: {ADMIN}\r\nContent-Type: multipart/form-data; boundary=B\r\n"
-        f"Content-Length: {len(part) + 100_000}\r\n\r\n"
-    ).encode()
-    host, port = url.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=BOUND_SECONDS) as connection:
-        connection.sendall(head + part)  # the map whole, the form never ended: gone
-    deadline = time.monotonic() + BOUND_SECONDS
-    while not audit_lines(root) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    (failed,) = audit_lines(root)
-    assert failed["outcome"] == "failed" and failed["status"] == 400
-    assert corpus_files(root) == before and live_build(root) == served
-    assert list((root / "tmp").iterdir()) == []  # the received part was not kept
-
-
-def test_no_change_is_made_unrecorded_when_the_audit_log_cannot_be_written(server, root):
-    """The audit line that starts a change is written first, whole or not at all: when the
-    disk is full there, the change is refused (507) and the log keeps only whole lines."""
-    _, url = server
-    refused = httpx.delete(url + "/v1/documents/a.md", headers=as_key(READER), timeout=60)
-    assert refused.status_code == 403  # a first line, so that the log is larger than the map
-    while (root / "data" / "audit.jsonl").stat().st_size < 2 * len(FORUM):
-        httpx.delete(url + "/v1/documents/a.md", headers=as_key(READER), timeout=60)
-    before, served = corpus_files(root), live_build(root)
-    size = (root / "data" / "audit.jsonl").stat().st_size
-    full = upload_on_a_full_disk(server, max_file_bytes=size + 40)
-    assert full.status_code == 507, full.text
-    assert full.json()["error"]["type"] == "storage_full"
-    assert corpus_files(root) == before and live_build(root) == served
-    lines = audit_lines(root)  # every line whole: a torn one would not parse
-    assert (root / "data" / "audit.jsonl").stat().st_size == size
-    assert {line["outcome"] for line in lines} == {"refused"}
-
-
 @pytest.mark.parametrize(
     ("path", "methods"),
     [("/v1/documents", "GET, POST"), ("/v1/documents/a.md", "DELETE, PUT")],
@@ -534,45 +398,3 @@ def test_a_method_not_allowed_names_every_method_of_the_path(api, path, methods)
     answer = api.request("PATCH", path, headers=as_key(ADMIN))
     assert answer.status_code == 405
     assert answer.headers["Allow"] == methods
-
-
-def test_a_server_killed_during_a_change_leaves_the_corpus_and_index_as_they_were(server, root):
-    """SIGKILL while the change is staged and its index is built: nothing is published;
-    what it left is cleared by the next command that takes the lock."""
-    process, url = server
-    before, served = corpus_files(root), live_build(root)
-
-    def post() -> None:
-        with contextlib.suppress(httpx.HTTPError):  # the server dies under it
-            httpx.post(
-                url + "/v1/documents",
-                headers=as_key(ADMIN),
-                timeout=BOUND_SECONDS,
-                **upload("forum.opml", FORUM),
-            )
-
-    posting = threading.Thread(target=post, daemon=True)
-    index = root / "index"
-    posting.start()
-    deadline = time.monotonic() + BOUND_SECONDS
-    while not list(index.glob(".stage-*")) and time.monotonic() < deadline:
-        time.sleep(0.005)
-    assert list(index.glob(".stage-*")), "the change never started"
-    process.kill()
-    process.wait(BOUND_SECONDS)
-    posting.join(BOUND_SECONDS)
-    assert corpus_files(root) == before and live_build(root) == served
-    settled = subprocess.run(
-        [sys.executable, "-m", "rag_territoires.cli", "build", "--quiet"],
-        env={
-            **os.environ,
-            "RAG_TERRITOIRES_CORPUS_DIR": str(root / "corpus"),
-            "RAG_TERRITOIRES_INDEX_DIR": str(index),
-        },
-        capture_output=True,
-        text=True,
-        timeout=BOUND_SECONDS,
-    )
-    assert settled.returncode == 0, settled.stderr
-    assert corpus_files(root) == before
-    assert not list(index.glob(".stage-*")) and not list(index.glob("*.partial"))

@@ -13,12 +13,21 @@ from streamlit.testing.v1 import AppTest
 
 from rag_territoires.launcher import spawn_api
 from tests.conftest import ROOT, stop
-from tests.test_admin_api import ADMIN, FORUM, KEYS, READER, opml
-from tests.test_corpus_transaction import corpus_files, live_build, tiny_corpus
-from tests.test_ui import page
+from tests.helpers import (
+    ADMIN,
+    ADMIN_KEYS,
+    FORUM,
+    READER,
+    corpus_files,
+    live_build,
+    opml_bytes,
+    tiny_corpus,
+)
 
 sys.path.insert(0, str(ROOT / "ui"))
-from admin import TEXTS
+from admin import TEXTS  # the page's own module, as app.py loads it
+
+pytestmark = pytest.mark.system
 
 
 @pytest.fixture(scope="module")
@@ -30,13 +39,23 @@ def served(tmp_path_factory) -> tuple[str, Path]:
             "RAG_TERRITOIRES_CORPUS_DIR": str(root / "corpus"),
             "RAG_TERRITOIRES_INDEX_DIR": str(root / "index"),
             "RAG_TERRITOIRES_DATA_DIR": str(root / "data"),
-            "RAG_TERRITOIRES_API_KEYS": json.dumps(KEYS),
+            "RAG_TERRITOIRES_API_KEYS": json.dumps(ADMIN_KEYS),
             "RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE": "0",
         },
         timeout=120,
     )
     yield url, root
     stop(process)
+
+
+def page(monkeypatch, url: str, key: str) -> AppTest:
+    """The chat page as a user with ``key`` opens it."""
+    monkeypatch.setenv("RAG_TERRITOIRES_UI_API_URL", url)
+    monkeypatch.setenv("RAG_TERRITOIRES_UI_API_KEY", key)
+    app = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=120)
+    app.run()
+    assert not app.exception
+    return app
 
 
 def click(app: AppTest, key: str) -> AppTest:
@@ -73,7 +92,7 @@ def test_an_admin_adds_then_replaces_a_map_from_the_page(monkeypatch, served):
     assert corpus_files(root)["forum.opml"] == FORUM
     assert "Forum des bocages" in [c.value for c in app.sidebar.caption]  # the new map
     assert not app.file_uploader(key="admin-file-1").value  # an empty box again
-    newer = opml("Forum des bocages", ["Haies et talus plantés"])
+    newer = opml_bytes("Forum des bocages", ["Haies et talus plantés"])
     app.file_uploader(key="admin-file-1").set_value(("forum.opml", newer, "text/xml"))
     app.selectbox(key="admin-target").set_value("forum.opml")
     click(app, "admin-replace")
