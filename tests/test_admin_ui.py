@@ -134,3 +134,20 @@ def test_the_panel_speaks_english_too(monkeypatch, served):
     app.sidebar.radio[0].set_value("en").run()
     assert app.sidebar.expander[-1].label == "Manage the maps (admin)"
     assert app.button(key="admin-add").label == "Add"
+
+
+def test_a_map_whose_name_holds_a_hash_is_replaced_and_removed_by_that_name(monkeypatch, served):
+    url, root = served
+    app = page(monkeypatch, url, ADMIN)
+    name = "notes #2 ?.md"  # "#" and "?" would end the route's path unquoted
+    app.file_uploader(key="admin-file-0").set_value((name, b"# Notes\n\n- Deux\n", "text/plain"))
+    click(app, "admin-add")
+    assert name in corpus_files(root)
+    newer = b"# Notes\n\n- Deux, revu\n"
+    app.file_uploader(key="admin-file-1").set_value((name, newer, "text/plain"))
+    app.selectbox(key="admin-target").set_value(name)
+    click(app, "admin-replace")
+    assert not app.error and corpus_files(root)[name] == newer
+    click(app, "admin-remove")
+    click(app, "admin-yes")
+    assert not app.error and name not in corpus_files(root)

@@ -12,6 +12,7 @@ which line of the file is wrong), as text.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import streamlit as st
 from client import ApiClient, ApiError
@@ -74,10 +75,15 @@ class AdminClient(ApiClient):
         data = {"groups": groups} if groups.strip() else {}
         if name is None:
             return self._request("POST", "/v1/documents", files=files, data=data)
-        return self._request("PUT", f"/v1/documents/{name}", files=files, data=data)
+        return self._request("PUT", _path(name), files=files, data=data)
 
     def remove(self, name: str) -> dict[str, Any]:
-        return self._request("DELETE", f"/v1/documents/{name}")
+        return self._request("DELETE", _path(name))
+
+
+def _path(name: str) -> str:
+    """A map's route: its name may hold "?", "#" or "%", which must not end the path."""
+    return "/v1/documents/" + quote(name, safe="")
 
 
 @st.cache_data(ttl=60, show_spinner=False)
