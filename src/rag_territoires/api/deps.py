@@ -20,6 +20,7 @@ from fastapi.security import APIKeyHeader
 from starlette.concurrency import run_in_threadpool
 
 from rag_territoires.answer.llm import LlmClient
+from rag_territoires.api.lane import SearchLane
 from rag_territoires.api.limits import RateLimiter
 from rag_territoires.api.metrics import Metrics
 from rag_territoires.api.oidc import OidcError, OidcVerifier, claimed_groups
@@ -49,6 +50,7 @@ class AppState:
     ready: bool = False
     reloads: int = 0  # new builds switched to without a restart (api/reload.py)
     retired: Retired = field(default_factory=Retired)  # frees the builds switched from
+    search_lane: SearchLane = field(default_factory=SearchLane)  # searches, off the loop
 
 
 async def get_state(request: Request) -> AppState:

@@ -50,6 +50,7 @@ async def lifespan(app: FastAPI):
     yield
     if watcher is not None:
         watcher.cancel()
+    state.search_lane.close()
 
 
 def _llm(settings: Settings) -> LlmClient | None:
