@@ -93,12 +93,17 @@ class ExpansionTable:
         keys = sorted(neighbours, key=str.encode)
         terms = sorted({t for near in neighbours.values() for t, _ in near}, key=str.encode)
         position = {term: i for i, term in enumerate(terms)}
+        padding = [(-1, 0.0)] * KEPT_NEIGHBOURS
+        rows = [
+            ([(position[t], c) for t, c in neighbours[key][:KEPT_NEIGHBOURS]] + padding)[
+                :KEPT_NEIGHBOURS
+            ]
+            for key in keys
+        ]
         records = np.zeros(len(keys), dtype=NEIGHBOURS)
-        records["term"] = -1
-        for row, key in enumerate(keys):
-            for column, (term, cosine) in enumerate(neighbours[key][:KEPT_NEIGHBOURS]):
-                records[row]["term"][column] = position[term]
-                records[row]["cosine"][column] = cosine
+        if rows:  # filled column by column: a NumPy assignment per cell took ~0.5 s
+            records["term"] = [[t for t, _ in row] for row in rows]
+            records["cosine"] = [[c for _, c in row] for row in rows]
         return cls(_fixed(keys), _fixed(terms), records)
 
     @classmethod
@@ -208,13 +213,13 @@ class ExpansionTable:
 def _slots(words: np.ndarray) -> np.ndarray:
     """Each word's row at its CRC-32's slot, or the next free one; at most half full."""
     size = 1 << max(1, (2 * len(words)).bit_length())
-    slots = np.full(size, -1, dtype=np.int32)
+    slots = [-1] * size
     for row, word in enumerate(words.tolist()):
         slot = zlib.crc32(word) & (size - 1)
         while slots[slot] >= 0:
             slot = (slot + 1) & (size - 1)
         slots[slot] = row
-    return slots
+    return np.array(slots, dtype=np.int32)
 
 
 def _fixed(texts: list[str]) -> np.ndarray:
