@@ -52,8 +52,9 @@ class SearchLane:
 
 
 class LanedSearcher:
-    """A searcher whose retrievals run in the lane, for a chat in a worker thread; the
-    rest (its encoders, its nodes) is the searcher's own."""
+    """A searcher whose retrievals and node scores (the quotes' order) run in the lane,
+    for a chat in a worker thread; the rest (its encoders, its nodes) is the searcher's
+    own."""
 
     def __init__(self, searcher: object, lane: SearchLane) -> None:
         self._searcher = searcher
@@ -61,6 +62,9 @@ class LanedSearcher:
 
     def retrieve(self, *args, **kwargs):
         return self._lane.call(self._searcher.retrieve, *args, **kwargs)  # type: ignore[attr-defined]
+
+    def node_scores(self, *args, **kwargs):
+        return self._lane.call(self._searcher.node_scores, *args, **kwargs)  # type: ignore[attr-defined]
 
     def __getattr__(self, name: str):
         return getattr(self._searcher, name)
