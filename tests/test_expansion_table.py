@@ -6,10 +6,14 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
 from rag_territoires.index.manifest import sha256_of
 from rag_territoires.retriever import Retriever
 from rag_territoires.text.expansion import ExpansionTable
 from tests.test_index import current_build
+
+pytestmark = pytest.mark.integration
 
 NEIGHBOURS = {
     "engineering": [("ingenier", 0.7123), ("techniqu", 0.5)],

@@ -16,6 +16,8 @@ from rag_territoires.api.main import create_app
 from rag_territoires.api.protocol import GuardedHttpToolsProtocol
 from rag_territoires.launcher import free_port
 
+pytestmark = pytest.mark.system
+
 HELD_AT_MOST = 60  # seconds: the held search gives up by itself, whatever happens
 
 
