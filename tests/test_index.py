@@ -59,7 +59,7 @@ def test_an_index_of_another_outline_is_stale(settings):
     assert rebuilt.search("Sortir du cadre").passages
 
 
-@pytest.mark.parametrize("pattern", ["*.faiss", "expansion.json", "bm25/*.npy", "units.npy"])
+@pytest.mark.parametrize("pattern", ["*.faiss", "expansion.npz", "bm25/*.npy", "units.npy"])
 def test_a_damaged_index_file_is_detected(settings, pattern):
     built(settings)
     damaged = next(current_build(settings).glob(pattern))

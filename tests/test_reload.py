@@ -12,8 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from rag_territoires.api.reload import load_next, release_frozen
+from rag_territoires.api import reload as reload_module
+from rag_territoires.api.reload import Retired, load_next, release_frozen
+from rag_territoires.index.manifest import current_build_name
 from rag_territoires.launcher import spawn_api
+from rag_territoires.retriever import Retriever
 from tests.conftest import CORPUS, stop
 from tests.helpers import corpus_env, run, second_map
 
@@ -97,3 +100,50 @@ def test_a_previous_build_is_freed_after_the_switch(retriever):
     release_frozen()
     assert node() is None
     assert new.search("tiers-lieux").passages
+
+
+def test_a_build_switched_from_is_freed_when_the_last_request_begun_on_it_ends(monkeypatch):
+    released: list[int] = []
+    monkeypatch.setattr(reload_module, "release_frozen", lambda: released.append(1))
+    retired = Retired()
+    before = retired.began()  # a request on the build about to be replaced
+    retired.switched()
+    after = retired.began()  # one on the new build
+    assert released == []  # the first may still read the old build
+    retired.ended(after)
+    assert released == []
+    retired.ended(before)
+    assert released == [1]
+    retired.switched()  # nothing running: freed at once
+    assert released == [1, 1]
+
+
+def test_reloads_keep_no_more_than_one_previous_build_alive(retriever, tmp_path):
+    """Each build froze the one it replaced (gc.freeze at load), which was freed only 30 s
+    after the switch: reloads a few seconds apart kept a build per reload alive."""
+    from fastapi.testclient import TestClient
+
+    from rag_territoires.api.main import create_app
+    from rag_territoires.evaluation.reload_memory import publish_again
+
+    live = retriever.settings.index_dir / current_build_name(retriever.settings.index_dir)
+    index_dir = tmp_path / "index"
+    shutil.copytree(live, index_dir / live.name)
+    (index_dir / "CURRENT").write_text(live.name + "\n", encoding="utf-8")
+    settings = retriever.settings.model_copy(
+        update={"index_dir": index_dir, "reload_poll_seconds": 0.05, "rate_limit_per_minute": 0}
+    )
+    app = create_app(settings, Retriever(settings, auto_build=False))
+    builds: list[weakref.ref] = []  # a node of each build served, followed weakly
+    with TestClient(app) as client:
+        for number in range(1, 5):
+            builds.append(weakref.ref(app.state.rag.retriever.corpus.documents[0].roots[0]))
+            name = publish_again(index_dir, number)
+            for _ in range(2400):  # bounded: 2 min at most
+                if client.get("/readyz").json()["build"] == name:
+                    break
+                time.sleep(0.05)
+            assert client.get("/readyz").json()["build"] == name
+            assert client.post("/v1/search", json={"query": "tiers-lieux"}).status_code == 200
+            alive = sum(node() is not None for node in builds)
+            assert alive <= 1, f"{alive} previous builds alive after {number} reloads"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -20,9 +20,11 @@ from fastapi.security import APIKeyHeader
 from starlette.concurrency import run_in_threadpool
 
 from rag_territoires.answer.llm import LlmClient
+from rag_territoires.api.lane import SearchLane
 from rag_territoires.api.limits import RateLimiter
 from rag_territoires.api.metrics import Metrics
 from rag_territoires.api.oidc import OidcError, OidcVerifier, claimed_groups
+from rag_territoires.api.reload import Retired
 from rag_territoires.api.shared_limits import SharedRateLimiter
 from rag_territoires.api.widget import WidgetTokens
 from rag_territoires.config import Settings
@@ -47,6 +49,8 @@ class AppState:
     oidc: OidcVerifier | None = None
     ready: bool = False
     reloads: int = 0  # new builds switched to without a restart (api/reload.py)
+    retired: Retired = field(default_factory=Retired)  # frees the builds switched from
+    search_lane: SearchLane = field(default_factory=SearchLane)  # searches, off the loop
 
 
 async def get_state(request: Request) -> AppState:

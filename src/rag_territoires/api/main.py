@@ -26,7 +26,7 @@ from rag_territoires.api.limits import (
 )
 from rag_territoires.api.metrics import Metrics, MetricsMiddleware
 from rag_territoires.api.oidc import OidcVerifier
-from rag_territoires.api.reload import watch_builds
+from rag_territoires.api.reload import RequestsInFlight, watch_builds
 from rag_territoires.api.routes import browse, chat, feedback, health, manage, search, widget
 from rag_territoires.api.shared_limits import FALLBACK, SharedRateLimiter, limits_mode
 from rag_territoires.api.widget import WidgetCors, WidgetTokens
@@ -50,6 +50,7 @@ async def lifespan(app: FastAPI):
     yield
     if watcher is not None:
         watcher.cancel()
+    state.search_lane.close()
 
 
 def _llm(settings: Settings) -> LlmClient | None:
@@ -134,6 +135,8 @@ def create_app(settings: Settings | None = None, retriever: Retriever | None = N
     )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    # outermost: a request counts from its first byte served to its last
+    app.add_middleware(RequestsInFlight, retired=state.retired)
     for module in (search, chat, browse, manage, feedback, health, widget):
         app.include_router(module.router)
     app.include_router(widget.tokens)

@@ -12,6 +12,11 @@ folder, which catches up with the build only after the switch: the notes served 
 always the ones the build was made from. When the new build cannot be loaded (a file
 is damaged, or it was replaced and removed while loading), the old one stays and the
 next poll tries again.
+
+The build switched from is freed as soon as the last request begun on it ends
+(``Retired``), not after a fixed delay: loading froze it (``gc.freeze``), so only a
+collection after a thaw can free its cycles, and a fixed 30 s kept one build per reload
+alive when reloads came faster than that.
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+from collections import Counter
 
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from rag_territoires.errors import RagError
 from rag_territoires.index.generation import live_maps
@@ -28,11 +35,6 @@ from rag_territoires.index.manifest import current_build_name
 from rag_territoires.retriever import Retriever
 
 log = logging.getLogger("rag_territoires.reload")
-
-
-# Requests that started on the previous build finish first (a chat with a language model
-# may take its whole timeout, 20 s by default)
-RELEASE_AFTER_SECONDS = 30.0
 
 
 def release_frozen() -> None:
@@ -44,9 +46,55 @@ def release_frozen() -> None:
     gc.freeze()
 
 
-async def release_later(delay: float) -> None:
-    await asyncio.sleep(delay)
-    release_frozen()
+class Retired:
+    """Counts the requests running, by the build generation they began in, and frees
+    the builds switched from once no request begun before the last switch still runs
+    (a request holds the retriever it began with: a chat may hold it for its model's
+    whole timeout). One full collection per switch, on the event loop: 0.13-0.45 s at
+    the seminar's size in process on a busy machine, as before (it ran 30 s later)."""
+
+    def __init__(self) -> None:
+        self.generation = 0  # switches so far
+        self.running: Counter[int] = Counter()  # requests running, by their generation
+        self.waiting = False  # a build was switched from and is not freed yet
+
+    def began(self) -> int:
+        self.running[self.generation] += 1
+        return self.generation
+
+    def ended(self, generation: int) -> None:
+        self.running[generation] -= 1
+        if not self.running[generation]:
+            del self.running[generation]
+        self._release_if_idle()
+
+    def switched(self) -> None:
+        self.generation += 1
+        self.waiting = True
+        self._release_if_idle()
+
+    def _release_if_idle(self) -> None:
+        if self.waiting and all(g == self.generation for g in self.running):
+            self.waiting = False
+            release_frozen()
+
+
+class RequestsInFlight:
+    """Tells ``Retired`` when each HTTP request begins and ends."""
+
+    def __init__(self, app: ASGIApp, retired: Retired) -> None:
+        self.app = app
+        self.retired = retired
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        generation = self.retired.began()
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.retired.ended(generation)
 
 
 def load_next(current: Retriever) -> Retriever:
@@ -63,9 +111,6 @@ def load_next(current: Retriever) -> Retriever:
     return fresh
 
 
-_releasing: set[asyncio.Task] = set()  # a task nobody holds may be dropped before it runs
-
-
 def serve_build(state, fresh: Retriever) -> None:
     """Answer with ``fresh`` from now on; the previous build is freed once the requests
     that hold it are done. On the event loop: the watcher below, or a map changed over the
@@ -73,9 +118,7 @@ def serve_build(state, fresh: Retriever) -> None:
     state.retriever = fresh
     state.reloads += 1
     log.warning("serving build %s (%d passages)", fresh.build, len(fresh.chunks))
-    release = asyncio.create_task(release_later(RELEASE_AFTER_SECONDS))
-    _releasing.add(release)
-    release.add_done_callback(_releasing.discard)
+    state.retired.switched()
 
 
 async def watch_builds(state, interval: float) -> None:

@@ -6,10 +6,11 @@ under many concurrent clients, with a language model that misbehaves.
    server that drips its reply one byte every 0.1 s (so every chat that reaches it is cut
    at the deadline, and the others find it busy).
 
-Throughout, a probe (in a process of its own) asks ``/healthz`` every 50 ms. It prints
-errors (5xx and transport failures), p50/p99 per phase, the probe's p50/p99 idle and
-under load, and the server's resident memory before and after. A measurement, not a
-test: it asserts nothing, and every loop is bounded.
+Throughout, a probe (in a process of its own) asks ``/healthz`` and ``/readyz`` in turn,
+every 50 ms. It prints errors (5xx and transport failures), p50/p99 per phase, each
+probe's p50/p99 idle and under each phase's load, and the server's resident memory
+before and after. A measurement, not a test: it asserts nothing, and every loop is
+bounded.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from rag_territoires.launcher import spawn_api
 
 DRIP_SECONDS = 0.1
 LLM_DEADLINE = "2"
+PROBES = ("/healthz", "/readyz")
+PHASES = ("idle", "search", "chat")  # what the probe's samples are tagged with
 
 
 class _DrippingModel(BaseHTTPRequestHandler):
@@ -86,19 +89,24 @@ def _phase(base: str, clients: int, total: int, request) -> dict:
     }
 
 
-def _probe(base: str, stop, samples, limit: int = 20_000) -> None:
+Sample = tuple[str, str, float]  # probe path, phase, seconds (inf: failed)
+
+
+def _probe(base: str, stop, phase, samples: list[Sample], limit: int = 20_000) -> None:
+    """Each probe in turn until ``stop``; ``phase``: a shared index into PHASES."""
     client = SearchClient(base, timeout=30)
     while not stop.is_set() and len(samples) < limit:
-        status, seconds = client.call("GET", "/healthz")
-        samples.append(seconds if status == 200 else float("inf"))
+        path = PROBES[len(samples) % len(PROBES)]
+        status, seconds = client.call("GET", path)
+        samples.append((path, PHASES[phase.value], seconds if status == 200 else float("inf")))
         time.sleep(0.05)
 
 
-def _probe_process(base: str, stop, results) -> None:
+def _probe_process(base: str, stop, phase, results) -> None:
     """The probe under load, in a process of its own: in the load generator's process it
     would wait for the GIL behind 16 client threads and time them, not the server."""
-    samples: list[float] = []
-    _probe(base, stop, samples)
+    samples: list[Sample] = []
+    _probe(base, stop, phase, samples)
     results.put(samples)
 
 
@@ -106,10 +114,16 @@ def _probe_process(base: str, stop, results) -> None:
 class LoadReport:
     clients: int
     phases: dict[str, dict]  # name -> requests, errors, p50, p99, per_second
-    idle_probe: list[float]
-    loaded_probe: list[float]
+    probes: list[Sample]  # idle, then under load
     rss_before_mb: float
     rss_after_mb: float
+
+    def probe(self, path: str, phase: str) -> list[float]:
+        return [s for p, ph, s in self.probes if p == path and ph == phase]
+
+    @property
+    def loaded_probe(self) -> list[float]:
+        return [s for _, phase, s in self.probes if phase != "idle"]
 
     @property
     def probe_failures(self) -> int:
@@ -122,19 +136,20 @@ class LoadReport:
             f"{phase['per_second']:.0f} requests/s"
             for name, phase in self.phases.items()
         ]
-        idle, loaded = self.idle_probe, self.loaded_probe
-        return "\n".join(
-            [
-                *lines,
-                f"/healthz idle:           p50 {percentile_ms(idle, 0.5):.1f} ms, "
-                f"p99 {percentile_ms(idle, 0.99):.1f} ms (n={len(idle)})",
-                f"/healthz under load:     p50 {percentile_ms(loaded, 0.5):.1f} ms, "
-                f"p99 {percentile_ms(loaded, 0.99):.1f} ms (n={len(loaded)}, "
-                f"failed {self.probe_failures})",
-                f"server memory (RSS):     {self.rss_before_mb:.0f} MB before, "
-                f"{self.rss_after_mb:.0f} MB after",
-            ]
+        for path in PROBES:
+            for phase in PHASES:
+                samples = self.probe(path, phase)
+                where = "idle" if phase == "idle" else f"under {phase} load"
+                lines.append(
+                    f"{path + ' ' + where + ':':32} p50 {percentile_ms(samples, 0.5):.1f} ms, "
+                    f"p99 {percentile_ms(samples, 0.99):.1f} ms (n={len(samples)}, "
+                    f"failed {sum(s == float('inf') for s in samples)})"
+                )
+        lines.append(
+            f"server memory (RSS):     {self.rss_before_mb:.0f} MB before, "
+            f"{self.rss_after_mb:.0f} MB after"
         )
+        return "\n".join(lines)
 
 
 def measure_load(
@@ -156,16 +171,19 @@ def measure_load(
     process, base = spawn_api(env)
     try:
         rss_before = _rss_mb(process.pid)
-        idle: list[float] = []
-        _probe(base, threading.Event(), idle, limit=100)
         spawn = multiprocessing.get_context("spawn")
+        phase = spawn.Value("i", PHASES.index("idle"))
+        idle: list[Sample] = []
+        _probe(base, threading.Event(), phase, idle, limit=200)
         stop, results = spawn.Event(), spawn.Queue()
-        probe = spawn.Process(target=_probe_process, args=(base, stop, results))
+        probe = spawn.Process(target=_probe_process, args=(base, stop, phase, results))
+        phase.value = PHASES.index("search")
         probe.start()
         try:
             search = _phase(
                 base, clients, searches, lambda i: ("/v1/search", {"query": QUESTIONS[i % 8]})
             )
+            phase.value = PHASES.index("chat")
             chat = _phase(
                 base,
                 clients,
@@ -185,7 +203,7 @@ def measure_load(
         process.wait(timeout=20)
         model.shutdown()
     phases = {"search": search, "chat (dripping model)": chat}
-    return LoadReport(clients, phases, idle, loaded, rss_before, rss_after)
+    return LoadReport(clients, phases, idle + loaded, rss_before, rss_after)
 
 
 def run_load(searches: int = 10_000, chats: int = 2_000, clients: int = 16) -> str:

@@ -27,7 +27,7 @@ class SearchIndex:
     # encoder name -> IndexFlatIP (or IndexHNSWFlat above HNSW_ABOVE units) over the
     # embedding units, centred (see centre())
     dense: dict[str, faiss.Index]
-    expansion: ExpansionTable = field(default_factory=lambda: ExpansionTable({}))
+    expansion: ExpansionTable = field(default_factory=ExpansionTable.empty)
     node_vectors: bool = True
     bm25: bm25s.BM25 | None = None  # None: built from the chunks now
     # unit row -> its chunk's position; None: computed from the chunks (~0.4 s at 100k)
@@ -191,7 +191,7 @@ def dense_index(vectors: np.ndarray) -> tuple[faiss.Index, str]:
 def build_expansion(chunks: Sequence[Chunk], encoders: Sequence[Encoder]) -> ExpansionTable:
     """The expansion table, in the space of the first encoder (none without an encoder)."""
     if not encoders:
-        return ExpansionTable({})
+        return ExpansionTable.empty()
     return ExpansionTable.build([chunk.lexical_text for chunk in chunks], encoders[0])
 
 

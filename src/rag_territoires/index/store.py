@@ -58,7 +58,7 @@ from rag_territoires.index.snapshot import SNAPSHOT_FILE
 from rag_territoires.text.expansion import ExpansionTable
 
 FORMAT_VERSION = 2  # 2: centred unit vectors, plain node units, expansion table
-EXPANSION_FILE = "expansion.json"
+EXPANSION_FILE = "expansion.npz"  # builds before it: expansion.json, still read
 BM25_FOLDER = "bm25"
 CACHE_FOLDER = "cache"
 UNITS_FILE = "units.npy"  # the chunk (position) of each embedded unit, in vector order
@@ -193,7 +193,7 @@ def _build(
     expansion = build_expansion(chunks, cached)
     for encoder in cached:
         encoder.save()
-    (partial / EXPANSION_FILE).write_text(expansion.to_json(), encoding="utf-8")
+    expansion.save(partial / EXPANSION_FILE)
     # BM25 stored too, and memory-mapped at load: at 100k chunks, analysing and indexing
     # every chunk again would take seconds at every start
     bm25 = bm25_index(chunks)
@@ -211,7 +211,7 @@ def _build(
         "dense": files,
         "expansion": {
             "file": EXPANSION_FILE,
-            "words": len(expansion.neighbours),
+            "words": len(expansion),
             "sha256": sha256_of(partial / EXPANSION_FILE),
         },
         "bm25": {"folder": BM25_FOLDER, "files": bm25_files},
@@ -320,4 +320,4 @@ def _load_expansion(build_dir: Path, entry: ExpansionFile, intact: IntactCheck) 
     path = build_dir / entry.file
     if not intact(path, entry.sha256):
         raise IndexStateError(f"index file {path} is missing or corrupt", REBUILD_HINT)
-    return ExpansionTable.from_json(path.read_text(encoding="utf-8"))
+    return ExpansionTable.load(path)

@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 from rag_territoires.answer.chat import Message, answer_chat
 from rag_territoires.api.deps import V1_GUARDS, SearcherDep, StateDep
 from rag_territoires.api.errors import NOT_FOUND, V1_ERRORS
+from rag_territoires.api.lane import LanedSearcher
 from rag_territoires.api.models import ChatRequest
 from rag_territoires.schema import ChatAnswer
 
@@ -81,7 +82,7 @@ def chat(body: ChatRequest, searcher: SearcherDep, state: StateDep):
     body.question()  # a QueryError (422, with its reason) when the last message is not one
     messages = [Message(m.role, m.content) for m in body.messages]
     answer = answer_chat(
-        searcher,
+        LanedSearcher(searcher, state.search_lane),  # type: ignore[arg-type]
         messages,
         top_k=body.top_k,
         llm=state.llm,

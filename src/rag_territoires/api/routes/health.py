@@ -20,8 +20,8 @@ router = APIRouter(tags=["health"])
     responses={200: {"content": {"application/json": {"example": {"status": "ok"}}}}},
 )
 async def healthz() -> dict[str, str]:
-    # async, as /readyz: a probe must not wait for a worker thread (and the GIL) behind
-    # busy routes; on the event loop it waits for one search at most
+    # async, as /readyz: a probe must not wait for a worker thread behind busy routes; no
+    # search runs on the event loop (api/lane.py), so none delays it
     return {"status": "ok"}
 
 
