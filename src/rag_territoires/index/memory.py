@@ -17,6 +17,7 @@ from rag_territoires.text.analyzer import analyze
 from rag_territoires.text.expansion import ExpansionTable
 
 EMBED_BATCH = 32
+E5_UNITS = "e5"  # the re-ranker's vectors (SearchIndex.e5_units), scored by this name
 # bm25s sets its own logger to DEBUG, which prints a line per index build.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
@@ -32,6 +33,8 @@ class SearchIndex:
     bm25: bm25s.BM25 | None = None  # None: built from the chunks now
     # unit row -> its chunk's position; None: computed from the chunks (~0.4 s at 100k)
     unit_owner: np.ndarray | None = None
+    # e5's unit vectors, centred, in the same rows (retrieval/rerank.py); None: none built
+    e5_units: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.unit_owner is None:
@@ -48,6 +51,8 @@ class SearchIndex:
         )
         # the units' vectors as NumPy views of FAISS's own memory, made once (~3 µs each)
         self._vectors = {name: stored_vectors(index) for name, index in self.dense.items()}
+        if self.e5_units is not None:  # scored as an encoder's, never fused
+            self._vectors[E5_UNITS] = self.e5_units
 
     def bm25_scores(
         self, terms: Mapping[str, float], chunks: np.ndarray | None = None

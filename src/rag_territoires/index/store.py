@@ -62,6 +62,7 @@ EXPANSION_FILE = "expansion.npz"  # builds before it: expansion.json, still read
 BM25_FOLDER = "bm25"
 CACHE_FOLDER = "cache"
 UNITS_FILE = "units.npy"  # the chunk (position) of each embedded unit, in vector order
+E5_FILE = "e5.npy"  # e5's centred unit vectors, same rows (retrieval/rerank.py)
 
 
 Checksums = dict[Path, str]
@@ -120,18 +121,22 @@ def build_index(
     reuse_fresh: bool = False,
     store_notes: StoreNotes | None = None,
     before_publish: BeforePublish | None = None,
+    e5: Encoder | None = None,
 ) -> SearchIndex:
     """Build, one build at a time per folder (see ``lock.py``). ``reuse_fresh``: when the
     build is only needed because no usable index existed, use the one a concurrent build
     has just finished instead of building again. ``store_notes`` writes the parsed notes
     into the new build and returns their manifest entry (``snapshot.write_snapshot``).
     ``before_publish`` is given the complete build folder before ``CURRENT`` names it:
-    a corpus change puts its maps there, to be published with the index."""
+    a corpus change puts its maps there, to be published with the index. ``e5``: also
+    store e5's unit vectors (the added maps' re-ranker), through the vector cache."""
     try:
         with build_lock(index_dir):
             if reuse_fresh:
                 try:
-                    return load_index(index_dir, chunks, encoders, fingerprint, max_chars)
+                    return load_index(
+                        index_dir, chunks, encoders, fingerprint, max_chars, e5=e5 is not None
+                    )
                 except IndexStateError:
                     pass
             return _build(
@@ -143,6 +148,7 @@ def build_index(
                 show_progress,
                 store_notes,
                 before_publish,
+                e5,
             )
     except OSError as exc:
         raise IndexStateError(f"cannot write the index in {index_dir}: {exc}") from exc
@@ -157,6 +163,7 @@ def _build(
     show_progress: bool,
     store_notes: StoreNotes | None,
     before_publish: BeforePublish | None = None,
+    e5: Encoder | None = None,
 ) -> SearchIndex:
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -191,6 +198,14 @@ def _build(
                 "sha256": sha256_of(partial / file_name),
             }
     expansion = build_expansion(chunks, cached)
+    e5_units, e5_entry = None, {}
+    if e5 is not None:  # cached as the others: adding a map embeds only its texts
+        e5_cached = StoredVectors(e5, index_dir / CACHE_FOLDER)
+        e5_cached.warm_up()
+        e5_units = centre(embed_chunks(chunks, e5_cached))
+        np.save(partial / E5_FILE, e5_units)
+        e5_entry = {"e5": {"file": E5_FILE, "sha256": sha256_of(partial / E5_FILE)}}
+        cached.append(e5_cached)
     for encoder in cached:
         encoder.save()
     expansion.save(partial / EXPANSION_FILE)
@@ -216,6 +231,7 @@ def _build(
         },
         "bm25": {"folder": BM25_FOLDER, "files": bm25_files},
         "units": {"file": UNITS_FILE, "sha256": sha256_of(partial / UNITS_FILE)},
+        **e5_entry,
     }
     snapshot = store_notes(partial) if store_notes is not None else None
     if snapshot is not None:
@@ -232,7 +248,7 @@ def _build(
     for old in index_dir.glob("build-*"):
         if old != build_dir:
             shutil.rmtree(old, ignore_errors=True)
-    return SearchIndex(chunks, dense, expansion, bm25=bm25)
+    return SearchIndex(chunks, dense, expansion, bm25=bm25, e5_units=e5_units)
 
 
 def load_index(
@@ -242,8 +258,10 @@ def load_index(
     fingerprint: str,
     max_chars: int,
     checksums: Future[Checksums] | None = None,
+    e5: bool = False,
 ) -> SearchIndex:
     """Load the live build, or raise ``IndexStateError`` saying why it cannot be used.
+    ``e5``: with e5's unit vectors (a build without them is stale).
     ``checksums``: the files' digests as ``checksums_in_background`` computes them; a
     file it did not hash (another build landed meanwhile) is hashed here."""
     build_dir = read_current(index_dir)
@@ -289,7 +307,8 @@ def load_index(
         dense[encoder.name] = index
     expansion = _load_expansion(build_dir, manifest.expansion, intact)
     bm25 = _load_bm25(build_dir, manifest.bm25, intact)
-    return SearchIndex(chunks, dense, expansion, bm25=bm25, unit_owner=owners)
+    e5_units = _load_e5(build_dir, manifest.e5, intact, len(owners)) if e5 else None
+    return SearchIndex(chunks, dense, expansion, bm25=bm25, unit_owner=owners, e5_units=e5_units)
 
 
 IntactCheck = Callable[[Path, str], bool]
@@ -314,6 +333,19 @@ def _load_units(
     if not intact(path, entry.sha256):
         raise IndexStateError(f"index file {path} is missing or corrupt", REBUILD_HINT)
     return np.load(path, allow_pickle=False)
+
+
+def _load_e5(build_dir: Path, entry: HashedFile | None, intact: IntactCheck, units: int):
+    if entry is None:
+        raise IndexStateError(f"index in {build_dir} has no e5 vectors", REBUILD_HINT)
+    path = build_dir / entry.file
+    if not intact(path, entry.sha256):
+        raise IndexStateError(f"index file {path} is missing or corrupt", REBUILD_HINT)
+    # memory-mapped (shared by the workers), as a plain view: a memmap slice costs more
+    vectors = np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
+    if vectors.ndim != 2 or len(vectors) != units:
+        raise IndexStateError(f"index file {path} does not match the manifest", REBUILD_HINT)
+    return vectors
 
 
 def _load_expansion(build_dir: Path, entry: ExpansionFile, intact: IntactCheck) -> ExpansionTable:

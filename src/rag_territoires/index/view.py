@@ -21,11 +21,18 @@ from rag_territoires.index.memory import (
 )
 
 
-def view_index(chunks: list[Chunk], encoders: Sequence[Encoder], cache_dir: Path) -> SearchIndex:
+def view_index(
+    chunks: list[Chunk], encoders: Sequence[Encoder], cache_dir: Path, e5: Encoder | None = None
+) -> SearchIndex:
     """``chunks`` indexed alone. The cache is read, never written: a text it lacks (an
-    older build's cache, or one removed) is embedded again, in memory only."""
+    older build's cache, or one removed) is embedded again, in memory only. ``e5``: with
+    e5's unit vectors too, centred on these chunks' own mean (retrieval/rerank.py)."""
     cached = [StoredVectors(encoder, cache_dir) for encoder in encoders]
     dense = {}
     for encoder in cached:
         dense[encoder.name], _ = dense_index(centre(embed_chunks(chunks, encoder)))
-    return SearchIndex(chunks, dense, build_expansion(chunks, cached), bm25=bm25_index(chunks))
+    e5_units = None
+    if e5 is not None:
+        e5_units = centre(embed_chunks(chunks, StoredVectors(e5, cache_dir)))
+    expansion = build_expansion(chunks, cached)
+    return SearchIndex(chunks, dense, expansion, bm25=bm25_index(chunks), e5_units=e5_units)

@@ -67,6 +67,10 @@ class Calibration:
     # then finds "146 actionnaires" before the node that only names the company. Chosen by
     # leaving one map out (``Transfer.choose_type_boost``); None: no boost.
     general_type_boost: float | None = None
+    # The weight of e5's standardised similarity when the added maps' passages are
+    # re-ordered among their places (retrieval/rerank.py); its query mean is
+    # ``query_means["e5"]``. None: no re-ranking.
+    general_e5_weight: float | None = None
 
     def abstention_for(self, document: str) -> AbstentionModel | None:
         """The abstention model that judges a question whose best passage is in ``document``."""
@@ -131,6 +135,7 @@ class Calibration:
             "general_abstention": self.general.to_dict() if self.general else None,
             "general_bm25_weight": self.general_bm25_weight,
             "general_type_boost": self.general_type_boost,
+            "general_e5_weight": self.general_e5_weight,
             "off_topic_gate": self.off_topic.to_dict() if self.off_topic else None,
             "query_means": {
                 name: [round(float(x), 6) for x in mean] for name, mean in self.query_means.items()
@@ -152,6 +157,7 @@ class Calibration:
             general=AbstentionModel.from_dict(general) if general else None,
             general_bm25_weight=data.get("general_bm25_weight"),
             general_type_boost=data.get("general_type_boost"),
+            general_e5_weight=data.get("general_e5_weight"),
             off_topic=AbstentionModel.from_dict(gate) if gate else None,
         )
 

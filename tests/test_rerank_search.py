@@ -1,0 +1,203 @@
+"""The added maps re-ranked by e5 in the product (retrieval/rerank.py), on the real index
+and encoder with a fake e5 (a bag of seeded word vectors): what moves, what never does,
+what a build stores and what adding a map encodes, and the views of restricted maps."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rag_territoires.config import Settings
+from rag_territoires.retrieval.calibration import shipped_calibration
+from rag_territoires.retrieval.search import Searcher, document_of
+from tests.conftest import EXPORT, OUTLINE
+from tests.helpers import built, current_build, reload
+
+pytestmark = pytest.mark.integration
+
+DIMENSION = 64
+FORUM = """# Forum de la mobilité rurale
+
+## Étapes du forum
+- Accueil des participants à la salle des fêtes
+- Ateliers de covoiturage entre villages
+- Restitution des propositions aux élus
+
+## Transport à la demande
+- 4 minibus électriques financés par la région en 2023
+- 1200 trajets réservés par téléphone la première année
+
+## Vélo
+- 35 km de voies vertes entre les bourgs
+"""
+ENERGY = """# Rencontre sur l'énergie citoyenne
+
+## Centrale villageoise
+- 146 actionnaires habitants de la vallée
+- Toitures photovoltaïques sur les écoles
+"""
+QUESTIONS = [
+    "Combien de minibus pour le transport à la demande ?",
+    "Comment organiser le covoiturage entre villages ?",
+    "Comment renforcer la coopération entre acteurs ?",
+    "Combien de kilomètres de voies vertes ?",
+    "Qui sont les actionnaires de la centrale villageoise ?",
+]
+
+
+def bag(text: str) -> np.ndarray:
+    """A unit vector: the sum of one seeded random vector per word."""
+    total = np.zeros(DIMENSION)
+    for word in text.lower().split():
+        seed = int.from_bytes(hashlib.sha256(word.encode()).digest()[:4], "little")
+        total += np.random.default_rng(seed).standard_normal(DIMENSION)
+    return (total / max(float(np.linalg.norm(total)), 1e-12)).astype(np.float32)
+
+
+class FakeE5:
+    """e5's two sides without the model, remembering what it was asked."""
+
+    name = "e5"
+    dimension = DIMENSION
+
+    def __init__(self) -> None:
+        self.encoded: list[str] = []
+        self.queries: list[str] = []
+
+    def warm_up(self) -> None:
+        pass
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.encoded += texts
+        return np.vstack([bag(t) for t in texts]) if texts else np.zeros((0, DIMENSION))
+
+    def query(self, text: str) -> np.ndarray:
+        self.queries.append(text)
+        return bag(text)
+
+
+@pytest.fixture
+def fake_e5(monkeypatch) -> FakeE5:
+    """The fake e5 loaded by the retriever, and a calibration that chose a weight (heavy,
+    so that it moves passages) and a query mean."""
+    fake = FakeE5()
+    monkeypatch.setattr(
+        "rag_territoires.retriever.loaded_e5",
+        lambda config, calibration: fake if config.rerank_added_maps else None,
+    )
+    calibration = replace(
+        shipped_calibration(),
+        general_e5_weight=5.0,
+        query_means={**shipped_calibration().query_means, "e5": bag("question")},
+    )
+    monkeypatch.setattr("rag_territoires.retrieval.search.shipped_calibration", lambda: calibration)
+    return fake
+
+
+def corpus(root: Path, *maps: tuple[str, str]) -> Settings:
+    folder = root / "corpus"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(EXPORT, folder / EXPORT.name)
+    shutil.copy(OUTLINE, folder / OUTLINE.name)
+    for name, text in maps:
+        (folder / name).write_text(text, encoding="utf-8")
+    return Settings(corpus_dir=folder, index_dir=root / "index", rerank_added_maps=True)
+
+
+def ranked(searcher: Searcher, question: str, history: tuple[str, ...] = ()) -> list:
+    return [(hit.chunk.id, hit.score) for hit in searcher.rank(question, history).hits]
+
+
+def test_the_added_maps_move_the_seminar_never_and_off_is_the_ranking_without_e5(tmp_path, fake_e5):
+    retriever = built(corpus(tmp_path, ("forum.md", FORUM), ("energie.md", ENERGY)))
+    on = retriever.searcher
+    assert on._rerank is not None
+    off = Searcher(
+        on.index, on.encoders, replace(on.config, rerank_added_maps=False), on.nodes, e5=fake_e5
+    )
+    without = Searcher(on.index, on.encoders, replace(on.config, rerank_added_maps=False), on.nodes)
+    learned = set(on.calibration.learned_documents)
+    moved = 0
+    for question in QUESTIONS:
+        asked = len(fake_e5.queries)
+        assert ranked(off, question) == ranked(without, question)  # off: not even asked
+        assert len(fake_e5.queries) == asked
+        before, after = without.rank(question).hits, ranked(on, question)
+        assert [s for _, s in after] == list(before.scores)  # each place keeps its score
+        for place, (chunk, (after_id, _)) in enumerate(zip(before.chunks, after, strict=True)):
+            if document_of(chunk) in learned:  # a seminar passage keeps its place
+                assert after_id == chunk.id, (question, place)
+        moved += [i for i, _ in after] != [c.id for c in before.chunks]
+    assert moved  # the heavy weight re-orders some question's added passages
+    assert fake_e5.queries  # the e5 query was computed when on
+
+
+def test_an_ordinal_follow_ups_focus_stays_first(tmp_path, fake_e5):
+    retriever = built(corpus(tmp_path, ("forum.md", FORUM)))
+    # e5 made to prefer another branch of the same map, heavily: only the focus rule
+    # keeps the branch asked for first
+    retriever.searcher._rerank.weight = 1000.0
+    asked = fake_e5.query
+    fake_e5.query = lambda text: (  # type: ignore[method-assign]
+        bag("35 km de voies vertes entre les bourgs") if "deuxième" in text else asked(text)
+    )
+    history = ("Quelles sont les étapes du forum de la mobilité rurale ?",)
+    result = retriever.searcher.retrieve("et le deuxième ?", history=history)
+    assert result.focus is not None and result.focus.child.text.startswith("Ateliers")
+    assert result.chunks[0].id == retriever.searcher.chunk_of_node(result.focus.child.id).id
+
+
+def test_the_seminar_alone_builds_searches_and_stores_no_e5(tmp_path, fake_e5):
+    settings = corpus(tmp_path)
+    retriever = built(settings)
+    retriever.search("Comment renforcer la coopération entre acteurs ?")
+    assert fake_e5.encoded == [] and fake_e5.queries == []
+    manifest = json.loads((current_build(settings) / "manifest.json").read_text())
+    assert "e5" not in manifest and retriever.searcher._rerank is None
+
+
+def test_a_build_stores_e5_vectors_and_adding_a_map_encodes_only_that_map(tmp_path, fake_e5):
+    settings = corpus(tmp_path, ("forum.md", FORUM))
+    first = built(settings)
+    assert first.searcher.index.e5_units is not None
+    units = {u for c in first.chunks for u in c.embedding_units(True)}
+    assert sorted(fake_e5.encoded) == sorted(units)  # the whole corpus, each text once
+    manifest = json.loads((current_build(settings) / "manifest.json").read_text())
+    assert manifest["e5"]["file"] == "e5.npy"
+    loaded = reload(settings)  # read from the build, not encoded again
+    assert np.array_equal(loaded.searcher.index.e5_units, first.searcher.index.e5_units)
+    assert len(fake_e5.encoded) == len(units)
+    (settings.corpus_dir / "energie.md").write_text(ENERGY, encoding="utf-8")
+    fake_e5.encoded.clear()
+    second = built(settings)
+    energy = {
+        u for c in second.chunks if c.document == "energie.md" for u in c.embedding_units(True)
+    }
+    assert sorted(fake_e5.encoded) == sorted(energy - units)
+
+
+def test_a_build_without_e5_vectors_is_rebuilt_when_the_setting_turns_on(tmp_path, fake_e5):
+    settings = corpus(tmp_path, ("forum.md", FORUM))
+    built(settings.model_copy(update={"rerank_added_maps": False}))
+    assert fake_e5.encoded == []
+    with pytest.raises(Exception, match="no e5 vectors"):
+        reload(settings)
+
+
+def test_a_view_without_a_restricted_map_is_re_ranked_and_never_shows_it(tmp_path, fake_e5):
+    settings = corpus(tmp_path, ("forum.md", FORUM), ("energie.md", ENERGY))
+    (settings.corpus_dir / "energie.access.toml").write_text('groups = ["elus"]\n')
+    retriever = built(settings)
+    encoded = len(fake_e5.encoded)
+    outsider = retriever.searcher_for(frozenset({"energie.md"}))
+    assert outsider._rerank is not None  # the forum is still there to re-rank
+    assert len(fake_e5.encoded) == encoded  # its vectors came from the build's cache
+    result = outsider.retrieve("Qui sont les actionnaires de la centrale villageoise ?", top_k=10)
+    assert all(c.document != "energie.md" for c in result.chunks)
+    assert all(c.document != "energie.md" for c in outsider.index.chunks)
