@@ -160,17 +160,19 @@ def test_the_answer_and_an_opened_citation_stay_in_view(chat_page, desktop, tmp_
     )
     assert len(nodes) >= 3
     assert any(n.text.startswith("[1]") for n in nodes)  # numbered like the citations
+    desktop.execute_script("arguments[0].scrollIntoView({block: 'start'})", answer)
+    time.sleep(0.5)
     screenshot(desktop, tmp_path, "screenshot.png")
 
 
 def test_a_phone_reads_the_answer_and_the_map(chat_page, phone, tmp_path):
     open_page(phone, chat_page)
-    box = phone.find_element(By.CSS_SELECTOR, INPUT)
-    # the two-line placeholder shows whole, without a scrollbar (it was clipped)
-    clipped = "return arguments[0].scrollHeight > arguments[0].clientHeight"
-    assert not phone.execute_script(clipped, box)
     answer = ask(phone, "Quels sont les 3 principes à appliquer ?")
     assert in_view(phone, answer)
+    # below an answer, the empty box's two-line placeholder shows whole, with no scrollbar
+    box = phone.find_element(By.CSS_SELECTOR, INPUT)
+    clipped = "return arguments[0].scrollHeight > arguments[0].clientHeight"
+    assert not phone.execute_script(clipped, box)
     width = phone.execute_script("return document.documentElement.scrollWidth")
     assert width <= 420  # nothing scrolls sideways
     folded = [s for s in answer.find_elements(By.CSS_SELECTOR, "summary")
@@ -192,6 +194,12 @@ def test_a_phone_reads_the_answer_and_the_map(chat_page, phone, tmp_path):
     ]
     assert min(heights) >= 7, heights  # still legible once fitted
     answer = phone.find_elements(By.CSS_SELECTOR, MESSAGES)[-1]
+    answer.find_element(By.CSS_SELECTOR, "a[href='#cite-1-1']").click()  # for the screenshot
+    WebDriverWait(phone, 20).until(
+        lambda b: b.find_elements(By.CSS_SELECTOR, ".st-key-cite-1-1 details[open] li")
+    )
+    time.sleep(SETTLE)
+    answer = phone.find_elements(By.CSS_SELECTOR, MESSAGES)[-1]
     phone.execute_script("arguments[0].scrollIntoView({block: 'start'})", answer)
     screenshot(phone, tmp_path, "screenshot-phone.png")
 
@@ -211,7 +219,8 @@ def test_on_a_phone_a_branch_click_closes_the_sidebar_and_wrapped_labels_keep_th
     time.sleep(1)
     # a wrapped label's next lines start where its first line's text starts, at its depth
     indents = phone.execute_script("""
-      return [...document.querySelectorAll('[class*="st-key-tree-2-"] button p')]
+      return [...document.querySelectorAll('.st-key-tree button p')]
+        .filter((p) => /^\u2003\u2003[^\u2003]/.test(p.textContent))  // at depth 2
         .filter((p) => p.getClientRects().length && p.getBoundingClientRect().height > 30)
         .map((p) => {
           const range = document.createRange();
@@ -261,6 +270,14 @@ def test_a_follow_up_after_the_api_came_back_ignores_the_failed_turn(retriever, 
         stop(api)
         failed = ask(desktop, "Quels ateliers y avait-il ?")  # unanswered: not in the context
         assert "L'API ne répond pas" in failed.text
+        # the error in view, by the question box, and the question kept to ask again
+        alert = failed.find_element(By.CSS_SELECTOR, "[data-testid='stAlert']")
+        assert in_view(desktop, alert), top(desktop, alert)
+        box = desktop.find_element(By.CSS_SELECTOR, INPUT)
+        assert 0 < top(desktop, box) - top(desktop, alert) < 300
+        (again,) = [b for b in failed.find_elements(By.CSS_SELECTOR, "button")
+                    if "Réessayer" in b.text]  # fmt: skip
+        assert "Quels ateliers y avait-il ?" in again.text
         api, _ = start_api(retriever, port=port, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0")
         answer = ask(desktop, "et le deuxième ?")
         assert "Le deuxième point de « 3 principes à appliquer »" in answer.text

@@ -46,10 +46,10 @@ STYLE = """
 [class*="st-key-tree-5-"] button p { padding-left: 5em; text-indent: -5em; }
 [class*="st-key-tree-6-"] button p { padding-left: 6em; text-indent: -6em; }
 /* on a phone the two-line placeholder of the empty question box is shown whole, with no
-   scrollbar (the box was one line tall) */
+   scrollbar (below an answer the box was one line and a half tall) */
 @media (max-width: 640px) {
   textarea[data-testid="stChatInputTextArea"]:placeholder-shown {
-    min-height: 3.2em;
+    min-height: 3.75em;
     overflow-y: hidden;
   }
 }
@@ -61,19 +61,23 @@ STYLE = """
 }
 /* an answer's [n]: a link to its citation, its preview shown on hover and on focus */
 a[href^="#cite-"] {
-  position: relative;
   font-weight: 600;
   text-decoration: none;
+}
+/* the preview hangs from the line of its link, inside its paragraph (never past the screen) */
+[data-testid="stMarkdownContainer"] p:has(a[href^="#cite-"]),
+[data-testid="stMarkdownContainer"] li:has(a[href^="#cite-"]) {
+  position: relative;
 }
 a[href^="#cite-"][data-preview]:hover::after,
 a[href^="#cite-"][data-preview]:focus::after {
   content: attr(data-preview);
   position: absolute;
   left: 0;
-  top: 1.6em;
+  margin-top: 1.6em;
   z-index: 60;
   width: max-content;
-  max-width: min(26rem, 80vw);
+  max-width: min(26rem, 100%);
   white-space: normal;
   padding: 0.4rem 0.6rem;
   border: 1px solid #d6c48a;
