@@ -32,7 +32,7 @@ COMPLETE = "[data-testid='stPopover']"
 # Installed before Enter: records when Enter is pressed, when the new answer shows its
 # first text and when it is complete, in the browser's own clock.
 WATCH = """
-const [messagesSel, inputSel, completeSel] = arguments;
+const [messagesSel, inputSel, completeSel, question] = arguments;
 const before = document.querySelectorAll(messagesSel).length;
 const times = { sent: null, first: null, done: null };
 window.__pageBench = times;
@@ -40,13 +40,18 @@ document.querySelector(inputSel).addEventListener("keydown", (event) => {
   if (event.key === "Enter" && times.sent === null) times.sent = performance.now();
 }, { capture: true });
 const check = () => {
-  const messages = document.querySelectorAll(messagesSel);
-  if (times.sent === null || messages.length < before + 2) return;
-  const last = messages[messages.length - 1];
+  // the new turn's own messages: the question asked, then its answer, neither left over
+  // from the run before (Streamlit keeps an element drawn until the new run replaces it)
+  const live = [...document.querySelectorAll(messagesSel)]
+    .filter((m) => !m.closest("[data-stale='true']"));
+  if (times.sent === null || live.length < before + 2) return;
+  const [asked, last] = live.slice(-2);
+  if (!asked.innerText.includes(question)) return;
   const text = [...last.querySelectorAll("[data-testid='stMarkdownContainer']")]
     .some((block) => block.innerText.trim());
   if (times.first === null && text) times.first = performance.now();
-  if (times.done === null && last.querySelector(completeSel)) {
+  const complete = last.querySelector(completeSel);
+  if (times.done === null && complete && !complete.closest("[data-stale='true']")) {
     times.done = performance.now();
     if (times.first === null) times.first = times.done;
     observer.disconnect();
@@ -117,8 +122,8 @@ def conversation(driver, url: str, turns: int, times: PageTimes) -> None:
     if not _wait(lambda: driver.find_elements(By.CSS_SELECTOR, INPUT), 60):
         raise RagError(f"the chat page at {url} did not show its question box")
     for turn in range(1, turns + 1):
-        driver.execute_script(WATCH, MESSAGES, INPUT, COMPLETE)
         question = QUESTIONS[(turn - 1) % len(QUESTIONS)]
+        driver.execute_script(WATCH, MESSAGES, INPUT, COMPLETE, question)
         driver.find_element(By.CSS_SELECTOR, INPUT).send_keys(question, Keys.ENTER)
         done = _wait(lambda: driver.execute_script("return window.__pageBench.done"), TURN_TIMEOUT)
         if not done:
