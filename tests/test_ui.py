@@ -381,6 +381,10 @@ def test_earlier_turns_are_drawn_lightly_and_their_maps_not_redrawn(monkeypatch,
     assert len(cited) == int(newest.split("(")[1].rstrip(")"))  # the newest answer's only
     app.session_state["map-3"] = True  # the reader opens the last answer's map: that one
     assert len(app.run().get("graphviz_chart")) == 1
+    app.session_state["details-1"] = True  # and the earlier answer's folded rest
+    labels = [e.label for e in app.run().expander]
+    assert not app.exception
+    assert len([label for label in labels if label.startswith("\\[")]) > len(cited)
 
 
 def test_each_citation_marker_links_to_its_citation_with_a_preview(monkeypatch, api_server):
