@@ -26,6 +26,10 @@ FORMATS = {
     "xmind-legacy": f"xmind-legacy/{STEM}.xmind",
     "markdown": f"markdown/{STEM}.md",
 }
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"  # Debian's chromium-driver; nothing is downloaded
+# RAG_TERRITOIRES_SCREENSHOTS=ui makes the browser tests refresh the docs' screenshots
+SCREENSHOTS = os.environ.get("RAG_TERRITOIRES_SCREENSHOTS")
 BOUND_SECONDS = 180.0  # every wait on a process is bounded by this, never a measured time
 
 # --- the command-line tool, in a real process ------------------------------------------
@@ -203,3 +207,29 @@ def audit_lines(root: Path) -> list[dict]:
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_bytes().decode("utf-8").splitlines()]
+
+
+def chromium(profile: Path, width: int, height: int):
+    """Debian's headless Chromium through its chromedriver (nothing is downloaded), at a
+    desktop's or a phone's width. Selenium is imported here: the unit tier never needs it."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+        f"--window-size={width},{height}",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    # a window cannot be narrower than ~500 px: a phone's width is emulated
+    metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    return driver

@@ -1,30 +1,24 @@
 """Real browsers: headless Chromium (Debian's) on the chat page served on loopback, at a
 desktop width and at a phone's, as a staff member uses it."""
 
-import os
 import shutil
 import time
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from rag_territoires.launcher import free_port, ui_command
 from tests.conftest import spawn, start_api, stop
+from tests.helpers import SCREENSHOTS, chromium
 
 pytestmark = pytest.mark.system
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"  # Debian's chromium-driver; nothing is downloaded
 MESSAGES = "[data-testid='stChatMessage']"
 INPUT = "textarea[data-testid='stChatInputTextArea']"
 SETTLE = 2.5  # s: the page brings the answer into view over ~1.6 s while the map renders
-# RAG_TERRITOIRES_SCREENSHOTS=ui makes the tests refresh the README's screenshots
-SCREENSHOTS = os.environ.get("RAG_TERRITOIRES_SCREENSHOTS")
 
 
 def serve_page(api_url: str):
@@ -38,27 +32,6 @@ def chat_page(api_server):
     process, url = serve_page(api_server)
     yield url
     stop(process)
-
-
-def chromium(profile: Path, width: int, height: int) -> webdriver.Chrome:
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        f"--user-data-dir={profile}",
-        f"--window-size={width},{height}",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    # a window cannot be narrower than ~500 px: a phone's width is emulated
-    metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600}
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
-    return driver
 
 
 @pytest.fixture
@@ -140,13 +113,30 @@ def test_the_answer_and_an_opened_citation_stay_in_view(chat_page, desktop, tmp_
     before = top(desktop, citation)
     citation.click()
     time.sleep(SETTLE)
+    # opening it reruns the page (it is drawn once opened), which draws the answer anew
+    answer = desktop.find_elements(By.CSS_SELECTOR, MESSAGES)[-1]
+    (citation,) = [s for s in answer.find_elements(By.CSS_SELECTOR, "summary") if "[2] " in s.text]
     assert abs(top(desktop, citation) - before) < 5  # the page does not jump
     opened = citation.find_element(By.XPATH, "./ancestor::details[1]")
-    lines = opened.find_elements(By.CSS_SELECTOR, "[data-testid='stDataFrame']")
-    assert lines and lines[0].is_displayed()  # the cited lines of the export, shown
-    nodes = answer.find_elements(By.CSS_SELECTOR, "[data-testid='stGraphVizChart'] svg g.node")
+    # the node in its branch, as text; the raw lines behind "Voir la source", as code
+    WebDriverWait(desktop, 20).until(lambda b: opened.find_elements(By.CSS_SELECTOR, "li"))
+    assert not opened.find_elements(By.CSS_SELECTOR, "[data-testid='stDataFrame']")
+    switch = opened.find_element(By.XPATH, ".//label[contains(., 'Voir la source')]")
+    switch.click()
+    code = WebDriverWait(desktop, 20).until(
+        lambda b: opened.find_elements(By.CSS_SELECTOR, "[data-testid='stCode']")
+    )
+    assert "▶" in code[0].text
+    folded = [s for s in answer.find_elements(By.CSS_SELECTOR, "summary")
+              if "Branches d'où vient la réponse" in s.text]  # fmt: skip
+    desktop.execute_script("arguments[0].click()", folded[0])
+    nodes = WebDriverWait(desktop, 20).until(
+        lambda b: answer.find_elements(By.CSS_SELECTOR, "[data-testid='stGraphVizChart'] g.node")
+    )
     assert len(nodes) >= 3
     assert any(n.text.startswith("[1]") for n in nodes)  # numbered like the citations
+    desktop.execute_script("arguments[0].scrollIntoView({block: 'start'})", answer)
+    time.sleep(0.5)
     screenshot(desktop, tmp_path, "screenshot.png")
 
 
@@ -154,17 +144,81 @@ def test_a_phone_reads_the_answer_and_the_map(chat_page, phone, tmp_path):
     open_page(phone, chat_page)
     answer = ask(phone, "Quels sont les 3 principes à appliquer ?")
     assert in_view(phone, answer)
+    # below an answer, the empty box's two-line placeholder shows whole, with no scrollbar
+    box = phone.find_element(By.CSS_SELECTOR, INPUT)
+    clipped = "return arguments[0].scrollHeight > arguments[0].clientHeight"
+    assert not phone.execute_script(clipped, box)
     width = phone.execute_script("return document.documentElement.scrollWidth")
-    assert width <= 420  # nothing but the map scrolls sideways
-    labels = answer.find_elements(By.CSS_SELECTOR, "[data-testid='stGraphVizChart'] svg text")
+    assert width <= 420  # nothing scrolls sideways
+    folded = [s for s in answer.find_elements(By.CSS_SELECTOR, "summary")
+              if "Branches d'où vient la réponse" in s.text]  # fmt: skip
+    phone.execute_script("arguments[0].click()", folded[0])
+    chart = WebDriverWait(phone, 20).until(
+        lambda b: b.find_elements(By.CSS_SELECTOR, "[data-testid='stGraphVizChart'] svg")
+    )[0]
+    # the map fits its frame (it was 783 px wide inside 298 px)
+    fits = "const r = arguments[0].getBoundingClientRect(), f = arguments[0].parentElement"
+    fits += ".getBoundingClientRect(); return [r.width, f.width]"
+    drawn, frame = phone.execute_script(fits, chart)
+    assert 0 < drawn <= frame + 1, (drawn, frame)
+    labels = chart.find_elements(By.CSS_SELECTOR, "text")
     assert labels
     heights = [
         phone.execute_script("return arguments[0].getBoundingClientRect().height", label)
         for label in labels
     ]
-    assert min(heights) >= 11, heights  # legible: about 10 pt, as on a desktop
+    assert min(heights) >= 7, heights  # still legible once fitted
+    answer = phone.find_elements(By.CSS_SELECTOR, MESSAGES)[-1]
+    answer.find_element(By.CSS_SELECTOR, "a[href='#cite-1-1']").click()  # for the screenshot
+    WebDriverWait(phone, 20).until(
+        lambda b: b.find_elements(By.CSS_SELECTOR, ".st-key-cite-1-1 details[open] li")
+    )
+    time.sleep(SETTLE)
+    answer = phone.find_elements(By.CSS_SELECTOR, MESSAGES)[-1]
     phone.execute_script("arguments[0].scrollIntoView({block: 'start'})", answer)
     screenshot(phone, tmp_path, "screenshot-phone.png")
+
+
+def test_on_a_phone_a_branch_click_closes_the_sidebar_and_wrapped_labels_keep_their_indent(
+    chat_page, phone
+):
+    open_page(phone, chat_page)
+    phone.find_element(By.CSS_SELECTOR, "[data-testid='stExpandSidebarButton']").click()
+    sidebar = phone.find_element(By.CSS_SELECTOR, "[data-testid='stSidebar']")
+    WebDriverWait(phone, 10).until(lambda b: sidebar.get_attribute("data-collapsed") == "false")
+    section = next(s for s in sidebar.find_elements(By.CSS_SELECTOR, "summary")
+                   if "Enjeux et pistes" in s.text)  # fmt: skip
+    section.click()
+    tree = ".st-key-tree button"
+    WebDriverWait(phone, 20).until(lambda b: b.find_elements(By.CSS_SELECTOR, tree))
+    time.sleep(1)
+    # a wrapped label's next lines start where its first line's text starts, at its depth
+    indents = phone.execute_script("""
+      return [...document.querySelectorAll('.st-key-tree button p')]
+        .filter((p) => /^\u2003\u2003[^\u2003]/.test(p.textContent))  // at depth 2
+        .filter((p) => p.getClientRects().length && p.getBoundingClientRect().height > 30)
+        .map((p) => {
+          const range = document.createRange();
+          range.selectNodeContents(p);
+          const lines = [...range.getClientRects()];
+          const text = p.firstChild;
+          const start = document.createRange();
+          start.setStart(text, 2); start.setEnd(text, 3);  // past the two em spaces
+          return [start.getBoundingClientRect().left, lines[lines.length - 1].left];
+        });
+    """)
+    assert indents, "no wrapped label at depth 2"
+    for first, last in indents:
+        assert abs(first - last) < 2, indents
+    branch = next(b for b in phone.find_elements(By.CSS_SELECTOR, tree) if b.is_displayed())
+    phone.execute_script("arguments[0].scrollIntoView({block: 'center'})", branch)
+    branch.click()
+    WebDriverWait(phone, 10).until(lambda b: sidebar.get_attribute("data-collapsed") == "true")
+    answer = WebDriverWait(phone, 60).until(
+        lambda b: len(b.find_elements(By.CSS_SELECTOR, MESSAGES)) >= 2
+        and b.find_elements(By.CSS_SELECTOR, MESSAGES)[-1]
+    )
+    assert answer.is_displayed()
 
 
 def test_an_over_long_question_stops_at_the_limit_and_the_next_is_answered(chat_page, desktop):
@@ -191,9 +245,45 @@ def test_a_follow_up_after_the_api_came_back_ignores_the_failed_turn(retriever, 
         stop(api)
         failed = ask(desktop, "Quels ateliers y avait-il ?")  # unanswered: not in the context
         assert "L'API ne répond pas" in failed.text
+        # the error in view, by the question box, and the question kept to ask again
+        alert = failed.find_element(By.CSS_SELECTOR, "[data-testid='stAlert']")
+        assert in_view(desktop, alert), top(desktop, alert)
+        box = desktop.find_element(By.CSS_SELECTOR, INPUT)
+        assert 0 < top(desktop, box) - top(desktop, alert) < 300
+        (again,) = [b for b in failed.find_elements(By.CSS_SELECTOR, "button")
+                    if "Réessayer" in b.text]  # fmt: skip
+        assert "Quels ateliers y avait-il ?" in again.text
         api, _ = start_api(retriever, port=port, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0")
         answer = ask(desktop, "et le deuxième ?")
         assert "Le deuxième point de « 3 principes à appliquer »" in answer.text
     finally:
         stop(page)
         stop(api)
+
+
+def test_a_citation_marker_opens_its_citation_with_a_preview_by_mouse_or_keyboard(
+    chat_page, desktop
+):
+    """The [n] in an answer were inert: now a link that opens and highlights its citation,
+    with a preview (quote, branch, map) on hover or on focus."""
+    open_page(desktop, chat_page)
+    answer = ask(desktop, "Quels sont les 3 principes à appliquer ?")
+    link = answer.find_element(By.CSS_SELECTOR, "a[href='#cite-1-3']")
+    assert link.text == "[3]"
+    assert desktop.execute_script("return arguments[0].tabIndex", link) == 0  # Tab reaches it
+    desktop.execute_script("arguments[0].focus()", link)
+    shown = desktop.execute_script(
+        "return getComputedStyle(arguments[0], '::after').content", link
+    )
+    assert "Coopération et construction collective" in shown  # the quote
+    assert "3 principes à appliquer" in shown and "carte mentale" in shown  # branch, map
+    link.send_keys(Keys.ENTER)
+    # opened (its branch drawn) and highlighted
+    WebDriverWait(desktop, 20).until(
+        lambda b: b.find_elements(By.CSS_SELECTOR, ".st-key-cite-1-3.rag-cited details[open] li")
+    )
+    time.sleep(SETTLE)
+    holder = desktop.find_element(By.CSS_SELECTOR, ".st-key-cite-1-3")
+    assert "rag-cited" in holder.get_attribute("class")
+    assert in_view(desktop, holder)
+    assert "Coopération et construction collective" in holder.text

@@ -11,7 +11,7 @@ import pytest
 from rag_territoires.index.manifest import sha256_of
 from rag_territoires.retriever import Retriever
 from rag_territoires.text.expansion import ExpansionTable
-from tests.test_index import current_build
+from tests.helpers import current_build
 
 pytestmark = pytest.mark.integration
 

@@ -36,6 +36,16 @@ def ask(app: AppTest, question: str) -> AppTest:
     return app
 
 
+def open_tree(app: AppTest, url: str) -> AppTest:
+    """Open every section of the sidebar's tree (each drawn once opened)."""
+    for one_map in httpx.get(f"{url}/v1/tree").json()["documents"]:
+        for root in one_map["roots"]:
+            app.session_state[f"branch-{root['id']}"] = True
+    app.run()
+    assert not app.exception
+    return app
+
+
 def last_answer(app: AppTest) -> str:
     return "\n".join(m.value for m in app.chat_message[-1].markdown)
 
@@ -49,7 +59,9 @@ def test_a_question_gets_an_answer_with_citations_and_a_branch_map(monkeypatch, 
         "Coopération et construction collective" in label and "lignes 931–933" in label
         for label in labels
     )
-    (chart,) = app.get("graphviz_chart")
+    assert not app.get("graphviz_chart")  # the branch map is folded, drawn once opened
+    app.session_state["map-1"] = True
+    (chart,) = app.run().get("graphviz_chart")
     # the map numbers the cited nodes like the answer, and wraps labels instead of cutting
     assert re.search(r'"\[\d\] Coopération et\\nconstruction collective"', chart.proto.spec)
     assert len(app.sidebar.expander) == 8  # the mind map's sections, to browse
@@ -62,7 +74,8 @@ def test_a_follow_up_uses_the_conversation(monkeypatch, api_server):
     # the ordinal is answered first, by name (the page escapes the notes' punctuation)
     named = last_answer(app).splitlines()[0]
     assert named.startswith("Le deuxième point de « 3 principes à appliquer »")
-    assert named.endswith("Coopération et construction collective \\[1\\]")
+    # its [1], a link to the citation (keyed by turn and number)
+    assert re.search(r'Coopération et construction collective \[\\\[1\\\]\]\(#cite-3-1 "', named)
 
 
 def test_an_unanswered_question_is_said_plainly_with_branches_to_browse(monkeypatch, api_server):
@@ -75,7 +88,7 @@ def test_an_unanswered_question_is_said_plainly_with_branches_to_browse(monkeypa
 
 
 def test_clicking_a_branch_of_the_map_asks_about_it(monkeypatch, api_server):
-    app = page(monkeypatch, api_server)
+    app = open_tree(page(monkeypatch, api_server), api_server)
     branch = next(b for b in app.sidebar.button if "Tiers" in b.label)
     branch.click().run()
     assert app.chat_message[0].markdown[0].value == "Tiers\\-lieux"
@@ -213,6 +226,8 @@ def test_the_sidebar_tree_is_indented_cut_at_a_word_with_the_full_text_on_hover(
     monkeypatch, api_server
 ):
     app = page(monkeypatch, api_server)
+    assert not [b for b in app.sidebar.button if b.key and b.key.startswith("tree-")]  # folded
+    app = open_tree(app, api_server)
     tree = [b for b in app.sidebar.button if b.key and b.key.startswith("tree-")]
     assert any(b.label.startswith("\u2003\u2003") for b in tree)  # depth shows
     cut = [b for b in tree if b.label.endswith("…")]
@@ -237,10 +252,12 @@ def feedback_api(retriever, tmp_path):
 def test_a_comment_without_a_thumb_is_stored_unrated_and_confirmed(monkeypatch, feedback_api):
     url, stored = feedback_api
     app = ask(page(monkeypatch, url), "tiers-lieux ?")
-    app.text_area(key="comment-1").input("il manque Brie'nov").run()
+    app.session_state["comment-box-1"] = True  # the reader opens the comment box
+    app.run().text_area(key="comment-1").input("il manque Brie'nov").run()
     app.button(key="send-1").click().run()
     assert "Merci, votre commentaire est enregistré." in [c.value for c in app.caption]
-    assert app.text_area(key="comment-1").value == ""  # emptied once sent
+    app.session_state["comment-box-1"] = True  # opened again
+    assert app.run().text_area(key="comment-1").value == ""  # emptied once sent
     app.button(key="send-1").click().run()  # a second click stored a duplicate before
     records = [json.loads(line) for line in stored.read_text(encoding="utf-8").splitlines()]
     assert [(r["rating"], r["comment"]) for r in records] == [(None, "il manque Brie'nov")]
@@ -343,3 +360,119 @@ def test_a_map_added_shows_in_the_page_at_its_next_run(monkeypatch, retriever, t
         assert len(app.sidebar.expander) == 16
     finally:
         stop(process)
+
+
+# --- citations as sources, a page that stays fast (issue 28) ---
+
+
+def test_earlier_turns_are_drawn_lightly_and_their_maps_not_redrawn(monkeypatch, api_server):
+    """At turn 8 the page held 154 hidden tables and 8 branch maps, redrawn at every
+    question: the citations' lines and the maps are drawn only once opened."""
+    app = ask(page(monkeypatch, api_server), "Quels sont les 3 principes à appliquer ?")
+    app = ask(app, "Comment renforcer l'ingénierie territoriale ?")
+    assert len(app.chat_message) == 4
+    assert not app.get("graphviz_chart")
+    assert not app.get("arrow_data_frame") and not app.code
+    labels = [e.label for e in app.expander]
+    assert labels.count("Branches d'où vient la réponse") == 1  # the newest answer's, folded
+    # the earlier answer: its direct answer, the rest in one folded entry
+    assert app.chat_message[1].markdown[0].value.startswith("**En bref \\:** les notes donnent")
+    assert any(label.startswith("Les citations, leurs sources et la carte (") for label in labels)
+    newest = next(label for label in labels if label.startswith("Les citations, par branche ("))
+    cited = [label for label in labels if label.startswith("\\[")]
+    assert len(cited) == int(newest.split("(")[1].rstrip(")"))  # the newest answer's only
+    app.session_state["map-3"] = True  # the reader opens the last answer's map: that one
+    assert len(app.run().get("graphviz_chart")) == 1
+    app.session_state["details-1"] = True  # and the earlier answer's folded rest
+    labels = [e.label for e in app.run().expander]
+    assert not app.exception
+    assert len([label for label in labels if label.startswith("\\[")]) > len(cited)
+
+
+def test_each_citation_marker_links_to_its_citation_with_a_preview(monkeypatch, api_server):
+    app = ask(page(monkeypatch, api_server), "Quels sont les 3 principes à appliquer ?")
+    lead = app.chat_message[-1].markdown[0].value
+    link = re.search(r'\[\\\[3\\\]\]\(#cite-1-3 "([^"]+)"\)', lead)
+    assert link, lead  # [3] opens the container keyed cite-1-3, which holds citation 3
+    preview = link[1].replace("\\", "")
+    assert preview.startswith("Citation 3 : Coopération et construction collective — ")
+    assert "3 principes à appliquer" in preview  # its branch
+    assert preview.endswith("Séminaire « territoires ruraux » : carte mentale")  # its map
+
+
+def test_an_opened_citation_shows_its_node_in_its_branch_and_the_source_as_code(
+    monkeypatch, api_server
+):
+    app = ask(page(monkeypatch, api_server), "Quels sont les 3 principes à appliquer ?")
+    app.session_state["citation-1-3"] = True
+    app.run()
+    branch = app.chat_message[-1].markdown[-1].value
+    # the ancestors, then the node highlighted among its siblings, as text
+    assert branch.splitlines() == [
+        "- Enjeux et pistes de travail pour les territoires ruraux",
+        "  - 3 principes à appliquer",
+        "    - Posture d'anticipation et de construction",
+        "    - :orange-background[**Coopération et construction collective**]",
+        "    - Approches systémiques et territorialisation",
+        "    - Inscrire ces 3 principes dans durée et l'espace",
+    ]
+    assert not app.code  # the raw lines wait behind "voir la source"
+    app.toggle(key="source-1-3").set_value(True).run()
+    (code,) = app.code
+    cited = [line for line in code.value.splitlines() if line.startswith("▶")]
+    assert cited and all(re.match(r"▶ 93[1-3]  ", line) for line in cited), code.value
+    assert not app.get("arrow_data_frame")  # not a grid
+
+
+def test_after_sending_a_comment_its_box_closes_and_its_thanks_show(monkeypatch, feedback_api):
+    url, stored = feedback_api
+    app = ask(page(monkeypatch, url), "tiers-lieux ?")
+    app.session_state["comment-box-1"] = True  # the reader opens the comment box
+    app.run()
+    app.text_area(key="comment-1").input("très utile").run()
+    app.button(key="send-1").click().run()
+    assert app.session_state["comment-box-1"] is False  # it stayed open over its thanks
+    assert "Merci, votre commentaire est enregistré." in [c.value for c in app.caption]
+    assert len(stored.read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_a_failed_question_is_kept_and_asked_again_in_one_click(monkeypatch, api_server):
+    monkeypatch.setenv("RAG_TERRITOIRES_UI_API_URL", f"http://127.0.0.1:{free_port()}")
+    app = ask(page(monkeypatch, f"http://127.0.0.1:{free_port()}"), "tiers-lieux ?")
+    assert app.error[0].value.startswith("L'API ne répond pas")
+    (again,) = [b for b in app.button if b.key and b.key.startswith("retry-")]
+    assert again.label == "Réessayer \\: tiers\\-lieux ?"
+    monkeypatch.setenv("RAG_TERRITOIRES_UI_API_URL", api_server)  # the API is back
+    again.click().run()
+    assert not app.error and len(app.chat_message) == 2  # the failed turn gave way
+    assert "Brie'nov" in last_answer(app).replace("\\", "")
+
+
+def test_after_switching_to_english_earlier_answers_speak_english(monkeypatch, feedback_api):
+    url, _ = feedback_api
+    app = ask(page(monkeypatch, url), "Quels sont les 3 principes à appliquer ?")
+    app = ask(app, "Comment renforcer l'ingénierie territoriale ?")
+    app.session_state["comment-box-1"] = True
+    app.run().text_area(key="comment-1").input("clair").run()
+    app.button(key="send-1").click().run()
+    app.sidebar.radio[0].set_value("en").run()
+    first = app.chat_message[1].markdown[0].value
+    assert first.startswith("**In short\\:** the notes give 4 points under “3 principes")
+    assert " and Inscrire ces 3 principes dans durée et l'espace" in first  # notes kept
+    assert "Thank you, your comment is recorded." in [c.value for c in app.caption]
+    assert "Merci" not in " ".join(c.value for c in app.caption)
+    assert "D'après" not in last_answer(app) and "According to “" in last_answer(app)
+
+
+def test_the_empty_page_offers_example_questions_drawn_from_the_maps(monkeypatch, two_maps_server):
+    app = page(monkeypatch, two_maps_server)
+    examples = [b for b in app.button if b.key and b.key.startswith("example-")]
+    tree = httpx.get(f"{two_maps_server}/v1/tree").json()
+    titles = {c["text"] for m in tree["documents"] for r in m["roots"] for c in r["children"]}
+    assert len(examples) == 4
+    for button in examples:  # each names a branch of the maps served
+        named = button.label.replace("\\", "").split("« ")[1].removesuffix(" » ?")
+        assert named in titles
+    examples[0].click().run()
+    assert len(app.chat_message) == 2 and not app.error
+    assert not [b for b in app.button if b.key and b.key.startswith("example-")]

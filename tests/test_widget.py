@@ -17,8 +17,7 @@ from rag_territoires.api.widget import WidgetTokens
 from rag_territoires.launcher import free_port
 from rag_territoires.retriever import Retriever
 from tests.conftest import EXPORT, OUTLINE, ROOT, make_client, spawn, start_api, stop
-from tests.helpers import edit
-from tests.test_browser import SCREENSHOTS, chromium
+from tests.helpers import SCREENSHOTS, chromium, edit
 
 pytestmark = pytest.mark.system
 

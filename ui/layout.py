@@ -37,13 +37,63 @@ STYLE = """
   text-align: left;
   white-space: pre-wrap;
 }
-/* the branch map keeps legible text on a phone: wider than the screen, it scrolls */
-[data-testid="stGraphVizChart"] {
-  overflow-x: auto;
-  max-width: 100%;
+/* a wrapped tree label keeps its indent: its first line's em spaces are its depth, and
+   its next lines hang at the same depth */
+[class*="st-key-tree-1-"] button p { padding-left: 1em; text-indent: -1em; }
+[class*="st-key-tree-2-"] button p { padding-left: 2em; text-indent: -2em; }
+[class*="st-key-tree-3-"] button p { padding-left: 3em; text-indent: -3em; }
+[class*="st-key-tree-4-"] button p { padding-left: 4em; text-indent: -4em; }
+[class*="st-key-tree-5-"] button p { padding-left: 5em; text-indent: -5em; }
+[class*="st-key-tree-6-"] button p { padding-left: 6em; text-indent: -6em; }
+/* on a phone the two-line placeholder of the empty question box is shown whole, with no
+   scrollbar (below an answer the box was one line and a half tall) */
+@media (max-width: 640px) {
+  textarea[data-testid="stChatInputTextArea"]:placeholder-shown {
+    min-height: 3.75em;
+    overflow-y: hidden;
+  }
 }
+/* the branch map is as large as its content, and never wider than its frame (on a phone
+   it was 783 px wide inside 298 px) */
 [data-testid="stGraphVizChart"] svg {
-  max-width: none !important;
+  max-width: 100% !important;
+  height: auto !important;
+}
+/* an answer's [n]: a link to its citation, its preview shown on hover and on focus */
+a[href^="#cite-"] {
+  font-weight: 600;
+  text-decoration: none;
+}
+/* the preview hangs from the line of its link, inside its paragraph (never past the screen) */
+[data-testid="stMarkdownContainer"] p:has(a[href^="#cite-"]),
+[data-testid="stMarkdownContainer"] li:has(a[href^="#cite-"]) {
+  position: relative;
+}
+a[href^="#cite-"][data-preview]:hover::after,
+a[href^="#cite-"][data-preview]:focus::after {
+  content: attr(data-preview);
+  position: absolute;
+  left: 0;
+  margin-top: 1.6em;
+  z-index: 60;
+  width: max-content;
+  max-width: min(26rem, 100%);
+  white-space: normal;
+  padding: 0.4rem 0.6rem;
+  border: 1px solid #d6c48a;
+  border-radius: 0.4rem;
+  background: #fffbe6;
+  color: #222222;
+  font-size: 0.85rem;
+  font-weight: 400;
+  line-height: 1.35;
+  box-shadow: 0 2px 8px rgba(0, 0, 0, 0.15);
+}
+/* the citation a [n] opened */
+.rag-cited {
+  outline: 3px solid #ffb300;
+  outline-offset: 2px;
+  border-radius: 0.5rem;
 }
 </style>
 """
@@ -66,6 +116,81 @@ SHOW_ANSWER = """
     setTimeout(() => {
       if (!moved && answer.isConnected) answer.scrollIntoView({ block: "start" });
     }, delay);
+  }
+})();
+</script>
+"""
+
+# The answers' [n] links (render.link_citations): a click, or Enter on a focused link,
+# opens the citation's folded entry (a container keyed cite-<turn>-<n>), highlights it and
+# brings it into view; the link's title becomes its preview, shown by the CSS above on
+# hover and on focus alike (a title shows late, on hover only). Installed once per page.
+LINKS = """
+<script>
+(() => {
+  if (window.__ragCitationLinks) return;
+  window.__ragCitationLinks = true;
+  const CITED = 'a[href^="#cite-"]';
+  const open = (id, tries = 40) => {
+    const box = document.querySelector(".st-key-" + CSS.escape(id));
+    if (!box) {  // an earlier answer's citations are folded: unfold them, then look again
+      const turn = document.querySelector(".st-key-turn-" + id.split("-")[1]);
+      const details = turn && turn.querySelector("details");
+      if (details && !details.open) turn.querySelector("summary").click();
+      if (turn && tries > 0) setTimeout(() => open(id, tries - 1), 100);
+      return;
+    }
+    const details = box.querySelector("details");
+    const summary = box.querySelector("summary");
+    if (details && !details.open && summary) summary.click();
+    document.querySelectorAll(".rag-cited").forEach((e) => e.classList.remove("rag-cited"));
+    box.classList.add("rag-cited");
+    box.scrollIntoView({ block: "center" });
+    if (summary) summary.focus({ preventScroll: true });
+    // opening reruns the page, which may draw the answer anew: the new box is highlighted
+    // and brought into view again, for a few seconds
+    let last = box;
+    const keep = (left) => {
+      const now = document.querySelector(".st-key-" + CSS.escape(id));
+      if (now && now !== last) {
+        now.classList.add("rag-cited");
+        now.scrollIntoView({ block: "center" });
+        last = now;
+      } else if (now) now.classList.add("rag-cited");
+      if (left > 0) setTimeout(() => keep(left - 1), 150);
+    };
+    keep(20);
+  };
+  const prepare = (link) => {
+    if (!link.title) return;
+    link.dataset.preview = link.title;
+    link.setAttribute("aria-label", link.textContent + " " + link.title);
+    link.removeAttribute("title");
+    link.removeAttribute("target");
+  };
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest(CITED);
+    if (!link) return;
+    event.preventDefault();
+    event.stopPropagation();
+    open(link.getAttribute("href").slice(1));
+  }, true);
+  // on a phone the sidebar covers the page: a branch clicked, it closes over the answer
+  document.addEventListener("click", (event) => {
+    const branch = event.target.closest && event.target.closest(".st-key-tree button");
+    if (window.innerWidth > 640 || !branch) return;
+    setTimeout(() => {
+      const close = document.querySelector("[data-testid='stSidebarCollapseButton'] button")
+        || document.querySelector("[data-testid='stSidebarCollapseButton']");
+      const sidebar = document.querySelector("[data-testid='stSidebar']");
+      if (close && sidebar && sidebar.dataset.collapsed !== "true") close.click();
+    }, 50);
+  }, true);
+  for (const kind of ["mouseover", "focusin"]) {
+    document.addEventListener(kind, (event) => {
+      const link = event.target.closest && event.target.closest(CITED);
+      if (link) prepare(link);
+    }, true);
   }
 })();
 </script>

@@ -14,7 +14,7 @@ from typing import Any
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=:$&])")
 _HEADING = re.compile(r"^\*\*(.+)\*\*$")
 _QUOTE = re.compile(r"^( *)- (.*) \[(\d+)\]$")  # indented: a sub-branch's quote
-MAP_LINE_CHARS = 26  # the branch map wraps labels, so it stays narrow enough for a phone
+MAP_LINE_CHARS = 24  # the branch map wraps labels, so it fits a phone's frame legibly
 MAP_LINES = 4
 
 
@@ -45,6 +45,24 @@ def safe_lead(lead: str) -> str:
 
 def answer_markdown(text: str) -> str:
     return "".join(safe_answer_line(line) for line in text.splitlines(keepends=True))
+
+
+_MARKER = re.compile(r"\\\[(\d+)\\\]")  # an escaped [n], as the safe Markdown holds it
+
+
+def link_citations(markdown: str, links: dict[int, tuple[str, str]]) -> str:
+    """Each ``[n]`` of safe Markdown made a link to its citation's anchor, titled with its
+    preview (``links``: n -> (anchor, preview)); numbers not cited stay plain text."""
+
+    def link(match: re.Match) -> str:
+        n = int(match[1])
+        if n not in links:
+            return match[0]
+        anchor, title = links[n]
+        quoted = escape(" ".join(title.split())).replace('"', '\\"')
+        return f'[\\[{n}\\]](#{anchor} "{quoted}")'
+
+    return _MARKER.sub(link, markdown)
 
 
 def shorten(text: str, limit: int) -> str:
@@ -124,6 +142,7 @@ def branch_map(citations: list[dict[str, Any]], forest: dict[str, Any]) -> str |
     lines = [
         "digraph branches {",
         "  rankdir=LR;",
+        "  graph [ranksep=0.3, nodesep=0.12];",  # compact: it fits a phone's frame less shrunk
         '  node [shape=box, style="rounded,filled", fillcolor="#f4f4f4", fontsize=10];',
     ]
     for node_id, node in shown.items():

@@ -1,4 +1,10 @@
-"""The page's words, in French (default) and English."""
+"""The page's words, in French (default) and English, and the page's way to say them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
 
 TEXTS = {
     "fr": {
@@ -15,7 +21,6 @@ TEXTS = {
         "citations": "Citations",
         "sources": "Les citations, par branche ({n})",
         "lines": "lignes",
-        "source": "Lignes du fichier d'origine autour de la citation (surlignées : lignes citées)",
         "branches": "Branches d'où vient la réponse",
         "not_covered": "Les notes ne traitent pas de cette question.",
         "nearest": "Branches les plus proches :",
@@ -47,8 +52,14 @@ TEXTS = {
         "la page.",
         "server": "L'API a rencontré une erreur interne : réessayez, et prévenez "
         "l'équipe si cela se reproduit.",
-        "line": "ligne",
-        "text": "texte",
+        "show_source": "Voir la source",
+        "details": "Les citations, leurs sources et la carte ({n})",
+        "source_caption": "{title} · lignes {start}–{end} du fichier d'origine (▶ : lignes citées)",
+        "in_branch": "Dans sa branche :",
+        "examples": "Exemples de questions, tirées des branches des cartes :",
+        "example": "Que disent les notes sur « {branch} » ?",
+        "retry": "Réessayer : {question}",
+        "cite_link": "Citation {n} : {quote} — {branch} — {map}",
     },
     "en": {
         "title": "Mind-map notes",
@@ -64,7 +75,6 @@ TEXTS = {
         "citations": "Citations",
         "sources": "The quotes, by branch ({n})",
         "lines": "lines",
-        "source": "Lines of the original file around the quote (highlighted: the cited lines)",
         "branches": "Branches the answer comes from",
         "not_covered": "The notes do not cover this question.",
         "nearest": "Nearest branches:",
@@ -92,7 +102,28 @@ TEXTS = {
         "bad_request": "The page sent a request the API does not understand: reload the page.",
         "server": "The API met an internal error: try again, and tell the team if it "
         "happens again.",
-        "line": "line",
-        "text": "text",
+        "show_source": "Show the source",
+        "details": "The quotes, their sources and the map ({n})",
+        "source_caption": "{title} · lines {start}–{end} of the original file (▶: the cited lines)",
+        "in_branch": "In its branch:",
+        "examples": "Example questions, drawn from the maps' branches:",
+        "example": "What do the notes say about “{branch}”?",
+        "retry": "Try again: {question}",
+        "cite_link": "Citation {n}: {quote} — {branch} — {map}",
     },
 }
+
+
+def t(key: str, **values: Any) -> str:
+    """``key``'s sentence in the page's current language, its ``{fields}`` filled."""
+    return TEXTS[st.session_state.get("lang", "fr")][key].format(**values)
+
+
+def error_line(error: Any) -> str:
+    """One sentence in the page's language for an ``ApiError``; the API's English detail is
+    never shown (except the address, for "down" and "slow")."""
+    from rag_territoires.config import MAX_QUERY_CHARS
+
+    key = f"{error.kind}_{error.reason}"
+    words = TEXTS[st.session_state.get("lang", "fr")]
+    return t(key if key in words else error.kind, detail=error.detail, limit=MAX_QUERY_CHARS)

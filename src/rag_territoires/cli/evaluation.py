@@ -267,6 +267,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         print(run_workers(Path(args.output)))
         return 0
+    if args.page:
+        from rag_territoires.evaluation.page_bench import run as run_page
+
+        print(run_page(repeats=args.repeats or 5, turns=args.turns, api_url=args.api_url))
+        return 0
     if args.load:
         from rag_territoires.evaluation.load import run_load
 
@@ -274,7 +279,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return 0
     from rag_territoires.evaluation.benchmark import run
 
-    print(run(repeats=args.repeats))
+    print(run(repeats=args.repeats or 300))
     return 0
 
 
@@ -390,7 +395,20 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     feedback.set_defaults(func=cmd_feedback)
 
     bench = sub.add_parser("bench", help="measure search latency and throughput over HTTP")
-    bench.add_argument("--repeats", type=int, default=300, help="requests per measurement")
+    bench.add_argument(
+        "--repeats",
+        type=positive,
+        help="requests per measurement (default 300); with --page: conversations (default 5)",
+    )
+    bench.add_argument(
+        "--page",
+        action="store_true",
+        help="the chat page in headless Chromium: Enter to first text and to complete answer",
+    )
+    bench.add_argument("--turns", type=positive, default=20, help="with --page: questions asked")
+    bench.add_argument(
+        "--api-url", help="with --page: an API already serving (default: one started here)"
+    )
     bench.add_argument(
         "--load",
         action="store_true",
