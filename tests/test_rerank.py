@@ -12,6 +12,7 @@ import pytest
 
 from rag_territoires.config import RetrievalConfig
 from rag_territoires.retrieval import rerank
+from rag_territoires.retrieval.calibration import shipped_calibration
 from rag_territoires.retrieval.rerank import AddedMapsRerank, added_maps_rerank, loaded_e5
 
 pytestmark = pytest.mark.unit
@@ -144,3 +145,18 @@ def test_without_a_chosen_weight_the_model_is_not_loaded(caplog, monkeypatch):
     assert [r.getMessage() for r in caplog.records] == [
         f"the added maps are not re-ranked by e5: {rerank.NO_WEIGHT}"
     ]
+
+
+def test_the_e5_weight_is_chosen_only_with_the_maps(capsys):
+    from rag_territoires.cli import main
+
+    assert main(["calibrate", "--e5"]) == 2  # before anything is read or loaded
+    assert "--e5 goes with --maps" in capsys.readouterr().err
+
+
+def test_the_shipped_calibration_holds_a_weight_and_a_query_mean_for_e5():
+    # chosen by `calibrate --maps --e5` (leave one map out): with the setting on and the
+    # [e5] extra installed, the added maps are re-ranked with no other step
+    shipped = shipped_calibration()
+    assert shipped.general_e5_weight and shipped.general_e5_weight > 0
+    assert shipped.query_means["e5"].shape == (384,)

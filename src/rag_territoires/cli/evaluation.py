@@ -150,7 +150,9 @@ def _calibrate_maps(args: argparse.Namespace, settings) -> int:
     from rag_territoires.retrieval.calibration import CALIBRATION_FILE, shipped_calibration
 
     tuning, _ = _maps_setups(args, settings, blind=False)
-    calibration, lines = calibrate_maps(tuning, settings.retrieval(), shipped_calibration())
+    calibration, lines = calibrate_maps(
+        tuning, settings.retrieval(), shipped_calibration(), e5=args.e5
+    )
     print("\n".join(lines))
     target = args.output or CALIBRATION_FILE
     calibration.save(target)
@@ -180,6 +182,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from rag_territoires.retrieval.calibration import CALIBRATION_FILE
 
     settings = settings_now()
+    if args.e5 and not args.maps:
+        print("rag-territoires: error: --e5 goes with --maps (the e5 weight is the added maps')",
+              file=sys.stderr)
+        return 2
     if args.maps:
         return _calibrate_maps(args, settings)
     if args.followup:
@@ -351,6 +357,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="add to the shipped calibration what judges the maps staff add, chosen by "
         "leaving one tuning map of EVAL_DIR/maps out",
+    )
+    calibrate.add_argument(
+        "--e5",
+        action="store_true",
+        help="with --maps: also choose the weight of the added maps' e5 re-ranking "
+        "(RAG_TERRITOIRES_RERANK_ADDED_MAPS; needs the [e5] extra)",
     )
     calibrate.add_argument(
         "--followup",

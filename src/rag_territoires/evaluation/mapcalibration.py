@@ -74,11 +74,18 @@ def setup(
 
 
 def calibrate_maps(
-    data: MapsSetup, config: RetrievalConfig, shipped: Calibration
+    data: MapsSetup, config: RetrievalConfig, shipped: Calibration, e5: bool = False
 ) -> tuple[Calibration, list[str]]:
+    """``e5``: also choose the e5 re-ranking's weight (``e5choice.py``; the [e5] extra),
+    after everything else, since it re-orders only and never judges."""
     learned = tuple(sorted({d.id for d in data.corpus.documents} - data.maps))
     base = replace(
-        shipped, learned_documents=learned, general=None, off_topic=None, general_type_boost=None
+        shipped,
+        learned_documents=learned,
+        general=None,
+        off_topic=None,
+        general_type_boost=None,
+        general_e5_weight=None,
     )
     transfer = Transfer(
         data.corpus, data.questions, config, base, data.maps, follow_as_meant=True
@@ -141,7 +148,21 @@ def calibrate_maps(
             "per_map": {r.group: _rounded(r.summary) for r in gated},
         },
     }
-    return replace(base, general=general, off_topic=off_topic, record=record), lines
+    calibration = replace(base, general=general, off_topic=off_topic, record=record)
+    if e5:
+        from rag_territoires.evaluation.e5choice import choose_e5_weight
+
+        calibration, held, means = choose_e5_weight(transfer, calibration)
+        lines.append(
+            f"e5 re-ranking weight on the added maps: {calibration.general_e5_weight} (mean "
+            f"objective by weight {means}; chosen without each map: {held})"
+        )
+        record["maps"]["general_e5_weight"] = {
+            "chosen": calibration.general_e5_weight,
+            "held_out_choice": held,
+            "objective": {str(k): v for k, v in means.items()},
+        }
+    return calibration, lines
 
 
 def evaluate_maps(
@@ -153,15 +174,27 @@ def evaluate_maps(
     chosen = shipped.record.get("maps", {}).get("chosen_lever")
     lever = next((lever for lever in LEVERS if lever.name == chosen), None)
     if lever is not None:
-        transfer = Transfer(tuning.corpus, tuning.questions, config, shipped, tuning.maps)
+        transfer = _with_setting(
+            Transfer(tuning.corpus, tuning.questions, config, shipped, tuning.maps)
+        )
         held = transfer.leave_one_map_out(lever, shipped, gate=shipped.off_topic is not None)
         added = [r for r in held if r.group != SEMINAR]
         lines += [f"[tuning maps, each held out; lever: {lever.name}]", table(held)]
         lines += [table(by_kind(added)), _spread_line(added)]
-    transfer = Transfer(blind.corpus, blind.questions, config, shipped, blind.maps)
+    transfer = _with_setting(Transfer(blind.corpus, blind.questions, config, shipped, blind.maps))
     judged = transfer.judge(shipped, blind.questions)
     lines += ["[blind maps: never tuned on]", table(judged), table(by_kind(judged))]
     return lines
+
+
+def _with_setting(transfer: Transfer) -> Transfer:
+    """With RAG_TERRITOIRES_RERANK_ADDED_MAPS on, searched as the product then searches:
+    the added maps re-ordered by e5 (the [e5] extra)."""
+    if transfer.config.rerank_added_maps:
+        from rag_territoires.evaluation.e5choice import with_e5
+
+        with_e5(transfer)
+    return transfer
 
 
 def _spread_line(results: Sequence[MapResult]) -> str:

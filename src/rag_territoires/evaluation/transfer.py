@@ -23,6 +23,7 @@ import numpy as np
 from rag_territoires.config import RetrievalConfig
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.embedding.cache import CachedEncoder
+from rag_territoires.embedding.e5 import E5Passages
 from rag_territoires.embedding.encoders import Encoder, make_encoder
 from rag_territoires.evaluation.crossval import FALSE_ABSTENTION_COST, fit_abstention, objective
 from rag_territoires.evaluation.metrics import Outcome, score_items, summarise
@@ -111,15 +112,18 @@ class Transfer:
             corpus.chunks, [encoder], config.node_vectors, config.centring
         )
         self.groups = sorted({group_of(q, maps) for q in self.questions})
+        self.e5: E5Passages | None = None  # the added maps' re-ranker, when given (e5choice.py)
 
     def rank(self, calibration: Calibration, questions: Sequence[Question]) -> dict[str, Ranking]:
+        config = replace(self.config, rerank_added_maps=self.e5 is not None)
         searcher = Searcher(
             self.index,
             [self.encoder],
-            self.config,
+            config,
             self.corpus.by_id(),
             calibration,
             dependence=self.dependence,
+            e5=self.e5,
         )
         return {q.id: searcher.rank(q.question, q.history) for q in questions}
 
