@@ -38,12 +38,12 @@ system:
 		apt-get update -q && apt-get install -y -q chromium chromium-driver nginx wrk; fi
 
 test: $(LLM_STAMP) system
-	$(BIN)/ruff check src tests ui examples
+	$(BIN)/ruff check src tests ui examples benchmarks
 	$(BIN)/python -m pytest
 
 # The inner loop: the unit tier only (no model, no index, no server), in under a minute.
 test-fast: $(STAMP)
-	$(BIN)/ruff check src tests ui examples
+	$(BIN)/ruff check src tests ui examples benchmarks
 	$(BIN)/python -m pytest -m "unit and not slow" -n 0
 
 eval: $(STAMP)

@@ -15,7 +15,7 @@ import time
 from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
 
-from rag_territoires.evaluation.adversarial_llm import loopback_server
+from benchmarks.adversarial_llm import loopback_server
 
 
 class Handler(BaseHTTPRequestHandler):

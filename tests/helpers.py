@@ -10,8 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from benchmarks.synthetic_maps import synthetic_notes, vocabulary
 from rag_territoires.config import Settings
-from rag_territoires.evaluation.scale import synthetic_notes, vocabulary
 from rag_territoires.index.store import CURRENT
 from rag_territoires.retriever import Retriever
 from tests.conftest import CORPUS, ROOT

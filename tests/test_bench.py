@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from rag_territoires.evaluation.benchmark import Interleaved, run
+from benchmarks.speed import Interleaved, run
 
 pytestmark = pytest.mark.system
 

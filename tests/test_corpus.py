@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks import synthetic_maps
+from benchmarks.synthetic_maps import vocabulary, write_maps
 from rag_territoires.config import Settings
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.errors import CorpusError, UnknownDocument
-from rag_territoires.evaluation import scale
-from rag_territoires.evaluation.scale import vocabulary, write_maps
 from rag_territoires.retriever import Retriever
 from tests.conftest import CORPUS, EXPORT, OUTLINE
 from tests.helpers import corpus_env, run, second_map
@@ -31,7 +31,7 @@ def two_maps(corpus_dir: Path) -> Path:
 
 def test_a_large_synthetic_corpus_is_written_as_several_maps(tmp_path, monkeypatch):
     # `bench --scale` at 250k nodes: one map would be over the readers' size limit
-    monkeypatch.setattr(scale, "NODES_PER_MAP", 100)
+    monkeypatch.setattr(synthetic_maps, "NODES_PER_MAP", 100)
     write_maps(tmp_path / "notes", 250, 5, vocabulary(CORPUS))
     corpus = Corpus.load(tmp_path / "notes")
     assert [d.file for d in corpus.documents] == ["notes-1.txt", "notes-2.txt", "notes-3.txt"]

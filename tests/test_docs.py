@@ -38,14 +38,16 @@ def broken_links(page: Path) -> list[str]:
 
 
 def modules() -> list[str]:
-    """Every module with code: the package's (relative to it) and the chat page's."""
+    """Every module with code: the package's (relative to it), the chat page's and the
+    benchmarks' (relative to the repository)."""
     package = ROOT / "src" / "rag_territoires"
     found = [
         path.relative_to(package).as_posix()
         for path in package.rglob("*.py")
         if path.read_text(encoding="utf-8").strip() and path.name != "__main__.py"
     ]
-    found += [f"ui/{path.name}" for path in (ROOT / "ui").glob("*.py") if path.stat().st_size]
+    for folder in ("ui", "benchmarks"):
+        found += [f"{folder}/{p.name}" for p in (ROOT / folder).glob("*.py") if p.stat().st_size]
     return sorted(found)
 
 

@@ -41,7 +41,10 @@ def test_a_thumbs_down_is_listed_labelled_and_evaluated(retriever, tmp_path: Pat
         "RAG_TERRITOIRES_DATA_DIR": str(data),
         "RAG_TERRITOIRES_CORPUS_DIR": str(CORPUS),
     }
-    listed = run("feedback", "list", env=env, cwd=tmp_path)
+    # the labels go to this evaluation folder, not the checkout's eval/
+    (tmp_path / "eval").mkdir()
+    evaluation = ["--eval-dir", str(tmp_path / "eval")]
+    listed = run("feedback", "list", *evaluation, env=env, cwd=tmp_path)
     assert listed.returncode == 0, listed.stderr
     assert down in listed.stdout and no in listed.stdout and "manque l'animation" in listed.stdout
     assert "tiers-lieux" not in listed.stdout  # thumbs-up are not listed
@@ -51,9 +54,10 @@ def test_a_thumbs_down_is_listed_labelled_and_evaluated(retriever, tmp_path: Pat
     assert [r["rating"] for r in records] == ["down", "up", "down", None]
 
     gold = "renforcer l'ingénierie technique"
-    labelled = run("feedback", "label", down, "--gold", gold, env=env, cwd=tmp_path)
+    labelled = run("feedback", "label", down, "--gold", gold, *evaluation, env=env, cwd=tmp_path)
     assert labelled.returncode == 0, labelled.stderr
-    assert run("feedback", "label", no, "--unanswerable", env=env, cwd=tmp_path).returncode == 0
+    unanswerable = run("feedback", "label", no, "--unanswerable", *evaluation, env=env)
+    assert unanswerable.returncode == 0, unanswerable.stderr
     items = load_questions(tmp_path / LABELLED_FILE)
     assert [(q.kind, q.question) for q in items] == [
         ("paraphrase", "Comment on muscle l'ingénierie locale ?"),
@@ -67,7 +71,7 @@ def test_a_thumbs_down_is_listed_labelled_and_evaluated(retriever, tmp_path: Pat
             "seminaire-territoires-ruraux-carte-mentale:necessite-de-renforcer-l-ingenierie-tech"
         )
     )
-    after = run("feedback", "list", env=env, cwd=tmp_path)
+    after = run("feedback", "list", *evaluation, env=env, cwd=tmp_path)
     assert "1 answer(s) to label (thumbs down" in after.stdout  # the comment is left
 
 
@@ -79,6 +83,7 @@ def test_labelling_errors_are_one_clear_line(retriever, tmp_path: Path):
         "RAG_TERRITOIRES_DATA_DIR": str(data),
         "RAG_TERRITOIRES_CORPUS_DIR": str(CORPUS),
     }
+    (tmp_path / "eval").mkdir()
     cases = [
         (["nope", "--unanswerable"], "no feedback with id 'nope'"),
         ([down, "--gold", "zzzz introuvable"], "no node of the corpus contains"),
@@ -86,7 +91,7 @@ def test_labelling_errors_are_one_clear_line(retriever, tmp_path: Path):
         ([down], "either --gold TEXT (repeat) or --unanswerable"),
     ]
     for args, message in cases:
-        out = run("feedback", "label", *args, env=env, cwd=tmp_path)
+        out = run("feedback", "label", *args, "--eval-dir", str(tmp_path / "eval"), env=env)
         assert out.returncode == 1, args
         assert message in out.stderr and "Traceback" not in out.stderr, out.stderr
     assert not (tmp_path / LABELLED_FILE).exists()

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from benchmarks.adversarial_llm import adversarial_server, is_invented
 from rag_territoires.answer.grounding import GroundingChecker, split_claims
-from rag_territoires.evaluation.adversarial_llm import adversarial_server, is_invented
 from tests.conftest import make_client
 from tests.real_llm import MODEL_NAME, smollm2_server
 

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
+from benchmarks.page import measure, report
 from rag_territoires.cli import main
-from rag_territoires.evaluation.page_bench import measure, report
 
 pytestmark = pytest.mark.system
 

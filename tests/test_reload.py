@@ -123,8 +123,8 @@ def test_reloads_keep_no_more_than_one_previous_build_alive(retriever, tmp_path)
     after the switch: reloads a few seconds apart kept a build per reload alive."""
     from fastapi.testclient import TestClient
 
+    from benchmarks.reload_memory import publish_again
     from rag_territoires.api.main import create_app
-    from rag_territoires.evaluation.reload_memory import publish_again
 
     live = retriever.settings.index_dir / current_build_name(retriever.settings.index_dir)
     index_dir = tmp_path / "index"

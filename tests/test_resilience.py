@@ -395,7 +395,7 @@ def test_schemathesis_finds_nothing_over_the_live_schema(retriever, tmp_path):
 def test_a_short_mixed_load_gets_no_errors(retriever):
     """Searches and chats from 8 clients, the language model dripping its reply, probes
     all along: nothing fails. (Its timings are reported by `bench --load`, not judged.)"""
-    from rag_territoires.evaluation.load import measure_load
+    from benchmarks.load import measure_load
 
     index = {"RAG_TERRITOIRES_INDEX_DIR": str(retriever.settings.index_dir)}
     report = measure_load(searches=400, chats=40, clients=8, extra_env=index)

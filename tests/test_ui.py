@@ -265,7 +265,7 @@ def test_a_comment_without_a_thumb_is_stored_unrated_and_confirmed(monkeypatch, 
 
 
 def test_sentences_the_grounding_check_removed_are_listed_as_text(monkeypatch, retriever):
-    from rag_territoires.evaluation.adversarial_llm import adversarial_server, is_invented
+    from benchmarks.adversarial_llm import adversarial_server, is_invented
 
     with adversarial_server() as llm_url:
         process, url = start_api(

@@ -107,7 +107,7 @@ def test_a_worker_that_dies_is_replaced_and_the_other_keeps_answering(two_worker
 
 
 def test_bench_workers_drives_real_servers_with_wrk_and_counts_only_answers():
-    from rag_territoires.evaluation.workers import measure_workers
+    from benchmarks.workers import measure_workers
 
     result = measure_workers(counts=(1,), clients=4, seconds=1, warm_up=1)
     run = result["runs"]["1"]

@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from rag_territoires.cli import corpus, evaluation, notes, serve
+from rag_territoires.cli import bench, corpus, evaluation, notes, serve
 from rag_territoires.cli.common import EXIT_ERROR
 
 
@@ -21,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
         "and every map staff add.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for group in (notes, corpus, serve, evaluation):
+    for group in (notes, corpus, serve, evaluation, bench):
         group.add_parsers(sub)
     return parser
 

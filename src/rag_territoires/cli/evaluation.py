@@ -1,4 +1,8 @@
-"""Measuring: eval, calibrate, calibrate-grounding, feedback and bench."""
+"""Measuring: eval, calibrate, calibrate-grounding and feedback.
+
+Their data is the evaluation folder (``--eval-dir``, by default the checkout's eval/,
+wherever the command runs from), and what ``calibrate`` fits is written to ``--output``,
+by default the checkout's shipped file, never an installed package's (``checkout.py``)."""
 
 from __future__ import annotations
 
@@ -7,7 +11,20 @@ import json
 import sys
 from pathlib import Path
 
-from rag_territoires.cli.common import load_corpus, positive, settings_now
+from rag_territoires.cli import checkout
+from rag_territoires.cli.common import load_corpus, settings_now
+
+
+def _in_eval_dir(args: argparse.Namespace, path: Path) -> Path:
+    """A file named as in a checkout (``eval/...``), in the evaluation folder."""
+    return args.eval_dir / path.relative_to("eval")
+
+
+def _resolve_eval_dir(args: argparse.Namespace, needed: bool) -> None:
+    """``args.eval_dir`` checked, or the checkout's eval/ when the command needs one: before
+    any work, so that a missing folder is one clear line, not a failure minutes later."""
+    if needed or args.eval_dir is not None:
+        args.eval_dir = checkout.eval_dir(args.eval_dir)
 
 
 def _question_sets(args: argparse.Namespace, corpus):
@@ -15,9 +32,11 @@ def _question_sets(args: argparse.Namespace, corpus):
     from rag_territoires.evaluation.feedback import LABELLED_FILE
     from rag_territoires.evaluation.questions import BLIND_FILE, TUNING_FILES, load_sets, problems
 
-    labelled = [LABELLED_FILE] if LABELLED_FILE.is_file() else []
-    args.questions = args.questions or [*TUNING_FILES, *labelled]
-    args.blind = args.blind or BLIND_FILE
+    if args.questions is None:
+        labelled = _in_eval_dir(args, LABELLED_FILE)
+        extra = [labelled] if labelled.is_file() else []
+        args.questions = [*(_in_eval_dir(args, f) for f in TUNING_FILES), *extra]
+    args.blind = args.blind or _in_eval_dir(args, BLIND_FILE)
     tuning, blind = load_sets(args.questions, args.blind)
     for path, questions in [(", ".join(map(str, args.questions)), tuning), (args.blind, blind)]:
         wrong = problems(questions, corpus)
@@ -26,9 +45,22 @@ def _question_sets(args: argparse.Namespace, corpus):
     return tuning, blind
 
 
-def _eval_dir(parser: argparse.ArgumentParser) -> None:
+def _eval_dir(parser: argparse.ArgumentParser, *aliases: str) -> None:
     parser.add_argument(
-        "--eval-dir", type=Path, default=Path("eval"), help="the evaluation folder (eval)"
+        "--eval-dir",
+        *aliases,
+        type=Path,
+        metavar="DIR",
+        help="the evaluation folder (default: the eval/ folder of the checkout this runs from)",
+    )
+
+
+def _output(parser: argparse.ArgumentParser, shipped: str) -> None:
+    parser.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help=f"default: the checkout's {shipped} (required in an install that is no checkout)",
     )
 
 
@@ -44,7 +76,7 @@ def _question_arguments(parser: argparse.ArgumentParser) -> None:
         "--blind",
         type=Path,
         metavar="FILE",
-        help="the blind batch, reported apart, never tuned on (default: eval/blind-3.jsonl)",
+        help="the blind batch, reported apart, never tuned on (default: EVAL_DIR/blind-3.jsonl)",
     )
 
 
@@ -53,6 +85,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from rag_territoires.evaluation.runner import Evaluator, table
     from rag_territoires.evaluation.variants import variants
 
+    defaults = args.questions is None or args.blind is None
+    report = args.all and not args.config and args.report_dir is None
+    _resolve_eval_dir(args, not args.corpus and (args.maps or defaults or report))
     settings = settings_now()
     if args.corpus:
         return _eval_corpus(args, settings)
@@ -75,7 +110,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     print(table(results, "blind"))
     # The committed eval/report.md compares every configuration: a default-only run
     # writes a report only where asked, so that it cannot overwrite that one.
-    report_dir = args.report_dir or (Path("eval") if args.all and not args.config else None)
+    report_dir = args.report_dir or (args.eval_dir if report else None)
     if report_dir is not None:
         from rag_territoires.evaluation.report import write_report
         from rag_territoires.retrieval.calibration import shipped_calibration
@@ -114,7 +149,7 @@ def _maps_setups(args: argparse.Namespace, settings, blind: bool):
     from rag_territoires.evaluation.questions import TUNING_FILES
 
     tuning_dir = args.eval_dir / "maps" / "tuning"
-    seminar = [args.eval_dir / f.relative_to("eval") for f in TUNING_FILES]
+    seminar = [_in_eval_dir(args, f) for f in TUNING_FILES]
     tuning = setup(
         settings.corpus_dir, [tuning_dir], [tuning_dir], seminar, settings.chunk_max_chars
     )
@@ -147,14 +182,14 @@ def _eval_maps(args: argparse.Namespace, settings) -> int:
 
 def _calibrate_maps(args: argparse.Namespace, settings) -> int:
     from rag_territoires.evaluation.mapcalibration import calibrate_maps
-    from rag_territoires.retrieval.calibration import CALIBRATION_FILE, shipped_calibration
+    from rag_territoires.retrieval.calibration import shipped_calibration
 
     tuning, _ = _maps_setups(args, settings, blind=False)
     calibration, lines = calibrate_maps(
         tuning, settings.retrieval(), shipped_calibration(), e5=args.e5
     )
     print("\n".join(lines))
-    target = args.output or CALIBRATION_FILE
+    target = args.output
     calibration.save(target)
     print(f"calibration written: {target}")
     return 0
@@ -163,7 +198,6 @@ def _calibrate_maps(args: argparse.Namespace, settings) -> int:
 def _calibrate_followup(args: argparse.Namespace, settings) -> int:
     from rag_territoires.evaluation import conversations
     from rag_territoires.retrieval.calibration import shipped_calibration
-    from rag_territoires.retrieval.followup import MODEL_FILE
 
     tuning, _ = _maps_setups(args, settings, blind=False)
     turns = conversations.load_all(args.eval_dir / "conversations", tuning.corpus)
@@ -171,7 +205,7 @@ def _calibrate_followup(args: argparse.Namespace, settings) -> int:
         tuning.corpus, turns, tuning.questions, settings.retrieval(), shipped_calibration()
     )
     print(json.dumps(record, indent=1, ensure_ascii=False))
-    target = args.output or MODEL_FILE
+    target = args.output
     conversations.save(dependence, record, target)
     print(f"dependence model written: {target}")
     return 0
@@ -180,7 +214,12 @@ def _calibrate_followup(args: argparse.Namespace, settings) -> int:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from rag_territoires.evaluation.crossval import calibrate
     from rag_territoires.retrieval.calibration import CALIBRATION_FILE
+    from rag_territoires.retrieval.followup import MODEL_FILE
 
+    shipped = MODEL_FILE if args.followup else CALIBRATION_FILE
+    args.output = checkout.output(args.output, shipped, "calibrate")
+    defaults = args.questions is None or args.blind is None
+    _resolve_eval_dir(args, args.maps or args.followup or defaults)
     settings = settings_now()
     if args.e5 and not args.maps:
         print("rag-territoires: error: --e5 goes with --maps (the e5 weight is the added maps')",
@@ -192,24 +231,30 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         return _calibrate_followup(args, settings)
     corpus = load_corpus(settings)
     tuning, _ = _question_sets(args, corpus)
-    calibration, lines = calibrate(corpus, tuning, settings.retrieval(), args.questions)
+    # the record names the files as in a checkout (eval/...), the same on every machine
+    named = [Path(checkout.shown(path)) for path in args.questions]
+    calibration, lines = calibrate(corpus, tuning, settings.retrieval(), named)
     print("\n".join(lines))
-    target = args.output or CALIBRATION_FILE
+    target = args.output
     calibration.save(target)
     print(f"calibration written: {target}")
     return 0
 
 
 def cmd_grounding(args: argparse.Namespace) -> int:
+    from rag_territoires.answer.grounding import MODEL_FILE
     from rag_territoires.embedding.encoders import make_encoder
     from rag_territoires.evaluation.grounding import calibrate, report
 
+    trial = args.output is not None
+    args.output = checkout.output(args.output, MODEL_FILE, "calibrate-grounding")
+    _resolve_eval_dir(args, True)
     encoder = make_encoder("use")
     encoder.warm_up()
-    result = calibrate(encoder, args.folder, *([args.output] if args.output else []))
-    text = report(result, args.folder)
-    if args.output is None:  # the report describes the shipped model, not a trial one
-        (args.folder / "grounding.md").write_text(text, encoding="utf-8")
+    result = calibrate(encoder, args.eval_dir, args.output)
+    text = report(result, args.eval_dir)
+    if not trial:  # the report describes the shipped model, not a trial one
+        (args.eval_dir / "grounding.md").write_text(text, encoding="utf-8")
     print(text)
     return 0
 
@@ -234,8 +279,12 @@ def cmd_feedback(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     rated = feedback.rated
+    # `list` works on a server's plain install (no evaluation folder: nothing labelled yet);
+    # `label` writes into the evaluation folder, so it needs one
+    _resolve_eval_dir(args, args.action == "label" or checkout.root() is not None)
+    labelled = _in_eval_dir(args, LABELLED_FILE) if args.eval_dir is not None else None
     if args.action == "list":
-        done = labelled_ids(LABELLED_FILE)
+        done = labelled_ids(labelled) if labelled is not None else set()
         shown = [r for r in rated if r.to_review and (args.all or r.id not in done)]
         for item in shown:
             print(describe(item, done) + "\n")
@@ -250,67 +299,10 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
     if not args.id or bool(args.gold) == args.unanswerable:
         raise RagError("label needs an ID and either --gold TEXT (repeat) or --unanswerable")
-    item = label(rated, args.id, args.gold, load_corpus(settings), args.kind)
-    print(f"added to {LABELLED_FILE}: {item['id']} ({item['kind']}, {len(item['gold'])} gold)")
+    assert labelled is not None  # resolved above for `label`
+    item = label(rated, args.id, args.gold, load_corpus(settings), args.kind, labelled)
+    print(f"added to {labelled}: {item['id']} ({item['kind']}, {len(item['gold'])} gold)")
     print("run `rag-territoires calibrate` then `make eval` to learn from it and measure")
-    return 0
-
-
-def cmd_bench(args: argparse.Namespace) -> int:
-    if args.scale:
-        import tempfile
-
-        from rag_territoires.evaluation.scale import run_scale
-
-        sizes = [int(n) for n in args.sizes.split(",")]
-        with tempfile.TemporaryDirectory(prefix="rag-scale-") as workdir:
-            print(run_scale(sizes, Path(workdir), Path(args.output)))
-        return 0
-    if args.llm:
-        return _bench_llm(args)
-    if args.workers:
-        from rag_territoires.evaluation.workers import run_workers
-
-        print(run_workers(Path(args.output)))
-        return 0
-    if args.page:
-        from rag_territoires.evaluation.page_bench import run as run_page
-
-        print(run_page(repeats=args.repeats or 5, turns=args.turns, api_url=args.api_url))
-        return 0
-    if args.load:
-        from rag_territoires.evaluation.load import run_load
-
-        print(run_load(searches=args.searches, chats=args.chats, clients=args.clients))
-        return 0
-    from rag_territoires.evaluation.benchmark import run
-
-    print(run(repeats=args.repeats or 300))
-    return 0
-
-
-def _bench_llm(args: argparse.Namespace) -> int:
-    from rag_territoires.errors import RagError
-    from rag_territoires.evaluation.llm_bench import run_llm_bench, write
-    from rag_territoires.retriever import Retriever
-
-    settings = settings_now()
-    if args.llm == "model" and not settings.llm_base_url:
-        raise RagError("bench --llm model needs RAG_TERRITOIRES_LLM_BASE_URL (and _LLM_MODEL)")
-    retriever = Retriever(settings)
-    retriever.warm_up()
-    result = run_llm_bench(
-        retriever.searcher,
-        Path("eval/questions.jsonl"),
-        args.llm,
-        settings.llm_base_url,
-        settings.llm_model,
-        limit=args.questions_limit,
-        min_share=settings.llm_min_grounded_share,
-        timeout=settings.llm_timeout_seconds,
-    )
-    print(json.dumps(result, indent=2, ensure_ascii=False))
-    print(f"written: {write(result, Path(args.output))}")
     return 0
 
 
@@ -340,7 +332,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "--report-dir",
         type=Path,
         metavar="DIR",
-        help="write report.md and report.png there (default with --all: eval/)",
+        help="write report.md and report.png there (default with --all: EVAL_DIR)",
     )
     evaluate.set_defaults(func=cmd_eval)
 
@@ -349,9 +341,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         help="choose retrieval parameters and fit abstention by cross-validation",
     )
     _question_arguments(calibrate)
-    calibrate.add_argument(
-        "--output", type=Path, metavar="FILE", help="default: the package's calibration.json"
-    )
+    _output(calibrate, "src/rag_territoires/retrieval/calibration.json (followup.json)")
     calibrate.add_argument(
         "--maps",
         action="store_true",
@@ -377,12 +367,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "calibrate-grounding",
         help="fit the check of a language model's sentences on the labelled set, and report",
     )
-    grounding.add_argument(
-        "--folder", type=Path, default=Path("eval"), help="where grounding*.jsonl are (eval)"
-    )
-    grounding.add_argument(
-        "--output", type=Path, metavar="FILE", help="default: the package's grounding.json"
-    )
+    _eval_dir(grounding, "--folder")  # where grounding*.jsonl are; --folder: its old name
+    _output(grounding, "src/rag_territoires/answer/grounding.json")
     grounding.set_defaults(func=cmd_grounding)
 
     feedback = sub.add_parser(
@@ -404,52 +390,5 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         help="default: crosslingual for English, paraphrase otherwise",
     )
     feedback.add_argument("--all", action="store_true", help="list labelled ones too")
+    _eval_dir(feedback)  # label writes EVAL_DIR/from-feedback.jsonl
     feedback.set_defaults(func=cmd_feedback)
-
-    bench = sub.add_parser("bench", help="measure search latency and throughput over HTTP")
-    bench.add_argument(
-        "--repeats",
-        type=positive,
-        help="requests per measurement (default 300); with --page: conversations (default 5)",
-    )
-    bench.add_argument(
-        "--page",
-        action="store_true",
-        help="the chat page in headless Chromium: Enter to first text and to complete answer",
-    )
-    bench.add_argument("--turns", type=positive, default=20, help="with --page: questions asked")
-    bench.add_argument(
-        "--api-url", help="with --page: an API already serving (default: one started here)"
-    )
-    bench.add_argument(
-        "--load",
-        action="store_true",
-        help="the long run instead: many clients, a misbehaving language model, probes, memory",
-    )
-    bench.add_argument(
-        "--scale",
-        action="store_true",
-        help="synthetic mind maps of growing size: build, disk, memory, search time, HNSW",
-    )
-    bench.add_argument(
-        "--llm",
-        choices=("model", "adversarial", "mixed"),
-        help="the grounding check over the evaluation questions: with the configured language "
-        "model (RAG_TERRITOIRES_LLM_*), or a built-in adversarial one",
-    )
-    bench.add_argument(
-        "--workers",
-        action="store_true",
-        help="throughput of `serve --workers 1` and `--workers 2` at 16 clients, with wrk",
-    )
-    bench.add_argument(
-        "--questions-limit", type=positive, default=60, help="with --llm: questions asked"
-    )
-    bench.add_argument(
-        "--sizes", default="1200,12000,120000", help="with --scale: node counts, comma-separated"
-    )
-    bench.add_argument("--output", default="bench", help="with --scale, --llm: where results go")
-    bench.add_argument("--searches", type=positive, default=10_000, help="with --load")
-    bench.add_argument("--chats", type=positive, default=2_000, help="with --load")
-    bench.add_argument("--clients", type=positive, default=16, help="with --load")
-    bench.set_defaults(func=cmd_bench)

@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from benchmarks import ROOT
 from rag_territoires.errors import RagError
 from rag_territoires.evaluation.questions import load_questions
 from rag_territoires.launcher import _stop, spawn_api
@@ -62,7 +63,7 @@ def measure_workers(
 ) -> dict:
     if shutil.which("wrk") is None:
         raise RagError("bench --workers needs wrk (Debian: apt-get install wrk)")
-    questions = [q.question for q in load_questions(Path("eval/questions.jsonl"))][:100]
+    questions = [q.question for q in load_questions(ROOT / "eval" / "questions.jsonl")][:100]
     results = {}
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "search.lua"

@@ -1,9 +1,7 @@
 """How the product behaves as the notes grow (`rag-territoires bench --scale`).
 
-Synthetic mind maps, deterministic by seed: node texts of 3 to 14 words drawn from the
-seminar notes' own vocabulary, trees up to 6 levels deep with 1 to ~8 children a node,
-written as a text export and an outline exactly like the real ones, so the whole
-pipeline runs on them (outline, branch chunks, index, search, HTTP).
+Synthetic mind maps of growing size (``synthetic_maps.py``), through the whole pipeline:
+outline, branch chunks, index, search, HTTP.
 
 For each size, in a fresh process each (so memory figures are its own): build time,
 index size on disk, cold start (load the model and index), resident memory, search p50
@@ -17,7 +15,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import resource
 import subprocess
 import sys
@@ -26,66 +23,12 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks import child_env
+from benchmarks.speed import QUESTIONS, percentile_ms
+from benchmarks.synthetic_maps import vocabulary, write_maps
 from rag_territoires.errors import require
-from rag_territoires.evaluation.benchmark import QUESTIONS, percentile_ms
 
-MAX_DEPTH = 5
 QUERIES = 200
-NODES_PER_MAP = 50_000  # ~4.4 MB of outline: a map file may not exceed 20 MB (readers)
-WORD = re.compile(r"[A-Za-zÀ-ÿ'’-]{3,}")
-
-
-def vocabulary(corpus_dir: Path) -> list[str]:
-    """The words of the corpus' node texts."""
-    from rag_territoires.corpus.corpus import Corpus
-
-    words = WORD.findall("\n".join(n.text for n in Corpus.load(corpus_dir).nodes()))
-    return sorted({w.strip("-'’").lower() for w in words if len(w.strip("-'’")) >= 3})
-
-
-def synthetic_notes(nodes: int, seed: int, words: list[str]) -> tuple[str, str]:
-    """(export, outline) for a mind map of ``nodes`` nodes."""
-    rng = random.Random(seed)
-    roots = max(4, nodes // 400)
-    depth = [0] * roots
-    children: list[list[int]] = [[] for _ in range(nodes)]
-    for i in range(roots, nodes):
-        for _ in range(20):  # a parent among the recent nodes: branches grow deep and bushy
-            parent = rng.randrange(max(0, i - 40), i)
-            if depth[parent] < MAX_DEPTH:
-                break
-        else:  # the recent nodes are all at the deepest level: a new main branch
-            parent = rng.randrange(roots)
-        children[parent].append(i)
-        depth.append(depth[parent] + 1)
-    texts, seen = [], set()
-    for _ in range(nodes):
-        text = " ".join(rng.choice(words) for _ in range(rng.randint(3, 14))).capitalize()
-        while text in seen:
-            text += " " + rng.choice(words)
-        seen.add(text)
-        texts.append(text)
-    export, outline = [], ["# Carte mentale synthétique", ""]
-    stack = list(reversed(range(roots)))
-    while stack:
-        i = stack.pop()
-        export += [texts[i], ""]
-        outline.append("  " * depth[i] + "- " + texts[i])
-        stack.extend(reversed(children[i]))
-    return "\n".join(export) + "\n", "\n".join(outline) + "\n"
-
-
-def write_maps(corpus_dir: Path, nodes: int, seed: int, words: list[str]) -> None:
-    """``nodes`` nodes as maps of at most ``NODES_PER_MAP``: an intranet that gathers
-    every seminar has many maps, and one map of 250k nodes would be over the size limit."""
-    corpus_dir.mkdir(parents=True, exist_ok=True)
-    count = -(-nodes // NODES_PER_MAP)
-    for part in range(count):
-        size = nodes // count + (part < nodes % count)
-        export, outline = synthetic_notes(size, seed + part, words)
-        name = "notes" if count == 1 else f"notes-{part + 1}"
-        (corpus_dir / f"{name}.txt").write_text(export, encoding="utf-8")
-        (corpus_dir / f"{name}.outline.md").write_text(outline, encoding="utf-8")
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:
@@ -166,7 +109,7 @@ def measure_one(folder: Path, phase: str) -> dict:
 
 
 def _http(folder: Path) -> tuple[float, float]:
-    from rag_territoires.evaluation.benchmark import SearchClient
+    from benchmarks.speed import SearchClient
     from rag_territoires.launcher import spawn_api
 
     env = {
@@ -191,11 +134,15 @@ def _http(folder: Path) -> tuple[float, float]:
 def _in_subprocess(folder: Path, phase: str) -> dict:
     code = (
         "import json, sys; from pathlib import Path; "
-        "from rag_territoires.evaluation.scale import measure_one; "
+        "from benchmarks.scale import measure_one; "
         f"print(json.dumps(measure_one(Path(sys.argv[1]), {phase!r})))"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code, str(folder)], capture_output=True, text=True, timeout=7200
+        [sys.executable, "-c", code, str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=7200,
+        env=child_env(),
     )
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-2000:])

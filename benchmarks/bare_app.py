@@ -6,7 +6,7 @@ Without ``--search`` it answers a small fixed JSON: what any FastAPI service cos
 request on this machine. With ``--search`` it answers with the real search over the
 built index, as ``POST /v1/search`` does: what the search costs over HTTP when the API
 adds nothing of its own. Both are measured by the same client in the same run as
-``POST /v1/search``. Run as ``python -m rag_territoires.evaluation.bare_app PORT [--search]``.
+``POST /v1/search``. Run as ``python -m benchmarks.bare_app PORT [--search]``.
 """
 
 from __future__ import annotations

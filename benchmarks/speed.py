@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from benchmarks import child_env
 from rag_territoires.config import Settings
 from rag_territoires.embedding.encoders import make_encoder
 from rag_territoires.launcher import spawn_api
@@ -115,11 +116,12 @@ def _start_bare(search: bool = False):
     from rag_territoires.launcher import free_port, wait_ready
 
     port = free_port()
-    command = [sys.executable, "-m", "rag_territoires.evaluation.bare_app", str(port)]
+    command = [sys.executable, "-m", "benchmarks.bare_app", str(port)]
     process = subprocess.Popen(
         command + (["--search"] if search else []),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        env=child_env(),
     )
     base = f"http://127.0.0.1:{port}"
     try:

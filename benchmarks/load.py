@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from rag_territoires.evaluation.benchmark import QUESTIONS, SearchClient, percentile_ms
+from benchmarks.speed import QUESTIONS, SearchClient, percentile_ms
 from rag_territoires.launcher import spawn_api
 
 DRIP_SECONDS = 0.1

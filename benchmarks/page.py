@@ -17,8 +17,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.speed import QUESTIONS, percentile_ms
 from rag_territoires.errors import MissingExtra, RagError
-from rag_territoires.evaluation.benchmark import QUESTIONS, percentile_ms
 from rag_territoires.launcher import _stop, free_port, spawn_api, ui_command, wait_ready
 
 CHROMIUM = "/usr/bin/chromium"

@@ -16,11 +16,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from benchmarks.adversarial_llm import adversarial_server, is_invented
+from benchmarks.speed import percentile_ms
 from rag_territoires.answer.chat import Message, answer_chat
 from rag_territoires.answer.grounding import split_claims
 from rag_territoires.answer.llm import LlmClient
-from rag_territoires.evaluation.adversarial_llm import adversarial_server, is_invented
-from rag_territoires.evaluation.benchmark import percentile_ms
 from rag_territoires.evaluation.questions import load_questions
 from rag_territoires.retrieval.search import Searcher
 

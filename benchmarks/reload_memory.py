@@ -1,4 +1,4 @@
-"""Server memory over many reloads: ``python -m rag_territoires.evaluation.reload_memory``.
+"""Server memory over many reloads: ``python -m benchmarks.reload_memory`` (from a checkout).
 
 A real server on loopback, on a copy of the configured corpus and live build, with a
 short reload poll. Each round publishes the live build again under a new name (a copy
@@ -27,9 +27,9 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.speed import QUESTIONS, SearchClient
 from rag_territoires.config import Settings
 from rag_territoires.errors import RagError
-from rag_territoires.evaluation.benchmark import QUESTIONS, SearchClient
 from rag_territoires.index.generation import live_build
 from rag_territoires.index.manifest import CURRENT
 from rag_territoires.launcher import spawn_api
