@@ -131,9 +131,7 @@ class Retriever:
                 log.warning("%s: building it now", problem.reason)
                 # reuse_fresh: a concurrent start may have just built it
                 index = self._build(reuse_fresh=True)
-        self._searcher = Searcher(
-            index, self.encoders, self.config, self.corpus.by_id(), e5=self._e5()
-        )
+        self._searcher = Searcher(index, self.encoders, self.config, self.corpus, e5=self._e5())
         cache_dir = self.settings.index_dir / CACHE_FOLDER
         self._views = SearchViews(self._searcher, self.corpus, cache_dir)
 

@@ -117,7 +117,7 @@ class Transfer:
             self.index,
             [self.encoder],
             self.config,
-            self.corpus.by_id(),
+            self.corpus,
             calibration,
             dependence=self.dependence,
         )

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import partial
 from typing import NamedTuple, overload
 
 import numpy as np
 
 from rag_territoires.config import MAX_QUERY_CHARS, RetrievalConfig
 from rag_territoires.corpus.chunks import Chunk
+from rag_territoires.corpus.corpus import NodeLookup
 from rag_territoires.corpus.model import DOCUMENT_SEPARATOR, Node
 from rag_territoires.embedding.e5 import E5Passages
 from rag_territoires.embedding.encoders import Encoder
@@ -162,12 +163,21 @@ class Ranking:
         return self.focus is None and self.probability < below
 
 
+NodeScores = Callable[[Iterable[str]], dict[str, float]]
+
+
+def _nothing_scored(node_ids: Iterable[str]) -> dict[str, float]:
+    return {}  # a search that found no passage has no node to quote
+
+
 @dataclass(frozen=True)
 class Retrieval:
     result: SearchResult
     chunks: list[Chunk]  # the passages' chunks, same order
     focus: Focus | None = None
-    reads: tuple[Query, ...] = ()  # Ranking.reads: what scores the nodes to quote
+    # how closely each node's own words answer (``Searcher.node_scores`` for this search's
+    # reads): what orders the quotes of an answer
+    node_scores: NodeScores = _nothing_scored
 
 
 # A word whose nearest word of the notes is at least this close is surely in the notes
@@ -182,7 +192,7 @@ class Searcher:
         index: SearchIndex,
         encoders: Sequence[Encoder],
         config: RetrievalConfig,
-        nodes: dict[str, Node],
+        corpus: NodeLookup,
         calibration: Calibration | None = None,
         reads: dict[str, Query] | None = None,
         dependence: Dependence | bool | None = True,
@@ -190,7 +200,9 @@ class Searcher:
     ) -> None:
         """``dependence``: what decides whether a question depends on its conversation
         (True: the shipped decision; False or None: every question does). ``e5``: the
-        warmed encoder that re-orders the added maps' passages (retrieval/rerank.py)."""
+        warmed encoder that re-orders the added maps' passages (retrieval/rerank.py).
+        ``corpus``: where a node and its chunk are found; its chunks are the index's (a
+        view's index holds some of them)."""
         self.index = index
         self.dependence = shipped_dependence() if dependence is True else dependence or None
         # Queries read before, by text: the evaluation's grid reads each question once for
@@ -199,7 +211,7 @@ class Searcher:
         self._reads = reads
         self.encoders = list(encoders)
         self.config = config
-        self.nodes = nodes
+        self.corpus = corpus
         self.calibration = calibration if calibration is not None else shipped_calibration()
         # The maps the tuning questions were about get what was learned from them (the
         # query map, the fusion weight); every other map gets what was chosen map by map
@@ -229,12 +241,9 @@ class Searcher:
         mask = np.array([document_of(c) in learned for c in self.index.chunks], bool)
         return None if mask.all() else mask
 
-    @cached_property
-    def _chunk_of_node(self) -> dict[str, int]:
-        """Every node lies in exactly one chunk: where to find it. Made when first needed
-        (an ordinal follow-up, a cited node): at 250k nodes it takes 0.3 s, which every
-        start would otherwise pay."""
-        return {span.id: i for i, chunk in enumerate(self.index.chunks) for span in chunk.nodes}
+    def _position_of_node(self, node_id: str) -> int:
+        """Where the chunk that holds the node is in the index."""
+        return self.index.position(self.corpus.chunk_of_node(node_id).id)
 
     def document_chunks(self, documents: Sequence[str]) -> np.ndarray | None:
         """The chunks of the named documents (None: no filter), or ``QueryError``."""
@@ -388,7 +397,7 @@ class Searcher:
         context = contextual_query(query, history)
         context_read = self.read(context) if context is not None else None
         focus = self._ordinal_focus(query, history) if history else None
-        focus_chunk = [self._chunk_of_node[focus.child.id]] if focus is not None else []
+        focus_chunk = [self._position_of_node(focus.child.id)] if focus is not None else []
         reads = [read] + ([context_read] if context_read is not None else [])
         if within is not None:
             focus_chunk = [c for c in focus_chunk if c in within]
@@ -484,7 +493,7 @@ class Searcher:
         led = answer.hits[0].chunk
         # A chunk's id is its top node's, except for the evaluation's fixed-size windows,
         # which have no branch whose children an ordinal could pick.
-        found = self.nodes.get(led.id)
+        found = self.corpus.node(led.id)
         picked = ordinal_child(number, found) if found is not None else None
         if picked is None:
             return None
@@ -515,7 +524,8 @@ class Searcher:
             passages=[to_passage(hit) for hit in hits],
             reading=reading_of(ranking, history),
         )
-        return Retrieval(result, [hit.chunk for hit in hits], ranking.focus, ranking.reads)
+        scores = partial(self.node_scores, ranking.reads)
+        return Retrieval(result, [hit.chunk for hit in hits], ranking.focus, scores)
 
     def _not_in(self, whole: Ranking, within: np.ndarray) -> bool:
         """Whether the chosen maps (``within``) do not answer: a filter narrows where the
@@ -536,9 +546,6 @@ class Searcher:
     ) -> SearchResult:
         return self.retrieve(query, top_k, history, documents).result
 
-    def chunk_of_node(self, node_id: str) -> Chunk:
-        return self.index.chunks[self._chunk_of_node[node_id]]
-
     def node_scores(self, reads: Sequence[Query], node_ids: Iterable[str]) -> dict[str, float]:
         """How closely each node's own words answer: its units' best dense score, summed
         over the encoders, the conversation's read weighted as in the ranking. What orders
@@ -546,7 +553,7 @@ class Searcher:
         weights = (1.0, self.config.history_weight)
         scores: dict[str, float] = {}
         for node_id in node_ids:
-            position = self._chunk_of_node[node_id]
+            position = self._position_of_node(node_id)
             total = 0.0
             for weight, read in zip(weights, reads, strict=False):
                 for name, vector in read.vectors.items():
