@@ -1,6 +1,7 @@
 """The corpus owns the lookups (which node is this id, which chunk holds it): the search
 and the answers ask it, and keep no map of their own. BM25 alone: no encoder to load."""
 
+import argparse
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -10,7 +11,8 @@ import pytest
 from rag_territoires.answer.chat import Message, answer_chat
 from rag_territoires.answer.extractive import extractive_answer
 from rag_territoires.api.lane import LanedSearcher, SearchLane
-from rag_territoires.config import RetrievalConfig
+from rag_territoires.cli.common import TOP_K_HELP, top_k
+from rag_territoires.config import MAX_TOP_K, MIN_TOP_K, RetrievalConfig
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.corpus.visible import VisibleCorpus
 from rag_territoires.evaluation.runner import Evaluator, Variant
@@ -102,3 +104,10 @@ def test_a_chat_through_the_lane_scores_its_quotes_in_the_lane(searcher, monkeyp
         lane.close()
     assert answer.citations and threads
     assert all(name.startswith("search-lane") for name in threads), threads
+
+
+def test_the_clis_help_gives_the_bounds_of_top_k_the_searcher_checks():
+    assert f"passages ({MIN_TOP_K}-{MAX_TOP_K})" == TOP_K_HELP
+    with pytest.raises(argparse.ArgumentTypeError, match=f"between {MIN_TOP_K} and {MAX_TOP_K}"):
+        top_k(str(MAX_TOP_K + 1))
+    assert top_k(str(MAX_TOP_K)) == MAX_TOP_K

@@ -21,8 +21,9 @@ from rag_territoires.answer.direct import Quote, Ranked, lead_sentence, see_also
 from rag_territoires.answer.language import question_language
 from rag_territoires.corpus.corpus import NodeLookup
 from rag_territoires.corpus.model import Node
+from rag_territoires.passages import source_of
 from rag_territoires.retrieval.search import Focus, Retrieval
-from rag_territoires.schema import ChatAnswer, Citation, Source
+from rag_territoires.schema import ChatAnswer, Citation
 
 BRANCH_SEPARATOR = " › "
 NEAREST_BRANCHES = 3
@@ -144,13 +145,7 @@ def citations_for(quotes: Sequence[Quote]) -> tuple[list[Citation], dict[str, in
             passage_id=chunk.id,
             quote=span.text,
             branch=[*span.parents, span.text],
-            source=Source(
-                document=chunk.document,
-                title=chunk.title,
-                line_start=span.line_start,
-                line_end=span.line_end,
-                topic_id=span.topic_id,
-            ),
+            source=source_of(chunk, span),
         )
         for n, (chunk, span) in enumerate(ordered, start=1)
     ]

@@ -10,7 +10,7 @@ from typing import NamedTuple, overload
 
 import numpy as np
 
-from rag_territoires.config import MAX_QUERY_CHARS, RetrievalConfig
+from rag_territoires.config import MAX_QUERY_CHARS, MAX_TOP_K, MIN_TOP_K, RetrievalConfig
 from rag_territoires.corpus.chunks import Chunk
 from rag_territoires.corpus.corpus import NodeLookup
 from rag_territoires.corpus.model import DOCUMENT_SEPARATOR, Node
@@ -18,6 +18,7 @@ from rag_territoires.embedding.e5 import E5Passages
 from rag_territoires.embedding.encoders import Encoder
 from rag_territoires.errors import QueryError, UnknownDocument
 from rag_territoires.index.memory import SearchIndex
+from rag_territoires.passages import passage_of
 from rag_territoires.retrieval.abstention import (
     FEATURES,
     NEAR_BRANCHES,
@@ -39,7 +40,7 @@ from rag_territoires.retrieval.followup import (
 )
 from rag_territoires.retrieval.fusion import BM25, fuse, total_weight
 from rag_territoires.retrieval.rerank import added_maps_rerank
-from rag_territoires.schema import Passage, Reading, SearchResult, Source
+from rag_territoires.schema import Reading, SearchResult
 from rag_territoires.text.expansion import Expansion
 
 # Unicode's categories Cc (control characters, but tab and line breaks) and Cs (surrogates),
@@ -521,7 +522,7 @@ class Searcher:
             query=query,
             abstained=abstained,
             confidence=round(confidence, 4),
-            passages=[to_passage(hit) for hit in hits],
+            passages=[passage_of(hit.chunk, hit.score) for hit in hits],
             reading=reading_of(ranking, history),
         )
         scores = partial(self.node_scores, ranking.reads)
@@ -573,8 +574,8 @@ def validate_request(
     """The question and its conversation, checked (``QueryError`` otherwise), and top_k's
     bounds: what every searcher asks of a request."""
     checked = validate_query(query), [validate_query(h, "earlier question") for h in history]
-    if not 1 <= top_k <= 50:
-        raise QueryError("top_k must be between 1 and 50", "top_k")
+    if not MIN_TOP_K <= top_k <= MAX_TOP_K:
+        raise QueryError(f"top_k must be between {MIN_TOP_K} and {MAX_TOP_K}", "top_k")
     return checked
 
 
@@ -604,22 +605,3 @@ def reading_of(ranking: Ranking, history: Sequence[str]) -> Reading | None:
         of=focus.parent.text if focus is not None else None,
     )
 
-
-def to_passage(hit: Hit) -> Passage:
-    chunk = hit.chunk
-    return Passage(
-        id=chunk.id,
-        text=chunk.text,
-        branch=list(chunk.branch),
-        score=round(hit.score, 6),
-        source=chunk_source(chunk),
-    )
-
-
-def chunk_source(chunk: Chunk) -> Source:
-    return Source(
-        document=chunk.document,
-        title=chunk.title,
-        line_start=chunk.line_start,
-        line_end=chunk.line_end,
-    )
