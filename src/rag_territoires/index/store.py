@@ -17,7 +17,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,7 +54,8 @@ from rag_territoires.index.memory import (
     embed_chunks,
     unit_owners,
 )
-from rag_territoires.index.snapshot import SNAPSHOT_FILE
+from rag_territoires.index.snapshot import SNAPSHOT_FILE, ParsedNotes, write_snapshot
+from rag_territoires.index.spec import IndexSpec
 from rag_territoires.text.expansion import ExpansionTable
 
 FORMAT_VERSION = 2  # 2: centred unit vectors, plain node units, expansion table
@@ -66,7 +67,6 @@ E5_FILE = "e5.npy"  # e5's centred unit vectors, same rows (retrieval/rerank.py)
 
 
 Checksums = dict[Path, str]
-StoreNotes = Callable[[Path], dict | None]
 BeforePublish = Callable[[Path], None]
 
 
@@ -101,70 +101,43 @@ def _checksums_of_build(index_dir: Path) -> Checksums:
         return {}
 
 
-def _expected(fingerprint: str, max_chars: int, chunks: list[Chunk], encoders: Sequence[Encoder]):
-    return {
-        "corpus_fingerprint": fingerprint,
-        "chunk_max_chars": max_chars,
-        "chunk_count": len(chunks),
-        "chunk_ids": hashlib.sha256("\n".join(c.id for c in chunks).encode()).hexdigest()[:16],
-        "encoders": sorted(e.name for e in encoders),
-    }
-
-
 def build_index(
     index_dir: Path,
-    chunks: list[Chunk],
-    encoders: Sequence[Encoder],
-    fingerprint: str,
-    max_chars: int,
+    spec: IndexSpec,
     show_progress: bool = True,
     reuse_fresh: bool = False,
-    store_notes: StoreNotes | None = None,
+    notes: ParsedNotes | None = None,
     before_publish: BeforePublish | None = None,
     e5: Encoder | None = None,
 ) -> SearchIndex:
     """Build, one build at a time per folder (see ``lock.py``). ``reuse_fresh``: when the
     build is only needed because no usable index existed, use the one a concurrent build
-    has just finished instead of building again. ``store_notes`` writes the parsed notes
-    into the new build and returns their manifest entry (``snapshot.write_snapshot``).
-    ``before_publish`` is given the complete build folder before ``CURRENT`` names it:
-    a corpus change puts its maps there, to be published with the index. ``e5``: also
-    store e5's unit vectors (the added maps' re-ranker), through the vector cache."""
+    has just finished instead of building again. ``notes``: the parsed notes, stored in
+    the new build (``snapshot.py``). ``before_publish`` is given the complete build
+    folder before ``CURRENT`` names it: a corpus change puts its maps there, to be
+    published with the index. ``e5``: also store e5's unit vectors (the added maps'
+    re-ranker), through the vector cache."""
     try:
         with build_lock(index_dir):
             if reuse_fresh:
                 try:
-                    return load_index(
-                        index_dir, chunks, encoders, fingerprint, max_chars, e5=e5 is not None
-                    )
+                    return load_index(index_dir, spec, e5=e5 is not None)
                 except IndexStateError:
                     pass
-            return _build(
-                index_dir,
-                chunks,
-                encoders,
-                fingerprint,
-                max_chars,
-                show_progress,
-                store_notes,
-                before_publish,
-                e5,
-            )
+            return _build(index_dir, spec, show_progress, notes, before_publish, e5)
     except OSError as exc:
         raise IndexStateError(f"cannot write the index in {index_dir}: {exc}") from exc
 
 
 def _build(
     index_dir: Path,
-    chunks: list[Chunk],
-    encoders: Sequence[Encoder],
-    fingerprint: str,
-    max_chars: int,
+    spec: IndexSpec,
     show_progress: bool,
-    store_notes: StoreNotes | None,
+    notes: ParsedNotes | None,
     before_publish: BeforePublish | None = None,
     e5: Encoder | None = None,
 ) -> SearchIndex:
+    chunks, encoders = spec.chunks, spec.encoders
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
     build_dir = index_dir / f"build-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
@@ -222,7 +195,7 @@ def _build(
         # texts embedded by this build, and texts whose vectors an earlier build had made
         "embedded_texts": sum(e.encoded for e in cached),
         "reused_texts": sum(e.reused for e in cached),
-        **_expected(fingerprint, max_chars, chunks, encoders),
+        **spec.identity(),
         "dense": files,
         "expansion": {
             "file": EXPANSION_FILE,
@@ -233,7 +206,7 @@ def _build(
         "units": {"file": UNITS_FILE, "sha256": sha256_of(partial / UNITS_FILE)},
         **e5_entry,
     }
-    snapshot = store_notes(partial) if store_notes is not None else None
+    snapshot = write_snapshot(partial, notes) if notes is not None else None
     if snapshot is not None:
         manifest["snapshot"] = snapshot
     (partial / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -253,10 +226,7 @@ def _build(
 
 def load_index(
     index_dir: Path,
-    chunks: list[Chunk],
-    encoders: Sequence[Encoder],
-    fingerprint: str,
-    max_chars: int,
+    spec: IndexSpec,
     checksums: Future[Checksums] | None = None,
     e5: bool = False,
 ) -> SearchIndex:
@@ -280,8 +250,8 @@ def load_index(
     if version != FORMAT_VERSION:
         raise IndexStateError(f"index in {build_dir} has an older format", REBUILD_HINT)
     manifest = read_manifest(build_dir, text)
-    expected = _expected(fingerprint, max_chars, chunks, encoders)
-    for key, value in expected.items():
+    chunks, encoders = spec.chunks, spec.encoders
+    for key, value in spec.identity().items():
         if getattr(manifest, key) != value:
             raise IndexStateError(
                 f"index in {build_dir} is stale ({key} is {getattr(manifest, key)!r}, "
