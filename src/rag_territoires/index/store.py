@@ -1,8 +1,8 @@
 """The index on disk: one folder per build, and a ``CURRENT`` file naming the live one.
 
-A build writes a new folder, then replaces ``CURRENT`` atomically
-(``os.replace``), then removes older builds. A build interrupted at any point
-leaves ``CURRENT`` naming the previous, complete build.
+A build writes a new folder, then publishes it (``publish.py``: ``CURRENT`` replaced
+atomically, older builds removed). A build interrupted at any point leaves ``CURRENT``
+naming the previous, complete build.
 
 Loading checks the manifest against the corpus, the chunking and the
 encoders, and the files against their checksums: a stale or damaged index is
@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import time
-import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -35,7 +32,6 @@ from rag_territoires.errors import IndexStateError
 from rag_territoires.index.lock import build_lock
 from rag_territoires.index.manifest import (
     CHANGE_FILE,
-    CURRENT,
     MAPS_FOLDER,
     REBUILD_HINT,
     Bm25Folder,
@@ -54,6 +50,7 @@ from rag_territoires.index.memory import (
     embed_chunks,
     unit_owners,
 )
+from rag_territoires.index.publish import new_build_folder, publish
 from rag_territoires.index.snapshot import SNAPSHOT_FILE, ParsedNotes, write_snapshot
 from rag_territoires.index.spec import IndexSpec
 from rag_territoires.text.expansion import ExpansionTable
@@ -137,47 +134,20 @@ def _build(
     before_publish: BeforePublish | None = None,
     e5: Encoder | None = None,
 ) -> SearchIndex:
-    chunks, encoders = spec.chunks, spec.encoders
+    chunks = spec.chunks
     started = time.perf_counter()
-    index_dir.mkdir(parents=True, exist_ok=True)
-    build_dir = index_dir / f"build-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-    partial = build_dir.with_name(build_dir.name + ".partial")
-    partial.mkdir()
-    dense = {}
-    files = {}
+    partial = new_build_folder(index_dir)
     # vectors of texts an earlier build embedded are reused: adding a map embeds its texts
-    cached = [StoredVectors(encoder, index_dir / CACHE_FOLDER) for encoder in encoders]
+    cached = [StoredVectors(encoder, index_dir / CACHE_FOLDER) for encoder in spec.encoders]
     owners = unit_owners(chunks)
     # stored: deriving it from the chunks again takes ~0.5 s of a start at 100k chunks
     np.save(partial / UNITS_FILE, owners)
-    with tqdm(
-        total=len(owners) * len(encoders),
-        unit="text",
-        desc="embedding",
-        disable=not show_progress,
-    ) as bar:
-        for encoder in cached:
-            encoder.warm_up()
-            vectors = embed_chunks(chunks, encoder, progress=bar.update)
-            dense[encoder.name], kind = dense_index(centre(vectors))
-            file_name = f"dense-{hashlib.sha1(encoder.name.encode()).hexdigest()[:10]}.faiss"
-            # written by Python, not faiss.write_index: a full disk is then an OSError with
-            # its errno (FAISS raises a RuntimeError, which escaped as a traceback)
-            (partial / file_name).write_bytes(faiss.serialize_index(dense[encoder.name]))
-            files[encoder.name] = {
-                "file": file_name,
-                "dimension": int(vectors.shape[1]),
-                "kind": kind,
-                "sha256": sha256_of(partial / file_name),
-            }
+    dense, files = _write_dense(partial, chunks, cached, len(owners), show_progress)
     expansion = build_expansion(chunks, cached)
     e5_units, e5_entry = None, {}
     if e5 is not None:  # cached as the others: adding a map embeds only its texts
         e5_cached = StoredVectors(e5, index_dir / CACHE_FOLDER)
-        e5_cached.warm_up()
-        e5_units = centre(embed_chunks(chunks, e5_cached))
-        np.save(partial / E5_FILE, e5_units)
-        e5_entry = {"e5": {"file": E5_FILE, "sha256": sha256_of(partial / E5_FILE)}}
+        e5_units, e5_entry = _write_e5(partial, chunks, e5_cached)
         cached.append(e5_cached)
     for encoder in cached:
         encoder.save()
@@ -212,16 +182,45 @@ def _build(
     (partial / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     if before_publish is not None:
         before_publish(partial)
-    partial.rename(build_dir)
-    pointer = index_dir / f".{CURRENT}.{uuid.uuid4().hex[:6]}"
-    pointer.write_text(build_dir.name + "\n", encoding="utf-8")
-    os.replace(pointer, index_dir / CURRENT)  # the switch: atomic on POSIX
-    # under the lock, so no other build is running: older builds and the unfinished
-    # folders of killed ones can go
-    for old in index_dir.glob("build-*"):
-        if old != build_dir:
-            shutil.rmtree(old, ignore_errors=True)
+    publish(partial)
     return SearchIndex(chunks, dense, expansion, bm25=bm25, e5_units=e5_units)
+
+
+def _write_dense(
+    partial: Path, chunks: list[Chunk], cached: list[StoredVectors], units: int, progress: bool
+) -> tuple[dict[str, faiss.Index], dict[str, dict]]:
+    """Each encoder's centred unit vectors, indexed and written: the indexes and their
+    manifest entries, by encoder name."""
+    dense, files = {}, {}
+    with tqdm(
+        total=units * len(cached), unit="text", desc="embedding", disable=not progress
+    ) as bar:
+        for encoder in cached:
+            encoder.warm_up()
+            vectors = embed_chunks(chunks, encoder, progress=bar.update)
+            dense[encoder.name], kind = dense_index(centre(vectors))
+            file_name = f"dense-{hashlib.sha1(encoder.name.encode()).hexdigest()[:10]}.faiss"
+            # written by Python, not faiss.write_index: a full disk is then an OSError with
+            # its errno (FAISS raises a RuntimeError, which escaped as a traceback)
+            (partial / file_name).write_bytes(faiss.serialize_index(dense[encoder.name]))
+            files[encoder.name] = {
+                "file": file_name,
+                "dimension": int(vectors.shape[1]),
+                "kind": kind,
+                "sha256": sha256_of(partial / file_name),
+            }
+    return dense, files
+
+
+def _write_e5(
+    partial: Path, chunks: list[Chunk], e5: StoredVectors
+) -> tuple[np.ndarray, dict[str, dict]]:
+    """e5's centred unit vectors (the added maps' re-ranker), written, with their
+    manifest entry."""
+    e5.warm_up()
+    units = centre(embed_chunks(chunks, e5))
+    np.save(partial / E5_FILE, units)
+    return units, {"e5": {"file": E5_FILE, "sha256": sha256_of(partial / E5_FILE)}}
 
 
 def load_index(
