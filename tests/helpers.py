@@ -12,7 +12,7 @@ from pathlib import Path
 
 from benchmarks.synthetic_maps import synthetic_notes, vocabulary
 from rag_territoires.config import Settings
-from rag_territoires.index.store import CURRENT
+from rag_territoires.index.manifest import CURRENT
 from rag_territoires.retriever import Retriever
 from tests.conftest import CORPUS, ROOT
 

@@ -85,7 +85,7 @@ def test_an_ordinal_follow_up_works_on_windows_without_branches():
     outline = Corpus.load(CORPUS)
     config = RetrievalConfig(encoders=())  # BM25 alone: no encoder to load
     searcher = Searcher(
-        build_in_memory(fixed_chunks(outline.documents), []), [], config, outline.by_id()
+        build_in_memory(fixed_chunks(outline.documents), []), [], config, outline
     )
     ranking = searcher.rank("et le deuxième ?", ["Quels sont les 3 principes à appliquer ?"])
     assert len(ranking.hits) == len(searcher.index.chunks)

@@ -11,12 +11,9 @@ import pytest
 
 from rag_territoires.config import Settings
 from rag_territoires.errors import IndexStateError
-from rag_territoires.index.store import (
-    CACHE_FOLDER,
-    CURRENT,
-    checksums_in_background,
-    load_index,
-)
+from rag_territoires.index.manifest import CURRENT
+from rag_territoires.index.spec import IndexSpec
+from rag_territoires.index.store import CACHE_FOLDER, checksums_in_background, load_index
 from rag_territoires.retriever import Retriever
 from tests.conftest import CORPUS, OUTLINE
 from tests.helpers import built, current_build, edit, reload
@@ -77,9 +74,10 @@ def test_files_hashed_before_a_new_build_landed_are_hashed_again(settings):
     built(settings)  # a second build replaces it
     damaged = next(current_build(settings).glob("*.faiss"))
     damaged.write_bytes(damaged.read_bytes()[:-8])
-    args = (first.chunks, first.encoders, first.corpus.fingerprint, first.config.chunk_max_chars)
+    fingerprint, max_chars = first.corpus.fingerprint, first.config.chunk_max_chars
+    spec = IndexSpec(first.chunks, first.encoders, fingerprint, max_chars)
     with pytest.raises(IndexStateError, match="missing or corrupt"):
-        load_index(settings.index_dir, *args, checksums=early)
+        load_index(settings.index_dir, spec, checksums=early)
 
 
 def test_an_interrupted_build_leaves_the_previous_index_usable(settings, monkeypatch):
@@ -106,13 +104,13 @@ def test_an_interrupted_build_leaves_the_previous_index_usable(settings, monkeyp
 
 def test_loaded_vectors_equal_built_ones(settings):
     retriever = built(settings)
-    index = load_index(
-        settings.index_dir,
+    spec = IndexSpec(
         retriever.chunks,
         retriever.encoders,
         retriever.corpus.fingerprint,
         retriever.config.chunk_max_chars,
     )
+    index = load_index(settings.index_dir, spec)
     vector = retriever.encoders[0].encode(["tiers-lieux"])[0]
     fresh = retriever.searcher.index.dense_scores("use", vector)
     assert np.allclose(index.dense_scores("use", vector), fresh)

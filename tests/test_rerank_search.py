@@ -118,10 +118,9 @@ def test_the_added_maps_move_the_seminar_never_and_off_is_the_ranking_without_e5
     retriever = built(corpus(tmp_path, ("forum.md", FORUM), ("energie.md", ENERGY)))
     on = retriever.searcher
     assert on._rerank is not None
-    off = Searcher(
-        on.index, on.encoders, replace(on.config, rerank_added_maps=False), on.nodes, e5=fake_e5
-    )
-    without = Searcher(on.index, on.encoders, replace(on.config, rerank_added_maps=False), on.nodes)
+    config = replace(on.config, rerank_added_maps=False)
+    off = Searcher(on.index, on.encoders, config, on.corpus, e5=fake_e5)
+    without = Searcher(on.index, on.encoders, config, on.corpus)
     learned = set(on.calibration.learned_documents)
     moved = 0
     for question in QUESTIONS:
@@ -150,7 +149,7 @@ def test_an_ordinal_follow_ups_focus_stays_first(tmp_path, fake_e5):
     history = ("Quelles sont les étapes du forum de la mobilité rurale ?",)
     result = retriever.searcher.retrieve("et le deuxième ?", history=history)
     assert result.focus is not None and result.focus.child.text.startswith("Ateliers")
-    assert result.chunks[0].id == retriever.searcher.chunk_of_node(result.focus.child.id).id
+    assert result.chunks[0].id == retriever.corpus.chunk_of_node(result.focus.child.id).id
 
 
 def test_the_seminar_alone_builds_searches_and_stores_no_e5(tmp_path, fake_e5):

@@ -88,7 +88,7 @@ elif mode == "search":
     r.warm_up()
     on = r.searcher
     assert on._rerank is not None
-    off = Searcher(on.index, on.encoders, replace(on.config, rerank_added_maps=False), on.nodes)
+    off = Searcher(on.index, on.encoders, replace(on.config, rerank_added_maps=False), on.corpus)
     questions = [
         json.loads(line)["question"]
         for f in (FIRST, SECOND)

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MAX_QUERY_CHARS = 2000
+# passages a search returns: the bound the searcher, the API and the CLI all check
+MIN_TOP_K, MAX_TOP_K = 1, 50
 # asymmetric only: never "none", never a shared secret a public key could pass for
 OIDC_ALGORITHMS = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384"}
 MIN_KEY_CHARS = 16

@@ -23,7 +23,8 @@ from rag_territoires.index.generation import settle
 from rag_territoires.index.lock import build_lock
 from rag_territoires.index.manifest import current_build_name
 from rag_territoires.index.memory import SearchIndex
-from rag_territoires.index.snapshot import snapshot_key, stored_corpus, write_snapshot
+from rag_territoires.index.snapshot import ParsedNotes, snapshot_key, stored_corpus
+from rag_territoires.index.spec import IndexSpec
 from rag_territoires.index.store import (
     CACHE_FOLDER,
     BeforePublish,
@@ -122,7 +123,7 @@ class Retriever:
             loaded = current_build_name(index_dir)
             try:
                 index = load_index(
-                    index_dir, *self._index_args(), checksums=checksums, e5=self._e5() is not None
+                    index_dir, self._index_spec(), checksums=checksums, e5=self._e5() is not None
                 )
                 self.build = loaded
             except IndexStateError as problem:
@@ -131,9 +132,7 @@ class Retriever:
                 log.warning("%s: building it now", problem.reason)
                 # reuse_fresh: a concurrent start may have just built it
                 index = self._build(reuse_fresh=True)
-        self._searcher = Searcher(
-            index, self.encoders, self.config, self.corpus.by_id(), e5=self._e5()
-        )
+        self._searcher = Searcher(index, self.encoders, self.config, self.corpus, e5=self._e5())
         cache_dir = self.settings.index_dir / CACHE_FOLDER
         self._views = SearchViews(self._searcher, self.corpus, cache_dir)
 
@@ -151,8 +150,9 @@ class Retriever:
             return None
         return self.e5
 
-    def _index_args(self) -> tuple:
-        return (self.chunks, self.encoders, self.corpus.fingerprint, self.config.chunk_max_chars)
+    def _index_spec(self) -> IndexSpec:
+        corpus, max_chars = self.corpus, self.config.chunk_max_chars
+        return IndexSpec(self.chunks, self.encoders, corpus.fingerprint, max_chars)
 
     def _build(self, reuse_fresh: bool) -> SearchIndex:
         """Under the build lock, the notes read again: what is built is what the folder
@@ -163,13 +163,12 @@ class Retriever:
                 settle(self.settings.corpus_dir, index_dir)
             self.load_notes(stored=reuse_fresh)
             self._warm_encoders()
-            corpus, key = self.corpus, self._notes_key
             index = build_index(
                 index_dir,
-                *self._index_args(),
+                self._index_spec(),
                 show_progress=self.show_progress,
                 reuse_fresh=reuse_fresh,
-                store_notes=lambda build_dir: write_snapshot(build_dir, corpus, key),
+                notes=ParsedNotes(self.corpus, self._notes_key),
                 before_publish=self.before_publish,
                 e5=self._e5(),
             )

@@ -72,7 +72,7 @@ def answer_chat(
     question = messages[-1].content
     history = [m.content for m in messages[:-1] if m.role == "user"]
     retrieval = searcher.retrieve(question, top_k=top_k, history=history, documents=documents)
-    extractive = extractive_answer(question, retrieval, searcher)
+    extractive = extractive_answer(question, retrieval, searcher.corpus)
     if llm is None or extractive.abstained:
         return extractive
 
@@ -80,7 +80,7 @@ def answer_chat(
         notice = f"Language model not used ({reason}): extractive answer instead."
         return extractive.model_copy(update={"notice": notice, "unsupported": unsupported or []})
 
-    given = every_citation(retrieval, searcher)
+    given = every_citation(retrieval, searcher.corpus)
     try:
         written = llm.write(retrieval.result.query, history, given, question_language(question))
     except LlmError as error:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag_territoires.corpus.chunks import Chunk, NodeSpan
+from rag_territoires.corpus.corpus import NodeLookup
 from rag_territoires.corpus.model import Node
 
 # About what a reader checks by eye; a list the answer names is quoted whole up to
@@ -65,13 +66,13 @@ class Selection:
 def select(
     ranked: Sequence[Ranked],
     chunks: Sequence[Chunk],
-    nodes: dict[str, Node],
+    corpus: NodeLookup,
     scores: dict[str, float],
 ) -> Selection:
     """The lead (the best passage's most responsive node), its items, and the quotes."""
     in_first = {span.id for span in chunks[0].nodes}
     first = [r for r in ranked if r.rank == 0 and r.id in in_first]
-    best = nodes[max(first, key=lambda r: scores[r.id]).id]
+    best = _node(corpus, max(first, key=lambda r: scores[r.id]).id)
     # A leaf whose branch the passage holds is answered with that branch's list, the leaf
     # stressed: the lead then names the gold node more often (tuning maps 0.703 -> 0.764,
     # seminar 0.881 -> 0.905; blind maps 0.689 -> 0.682), and the reader sees its context.
@@ -94,6 +95,14 @@ def select(
     ordered = [r.quote for r in ranked if r.id in ids]
     see_also = [c.branch for c in chunks if not any(span.id in ids for span in c.nodes)]
     return Selection(lead, listed if len(listed) > 1 else [], ordered, see_also, best.id)
+
+
+def _node(corpus: NodeLookup, node_id: str) -> Node:
+    """A quoted node: one of the corpus's, as every passage's node is."""
+    node = corpus.node(node_id)
+    if node is None:
+        raise KeyError(node_id)
+    return node
 
 
 def _item(text: str) -> str:

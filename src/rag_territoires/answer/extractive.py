@@ -19,9 +19,11 @@ from typing import Generic, TypeVar
 
 from rag_territoires.answer.direct import Quote, Ranked, lead_sentence, see_also, select
 from rag_territoires.answer.language import question_language
+from rag_territoires.corpus.corpus import NodeLookup
 from rag_territoires.corpus.model import Node
-from rag_territoires.retrieval.search import Focus, Retrieval, Searcher
-from rag_territoires.schema import ChatAnswer, Citation, Source
+from rag_territoires.passages import source_of
+from rag_territoires.retrieval.search import Focus, Retrieval
+from rag_territoires.schema import ChatAnswer, Citation
 
 BRANCH_SEPARATOR = " › "
 NEAREST_BRANCHES = 3
@@ -74,23 +76,23 @@ FOLLOWS = {
 T = TypeVar("T")
 
 
-def _span(searcher: Searcher, node: Node) -> Quote:
-    chunk = searcher.chunk_of_node(node.id)
+def _span(corpus: NodeLookup, node: Node) -> Quote:
+    chunk = corpus.chunk_of_node(node.id)
     return chunk, next(s for s in chunk.nodes if s.id == node.id)
 
 
-def _quotes(retrieval: Retrieval, searcher: Searcher) -> list[Ranked]:
+def _quotes(retrieval: Retrieval, corpus: NodeLookup) -> list[Ranked]:
     """Nodes to quote, each once, with the rank of the passage that brings it: the
     passages' nodes, titles alone bringing their children; for an ordinal follow-up, the
     chosen sub-branch and what it holds."""
     if retrieval.focus is not None:
-        return [Ranked(0, _span(searcher, node)) for node in retrieval.focus.child.walk()]
+        return [Ranked(0, _span(corpus, node)) for node in retrieval.focus.child.walk()]
     quotes: dict[str, Ranked] = {}
     for rank, chunk in enumerate(retrieval.chunks):
         found = [(chunk, span) for span in chunk.nodes]
-        if len(chunk.nodes) == 1:
-            node: Node = searcher.nodes[chunk.nodes[0].id]
-            found += [_span(searcher, child) for child in node.children]
+        node = corpus.node(chunk.nodes[0].id) if len(chunk.nodes) == 1 else None
+        if node is not None:
+            found += [_span(corpus, child) for child in node.children]
         for owner, span in found:
             quotes.setdefault(span.id, Ranked(rank, (owner, span)))
     return list(quotes.values())
@@ -143,23 +145,17 @@ def citations_for(quotes: Sequence[Quote]) -> tuple[list[Citation], dict[str, in
             passage_id=chunk.id,
             quote=span.text,
             branch=[*span.parents, span.text],
-            source=Source(
-                document=chunk.document,
-                title=chunk.title,
-                line_start=span.line_start,
-                line_end=span.line_end,
-                topic_id=span.topic_id,
-            ),
+            source=source_of(chunk, span),
         )
         for n, (chunk, span) in enumerate(ordered, start=1)
     ]
     return citations, {span.id: n for n, (_, span) in enumerate(ordered, start=1)}
 
 
-def every_citation(retrieval: Retrieval, searcher: Searcher) -> list[Citation]:
+def every_citation(retrieval: Retrieval, corpus: NodeLookup) -> list[Citation]:
     """Every node the passages bring, numbered, uncapped: what a language model is given
     (it writes its own short answer, and the grounding check keeps only what they hold)."""
-    return citations_for([r.quote for r in _quotes(retrieval, searcher)])[0]
+    return citations_for([r.quote for r in _quotes(retrieval, corpus)])[0]
 
 
 def _focus_line(focus: Focus, first: Citation, language: str) -> str:
@@ -232,7 +228,7 @@ def understood(retrieval: Retrieval, language: str) -> list[str]:
     return [FOLLOWS[language].format(previous=reading.follows[-1])]
 
 
-def extractive_answer(question: str, retrieval: Retrieval, searcher: Searcher) -> ChatAnswer:
+def extractive_answer(question: str, retrieval: Retrieval, corpus: NodeLookup) -> ChatAnswer:
     language = question_language(question)
     passages = retrieval.result.passages
     said = understood(retrieval, language)
@@ -243,7 +239,7 @@ def extractive_answer(question: str, retrieval: Retrieval, searcher: Searcher) -
             citations=[],
             passages=passages,
         )
-    ranked = _quotes(retrieval, searcher)
+    ranked = _quotes(retrieval, corpus)
     if retrieval.focus is not None:  # the chosen item and what it holds: all of it
         citations, _ = citations_for([r.quote for r in ranked])
         lead = _focus_line(retrieval.focus, citations[0], language)
@@ -255,8 +251,8 @@ def extractive_answer(question: str, retrieval: Retrieval, searcher: Searcher) -
             citations=citations,
             passages=passages,
         )
-    scores = searcher.node_scores(retrieval.reads, [r.id for r in ranked])
-    selection = select(ranked, retrieval.chunks, searcher.nodes, scores)
+    scores = retrieval.node_scores([r.id for r in ranked])
+    selection = select(ranked, retrieval.chunks, corpus, scores)
     citations, numbers = citations_for(selection.quotes)
     lead = lead_sentence(selection, numbers, language)
     parts = [*said, lead, render(citations, language)]

@@ -19,6 +19,7 @@ import asyncio
 import functools
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import ParamSpec, TypeVar
 
 P = ParamSpec("P")
@@ -52,19 +53,18 @@ class SearchLane:
 
 
 class LanedSearcher:
-    """A searcher whose retrievals and node scores (the quotes' order) run in the lane,
-    for a chat in a worker thread; the rest (its encoders, its nodes) is the searcher's
-    own."""
+    """A searcher whose retrievals and their node scores (the quotes' order) run in the
+    lane, for a chat in a worker thread; the rest (its encoders, its corpus) is the
+    searcher's own."""
 
     def __init__(self, searcher: object, lane: SearchLane) -> None:
         self._searcher = searcher
         self._lane = lane
 
     def retrieve(self, *args, **kwargs):
-        return self._lane.call(self._searcher.retrieve, *args, **kwargs)  # type: ignore[attr-defined]
-
-    def node_scores(self, *args, **kwargs):
-        return self._lane.call(self._searcher.node_scores, *args, **kwargs)  # type: ignore[attr-defined]
+        retrieval = self._lane.call(self._searcher.retrieve, *args, **kwargs)  # type: ignore[attr-defined]
+        scores = functools.partial(self._lane.call, retrieval.node_scores)
+        return replace(retrieval, node_scores=scores)
 
     def __getattr__(self, name: str):
         return getattr(self._searcher, name)

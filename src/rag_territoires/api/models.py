@@ -20,7 +20,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from rag_territoires.config import MAX_QUERY_CHARS
+from rag_territoires.config import MAX_QUERY_CHARS, MAX_TOP_K, MIN_TOP_K
 from rag_territoires.errors import QueryError
 from rag_territoires.retrieval.search import validate_query
 
@@ -78,7 +78,10 @@ def integer(**bounds: int) -> object:
     return Annotated[StrictInt, Field(**bounds), BeforeValidator(_integral)]
 
 
-TopK = Annotated[integer(ge=1, le=50), Field(description="Number of passages (1-50).")]
+TopK = Annotated[
+    integer(ge=MIN_TOP_K, le=MAX_TOP_K),
+    Field(description=f"Number of passages ({MIN_TOP_K}-{MAX_TOP_K})."),
+]
 DocumentNames = Annotated[
     list[Annotated[StrictStr, Field(min_length=1, max_length=200)]],
     Field(

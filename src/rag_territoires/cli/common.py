@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 
 EXIT_ERROR = 1
+# config's MIN_TOP_K-MAX_TOP_K, written out: importing the settings (pydantic) would double
+# the time --help takes (tests/test_lookups.py checks that they agree)
+TOP_K_HELP = "passages (1-50)"
 
 
 def settings_now():
@@ -26,10 +29,12 @@ def positive(value: str) -> int:
 
 
 def top_k(value: str) -> int:
+    from rag_territoires.config import MAX_TOP_K, MIN_TOP_K
+
     try:
         number = int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if not 1 <= number <= 50:
-        raise argparse.ArgumentTypeError("must be between 1 and 50")
+    if not MIN_TOP_K <= number <= MAX_TOP_K:
+        raise argparse.ArgumentTypeError(f"must be between {MIN_TOP_K} and {MAX_TOP_K}")
     return number

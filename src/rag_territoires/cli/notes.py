@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from rag_territoires.cli.common import load_corpus, settings_now, top_k
+from rag_territoires.cli.common import TOP_K_HELP, load_corpus, settings_now, top_k
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -106,7 +106,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
     search = sub.add_parser("search", help="find the branches that answer a question")
     search.add_argument("question")
-    search.add_argument("--top-k", type=top_k, default=5, metavar="N", help="passages (1-50)")
+    search.add_argument("--top-k", type=top_k, default=5, metavar="N", help=TOP_K_HELP)
     search.add_argument(
         "--history",
         action="append",
@@ -121,5 +121,5 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     search.set_defaults(func=cmd_search)
 
     ask = sub.add_parser("ask", help="ask questions in the terminal, with follow-ups")
-    ask.add_argument("--top-k", type=top_k, default=5, metavar="N", help="passages (1-50)")
+    ask.add_argument("--top-k", type=top_k, default=5, metavar="N", help=TOP_K_HELP)
     ask.set_defaults(func=cmd_ask)

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from rag_territoires.corpus.access import Access, is_sidecar, read_access
 from rag_territoires.corpus.chunks import DEFAULT_MAX_CHARS, Chunk, chunk_documents
@@ -21,6 +22,15 @@ from rag_territoires.corpus.readers import is_companion, reader_for
 from rag_territoires.errors import CorpusError, SourceFileError, UnknownDocument
 
 MAX_LINES = 1000  # per request for lines of an original: a citation spans a few
+
+
+class NodeLookup(Protocol):
+    """What the search and the answers ask of the corpus: a ``Corpus``, or the part one
+    caller may see (``visible.VisibleCorpus``)."""
+
+    def node(self, node_id: str) -> Node | None: ...
+
+    def chunk_of_node(self, node_id: str) -> Chunk: ...
 
 
 @dataclass(eq=False)

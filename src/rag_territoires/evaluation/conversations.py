@@ -239,9 +239,7 @@ def calibrate_followup(
 
     def searcher(model: DependenceModel | None, classifier: np.ndarray = sounds) -> Searcher:
         dependence = Dependence(model, {name: classifier})
-        return Searcher(
-            index, [encoder], config, corpus.by_id(), calibration, dependence=dependence
-        )
+        return Searcher(index, [encoder], config, corpus, calibration, dependence=dependence)
 
     every = rank_turns(searcher(None), turns)  # each later turn read with its conversation
     l2, right = cross_validate(turns, every)

@@ -36,9 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from rag_territoires.config import RetrievalConfig
-from rag_territoires.corpus.chunks import chunk_documents
 from rag_territoires.corpus.corpus import Corpus
-from rag_territoires.corpus.model import Node
 from rag_territoires.embedding.cache import CachedEncoder
 from rag_territoires.embedding.encoders import Encoder, make_encoder
 from rag_territoires.evaluation.metrics import (
@@ -221,13 +219,13 @@ class CrossValidator:
         self,
         indexes: dict[int, SearchIndex],  # by chunk budget: one per value of the grid
         encoder: Encoder,
-        nodes: dict[str, Node],
+        corpora: dict[int, Corpus],  # by chunk budget: the corpus cut as its index is
         questions: Sequence[Question],
         base: RetrievalConfig,
     ) -> None:
         self.indexes = indexes
         self.encoder = encoder
-        self.nodes = nodes
+        self.corpora = corpora
         self.questions = list(questions)
         self.configs = configurations(base)
         # the values config.py ships, when they are a point of the grid
@@ -242,12 +240,12 @@ class CrossValidator:
         judge: bool = True,
     ) -> dict[str, Ranking]:
         """``judge``: False when only the order counts (the grid's objective)."""
-        index = self.indexes[config.chunk_max_chars]
+        index, corpus = self.indexes[config.chunk_max_chars], self.corpora[config.chunk_max_chars]
         reads = self._reads_for(config, calibration)
         # Each follow-up read with its conversation, as its writer meant it: what is learned
         # here does not hang on the dependence decision (learned after, from this calibration)
         searcher = Searcher(
-            index, [self.encoder], config, self.nodes, calibration, reads, dependence=None
+            index, [self.encoder], config, corpus, calibration, reads, dependence=None
         )
         return {q.id: searcher.rank(q.question, q.history, judge=judge) for q in questions}
 
@@ -363,13 +361,12 @@ def calibrate(
     ship (with its record) and a few lines for the terminal."""
     encoder = CachedEncoder(make_encoder(base.encoders[0]))
     encoder.warm_up()
+    corpora = {budget: Corpus(corpus.documents, budget) for budget in GRID["chunk_max_chars"]}
     indexes = {
-        budget: build_in_memory(
-            chunk_documents(corpus.documents, budget), [encoder], base.node_vectors, base.centring
-        )
-        for budget in GRID["chunk_max_chars"]
+        budget: build_in_memory(cut.chunks, [encoder], base.node_vectors, base.centring)
+        for budget, cut in corpora.items()
     }
-    validation = CrossValidator(indexes, encoder, corpus.by_id(), questions, base).run()
+    validation = CrossValidator(indexes, encoder, corpora, questions, base).run()
     final = validation.final
     model = final.calibration.abstention
     assert model is not None

@@ -41,9 +41,9 @@ def measure(searcher: Searcher, questions: Sequence[Question]) -> DirectFigures:
         if retrieval.result.abstained or retrieval.focus is not None:
             continue
         gold = {g.node for g in question.gold}
-        ranked = _quotes(retrieval, searcher)
-        scores = searcher.node_scores(retrieval.reads, [r.id for r in ranked])
-        selection = direct.select(ranked, retrieval.chunks, searcher.nodes, scores)
+        ranked = _quotes(retrieval, searcher.corpus)
+        scores = retrieval.node_scores([r.id for r in ranked])
+        selection = direct.select(ranked, retrieval.chunks, searcher.corpus, scores)
         leads += bool({selection.lead.id, *(n.id for n in selection.listed)} & gold)
         cited += bool({span.id for _, span in selection.quotes} & gold)
         uncapped += bool({r.id for r in ranked} & gold)
@@ -77,7 +77,7 @@ def _main() -> None:  # pragma: no cover - a measurement to run by hand
     config = retriever.config
     corpus = corpus_of(maps, config.chunk_max_chars)
     index = build_in_memory(corpus.chunks, retriever.encoders, config.node_vectors, config.centring)
-    searcher = Searcher(index, retriever.encoders, config, corpus.by_id())
+    searcher = Searcher(index, retriever.encoders, config, corpus)
     for part in maps:
         questions = load_all(question_files(part), corpus)
         print(f"maps {part.name}", measure(searcher, questions))

@@ -24,7 +24,7 @@ from typing import Literal
 import numpy as np
 
 from rag_territoires.config import RetrievalConfig
-from rag_territoires.corpus.chunks import Chunk, chunk_documents
+from rag_territoires.corpus.chunks import Chunk
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.embedding.cache import CachedEncoder
 from rag_territoires.embedding.encoders import Encoder, make_encoder
@@ -73,6 +73,7 @@ class Evaluator:
         self.calibration = calibration or shipped_calibration()
         self._encoders: dict[str, Encoder] = {}
         self._indexes: dict[tuple, SearchIndex] = {}
+        self._corpora = {corpus.max_chars: corpus}
 
     def encoder(self, spec: str) -> Encoder:
         if spec not in self._encoders:
@@ -96,19 +97,28 @@ class Evaluator:
             if variant.chunking == "fixed":
                 chunks = list(fixed_chunks(self.corpus.documents, config.chunk_max_chars))
             else:
-                chunks = chunk_documents(self.corpus.documents, config.chunk_max_chars)
+                chunks = self.cut(config.chunk_max_chars).chunks
             self._indexes[key] = build_in_memory(
                 chunks, encoders, config.node_vectors, config.centring
             )
         return self._indexes[key]
 
+    def cut(self, max_chars: int) -> Corpus:
+        """The corpus cut at this chunk budget: its chunks are the branch index's, so a
+        node is found in the chunk the index holds. (A fixed window's id is no node's: an
+        ordinal follow-up never picks a node in one.)"""
+        if max_chars not in self._corpora:
+            self._corpora[max_chars] = Corpus(self.corpus.documents, max_chars)
+        return self._corpora[max_chars]
+
     def searcher(self, variant: Variant, calibration: Calibration | None = None) -> Searcher:
-        encoders = [self.encoder(spec) for spec in variant.config.encoders]
+        config = variant.config
+        encoders = [self.encoder(spec) for spec in config.encoders]
         return Searcher(
             self.index(variant),
             encoders,
-            variant.config,
-            self.corpus.by_id(),
+            config,
+            self.cut(config.chunk_max_chars),
             calibration or self.calibration,
         )
 

@@ -120,7 +120,7 @@ class Transfer:
             self.index,
             [self.encoder],
             config,
-            self.corpus.by_id(),
+            self.corpus,
             calibration,
             dependence=self.dependence,
             e5=self.e5,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import bm25s
 import faiss
@@ -53,6 +54,15 @@ class SearchIndex:
         self._vectors = {name: stored_vectors(index) for name, index in self.dense.items()}
         if self.e5_units is not None:  # scored as an encoder's, never fused
             self._vectors[E5_UNITS] = self.e5_units
+
+    def position(self, chunk_id: str) -> int:
+        """Where the chunk is among ``chunks`` (``KeyError``: not in this index)."""
+        return self._positions[chunk_id]
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        # made when first needed (an ordinal follow-up, a quoted node), not at every start
+        return {chunk.id: i for i, chunk in enumerate(self.chunks)}
 
     def bm25_scores(
         self, terms: Mapping[str, float], chunks: np.ndarray | None = None

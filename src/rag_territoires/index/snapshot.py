@@ -23,6 +23,7 @@ import hashlib
 import logging
 import pickle
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 from rag_territoires.corpus.corpus import Corpus
@@ -78,14 +79,23 @@ def snapshot_key(corpus_dir: Path, max_chars: int) -> dict:
     }
 
 
-def write_snapshot(build_dir: Path, corpus: Corpus, key: dict) -> dict | None:
-    """Store the corpus in ``build_dir`` under ``key`` (``snapshot_key`` of the notes it
-    was parsed from); return its manifest entry, or None when it cannot be stored (a map
-    nested deeper than pickle recurses): starts then parse."""
+@dataclass(frozen=True)
+class ParsedNotes:
+    """The notes as parsed, to store with a build: the corpus, and the ``snapshot_key`` of
+    the files it was parsed from."""
+
+    corpus: Corpus
+    key: dict
+
+
+def write_snapshot(build_dir: Path, notes: ParsedNotes) -> dict | None:
+    """Store the corpus in ``build_dir`` under its key; return its manifest entry, or None
+    when it cannot be stored (a map nested deeper than pickle recurses): starts then parse."""
+    key = notes.key
     if key["notes"] is None:
         return None
     try:
-        data = pickle.dumps(corpus, protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps(notes.corpus, protocol=pickle.HIGHEST_PROTOCOL)
     except (RecursionError, pickle.PicklingError) as exc:
         log.warning("the parsed notes are not stored with the index (%s): starts parse", exc)
         return None

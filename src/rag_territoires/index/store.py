@@ -1,8 +1,8 @@
 """The index on disk: one folder per build, and a ``CURRENT`` file naming the live one.
 
-A build writes a new folder, then replaces ``CURRENT`` atomically
-(``os.replace``), then removes older builds. A build interrupted at any point
-leaves ``CURRENT`` naming the previous, complete build.
+A build writes a new folder, then publishes it (``publish.py``: ``CURRENT`` replaced
+atomically, older builds removed). A build interrupted at any point leaves ``CURRENT``
+naming the previous, complete build.
 
 Loading checks the manifest against the corpus, the chunking and the
 encoders, and the files against their checksums: a stale or damaged index is
@@ -13,11 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import time
-import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +32,6 @@ from rag_territoires.errors import IndexStateError
 from rag_territoires.index.lock import build_lock
 from rag_territoires.index.manifest import (
     CHANGE_FILE,
-    CURRENT,
     MAPS_FOLDER,
     REBUILD_HINT,
     Bm25Folder,
@@ -54,7 +50,9 @@ from rag_territoires.index.memory import (
     embed_chunks,
     unit_owners,
 )
-from rag_territoires.index.snapshot import SNAPSHOT_FILE
+from rag_territoires.index.publish import new_build_folder, publish
+from rag_territoires.index.snapshot import SNAPSHOT_FILE, ParsedNotes, write_snapshot
+from rag_territoires.index.spec import IndexSpec
 from rag_territoires.text.expansion import ExpansionTable
 
 FORMAT_VERSION = 2  # 2: centred unit vectors, plain node units, expansion table
@@ -66,7 +64,6 @@ E5_FILE = "e5.npy"  # e5's centred unit vectors, same rows (retrieval/rerank.py)
 
 
 Checksums = dict[Path, str]
-StoreNotes = Callable[[Path], dict | None]
 BeforePublish = Callable[[Path], None]
 
 
@@ -101,110 +98,56 @@ def _checksums_of_build(index_dir: Path) -> Checksums:
         return {}
 
 
-def _expected(fingerprint: str, max_chars: int, chunks: list[Chunk], encoders: Sequence[Encoder]):
-    return {
-        "corpus_fingerprint": fingerprint,
-        "chunk_max_chars": max_chars,
-        "chunk_count": len(chunks),
-        "chunk_ids": hashlib.sha256("\n".join(c.id for c in chunks).encode()).hexdigest()[:16],
-        "encoders": sorted(e.name for e in encoders),
-    }
-
-
 def build_index(
     index_dir: Path,
-    chunks: list[Chunk],
-    encoders: Sequence[Encoder],
-    fingerprint: str,
-    max_chars: int,
+    spec: IndexSpec,
     show_progress: bool = True,
     reuse_fresh: bool = False,
-    store_notes: StoreNotes | None = None,
+    notes: ParsedNotes | None = None,
     before_publish: BeforePublish | None = None,
     e5: Encoder | None = None,
 ) -> SearchIndex:
     """Build, one build at a time per folder (see ``lock.py``). ``reuse_fresh``: when the
     build is only needed because no usable index existed, use the one a concurrent build
-    has just finished instead of building again. ``store_notes`` writes the parsed notes
-    into the new build and returns their manifest entry (``snapshot.write_snapshot``).
-    ``before_publish`` is given the complete build folder before ``CURRENT`` names it:
-    a corpus change puts its maps there, to be published with the index. ``e5``: also
-    store e5's unit vectors (the added maps' re-ranker), through the vector cache."""
+    has just finished instead of building again. ``notes``: the parsed notes, stored in
+    the new build (``snapshot.py``). ``before_publish`` is given the complete build
+    folder before ``CURRENT`` names it: a corpus change puts its maps there, to be
+    published with the index. ``e5``: also store e5's unit vectors (the added maps'
+    re-ranker), through the vector cache."""
     try:
         with build_lock(index_dir):
             if reuse_fresh:
                 try:
-                    return load_index(
-                        index_dir, chunks, encoders, fingerprint, max_chars, e5=e5 is not None
-                    )
+                    return load_index(index_dir, spec, e5=e5 is not None)
                 except IndexStateError:
                     pass
-            return _build(
-                index_dir,
-                chunks,
-                encoders,
-                fingerprint,
-                max_chars,
-                show_progress,
-                store_notes,
-                before_publish,
-                e5,
-            )
+            return _build(index_dir, spec, show_progress, notes, before_publish, e5)
     except OSError as exc:
         raise IndexStateError(f"cannot write the index in {index_dir}: {exc}") from exc
 
 
 def _build(
     index_dir: Path,
-    chunks: list[Chunk],
-    encoders: Sequence[Encoder],
-    fingerprint: str,
-    max_chars: int,
+    spec: IndexSpec,
     show_progress: bool,
-    store_notes: StoreNotes | None,
+    notes: ParsedNotes | None,
     before_publish: BeforePublish | None = None,
     e5: Encoder | None = None,
 ) -> SearchIndex:
+    chunks = spec.chunks
     started = time.perf_counter()
-    index_dir.mkdir(parents=True, exist_ok=True)
-    build_dir = index_dir / f"build-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-    partial = build_dir.with_name(build_dir.name + ".partial")
-    partial.mkdir()
-    dense = {}
-    files = {}
+    partial = new_build_folder(index_dir)
     # vectors of texts an earlier build embedded are reused: adding a map embeds its texts
-    cached = [StoredVectors(encoder, index_dir / CACHE_FOLDER) for encoder in encoders]
+    cached = [StoredVectors(encoder, index_dir / CACHE_FOLDER) for encoder in spec.encoders]
     owners = unit_owners(chunks)
     # stored: deriving it from the chunks again takes ~0.5 s of a start at 100k chunks
     np.save(partial / UNITS_FILE, owners)
-    with tqdm(
-        total=len(owners) * len(encoders),
-        unit="text",
-        desc="embedding",
-        disable=not show_progress,
-    ) as bar:
-        for encoder in cached:
-            encoder.warm_up()
-            vectors = embed_chunks(chunks, encoder, progress=bar.update)
-            dense[encoder.name], kind = dense_index(centre(vectors))
-            file_name = f"dense-{hashlib.sha1(encoder.name.encode()).hexdigest()[:10]}.faiss"
-            # written by Python, not faiss.write_index: a full disk is then an OSError with
-            # its errno (FAISS raises a RuntimeError, which escaped as a traceback)
-            (partial / file_name).write_bytes(faiss.serialize_index(dense[encoder.name]))
-            files[encoder.name] = {
-                "file": file_name,
-                "dimension": int(vectors.shape[1]),
-                "kind": kind,
-                "sha256": sha256_of(partial / file_name),
-            }
+    dense, files = _write_dense(partial, chunks, cached, len(owners), show_progress)
     expansion = build_expansion(chunks, cached)
     e5_units, e5_entry = None, {}
     if e5 is not None:  # cached as the others: adding a map embeds only its texts
         e5_cached = StoredVectors(e5, index_dir / CACHE_FOLDER)
-        e5_cached.warm_up()
-        e5_units = centre(embed_chunks(chunks, e5_cached))
-        np.save(partial / E5_FILE, e5_units)
-        e5_entry = {"e5": {"file": E5_FILE, "sha256": sha256_of(partial / E5_FILE)}}
+        e5_units, e5_entry = _write_e5(partial, chunks, e5_cached)
         cached.append(e5_cached)
     for encoder in cached:
         encoder.save()
@@ -222,7 +165,7 @@ def _build(
         # texts embedded by this build, and texts whose vectors an earlier build had made
         "embedded_texts": sum(e.encoded for e in cached),
         "reused_texts": sum(e.reused for e in cached),
-        **_expected(fingerprint, max_chars, chunks, encoders),
+        **spec.identity(),
         "dense": files,
         "expansion": {
             "file": EXPANSION_FILE,
@@ -233,30 +176,56 @@ def _build(
         "units": {"file": UNITS_FILE, "sha256": sha256_of(partial / UNITS_FILE)},
         **e5_entry,
     }
-    snapshot = store_notes(partial) if store_notes is not None else None
+    snapshot = write_snapshot(partial, notes) if notes is not None else None
     if snapshot is not None:
         manifest["snapshot"] = snapshot
     (partial / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     if before_publish is not None:
         before_publish(partial)
-    partial.rename(build_dir)
-    pointer = index_dir / f".{CURRENT}.{uuid.uuid4().hex[:6]}"
-    pointer.write_text(build_dir.name + "\n", encoding="utf-8")
-    os.replace(pointer, index_dir / CURRENT)  # the switch: atomic on POSIX
-    # under the lock, so no other build is running: older builds and the unfinished
-    # folders of killed ones can go
-    for old in index_dir.glob("build-*"):
-        if old != build_dir:
-            shutil.rmtree(old, ignore_errors=True)
+    publish(partial)
     return SearchIndex(chunks, dense, expansion, bm25=bm25, e5_units=e5_units)
+
+
+def _write_dense(
+    partial: Path, chunks: list[Chunk], cached: list[StoredVectors], units: int, progress: bool
+) -> tuple[dict[str, faiss.Index], dict[str, dict]]:
+    """Each encoder's centred unit vectors, indexed and written: the indexes and their
+    manifest entries, by encoder name."""
+    dense, files = {}, {}
+    with tqdm(
+        total=units * len(cached), unit="text", desc="embedding", disable=not progress
+    ) as bar:
+        for encoder in cached:
+            encoder.warm_up()
+            vectors = embed_chunks(chunks, encoder, progress=bar.update)
+            dense[encoder.name], kind = dense_index(centre(vectors))
+            file_name = f"dense-{hashlib.sha1(encoder.name.encode()).hexdigest()[:10]}.faiss"
+            # written by Python, not faiss.write_index: a full disk is then an OSError with
+            # its errno (FAISS raises a RuntimeError, which escaped as a traceback)
+            (partial / file_name).write_bytes(faiss.serialize_index(dense[encoder.name]))
+            files[encoder.name] = {
+                "file": file_name,
+                "dimension": int(vectors.shape[1]),
+                "kind": kind,
+                "sha256": sha256_of(partial / file_name),
+            }
+    return dense, files
+
+
+def _write_e5(
+    partial: Path, chunks: list[Chunk], e5: StoredVectors
+) -> tuple[np.ndarray, dict[str, dict]]:
+    """e5's centred unit vectors (the added maps' re-ranker), written, with their
+    manifest entry."""
+    e5.warm_up()
+    units = centre(embed_chunks(chunks, e5))
+    np.save(partial / E5_FILE, units)
+    return units, {"e5": {"file": E5_FILE, "sha256": sha256_of(partial / E5_FILE)}}
 
 
 def load_index(
     index_dir: Path,
-    chunks: list[Chunk],
-    encoders: Sequence[Encoder],
-    fingerprint: str,
-    max_chars: int,
+    spec: IndexSpec,
     checksums: Future[Checksums] | None = None,
     e5: bool = False,
 ) -> SearchIndex:
@@ -280,8 +249,8 @@ def load_index(
     if version != FORMAT_VERSION:
         raise IndexStateError(f"index in {build_dir} has an older format", REBUILD_HINT)
     manifest = read_manifest(build_dir, text)
-    expected = _expected(fingerprint, max_chars, chunks, encoders)
-    for key, value in expected.items():
+    chunks, encoders = spec.chunks, spec.encoders
+    for key, value in spec.identity().items():
         if getattr(manifest, key) != value:
             raise IndexStateError(
                 f"index in {build_dir} is stale ({key} is {getattr(manifest, key)!r}, "

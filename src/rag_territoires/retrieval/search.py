@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import partial
 from typing import NamedTuple, overload
 
 import numpy as np
 
-from rag_territoires.config import MAX_QUERY_CHARS, RetrievalConfig
+from rag_territoires.config import MAX_QUERY_CHARS, MAX_TOP_K, MIN_TOP_K, RetrievalConfig
 from rag_territoires.corpus.chunks import Chunk
+from rag_territoires.corpus.corpus import NodeLookup
 from rag_territoires.corpus.model import DOCUMENT_SEPARATOR, Node
 from rag_territoires.embedding.e5 import E5Passages
 from rag_territoires.embedding.encoders import Encoder
 from rag_territoires.errors import QueryError, UnknownDocument
 from rag_territoires.index.memory import SearchIndex
+from rag_territoires.passages import passage_of
 from rag_territoires.retrieval.abstention import (
     FEATURES,
     NEAR_BRANCHES,
@@ -38,7 +40,7 @@ from rag_territoires.retrieval.followup import (
 )
 from rag_territoires.retrieval.fusion import BM25, fuse, total_weight
 from rag_territoires.retrieval.rerank import added_maps_rerank
-from rag_territoires.schema import Passage, Reading, SearchResult, Source
+from rag_territoires.schema import Reading, SearchResult
 from rag_territoires.text.expansion import Expansion
 
 # Unicode's categories Cc (control characters, but tab and line breaks) and Cs (surrogates),
@@ -162,12 +164,21 @@ class Ranking:
         return self.focus is None and self.probability < below
 
 
+NodeScores = Callable[[Iterable[str]], dict[str, float]]
+
+
+def _nothing_scored(node_ids: Iterable[str]) -> dict[str, float]:
+    return {}  # a search that found no passage has no node to quote
+
+
 @dataclass(frozen=True)
 class Retrieval:
     result: SearchResult
     chunks: list[Chunk]  # the passages' chunks, same order
     focus: Focus | None = None
-    reads: tuple[Query, ...] = ()  # Ranking.reads: what scores the nodes to quote
+    # how closely each node's own words answer (``Searcher.node_scores`` for this search's
+    # reads): what orders the quotes of an answer
+    node_scores: NodeScores = _nothing_scored
 
 
 # A word whose nearest word of the notes is at least this close is surely in the notes
@@ -182,7 +193,7 @@ class Searcher:
         index: SearchIndex,
         encoders: Sequence[Encoder],
         config: RetrievalConfig,
-        nodes: dict[str, Node],
+        corpus: NodeLookup,
         calibration: Calibration | None = None,
         reads: dict[str, Query] | None = None,
         dependence: Dependence | bool | None = True,
@@ -190,7 +201,9 @@ class Searcher:
     ) -> None:
         """``dependence``: what decides whether a question depends on its conversation
         (True: the shipped decision; False or None: every question does). ``e5``: the
-        warmed encoder that re-orders the added maps' passages (retrieval/rerank.py)."""
+        warmed encoder that re-orders the added maps' passages (retrieval/rerank.py).
+        ``corpus``: where a node and its chunk are found; its chunks are the index's (a
+        view's index holds some of them)."""
         self.index = index
         self.dependence = shipped_dependence() if dependence is True else dependence or None
         # Queries read before, by text: the evaluation's grid reads each question once for
@@ -199,7 +212,7 @@ class Searcher:
         self._reads = reads
         self.encoders = list(encoders)
         self.config = config
-        self.nodes = nodes
+        self.corpus = corpus
         self.calibration = calibration if calibration is not None else shipped_calibration()
         # The maps the tuning questions were about get what was learned from them (the
         # query map, the fusion weight); every other map gets what was chosen map by map
@@ -229,12 +242,9 @@ class Searcher:
         mask = np.array([document_of(c) in learned for c in self.index.chunks], bool)
         return None if mask.all() else mask
 
-    @cached_property
-    def _chunk_of_node(self) -> dict[str, int]:
-        """Every node lies in exactly one chunk: where to find it. Made when first needed
-        (an ordinal follow-up, a cited node): at 250k nodes it takes 0.3 s, which every
-        start would otherwise pay."""
-        return {span.id: i for i, chunk in enumerate(self.index.chunks) for span in chunk.nodes}
+    def _position_of_node(self, node_id: str) -> int:
+        """Where the chunk that holds the node is in the index."""
+        return self.index.position(self.corpus.chunk_of_node(node_id).id)
 
     def document_chunks(self, documents: Sequence[str]) -> np.ndarray | None:
         """The chunks of the named documents (None: no filter), or ``QueryError``."""
@@ -388,7 +398,7 @@ class Searcher:
         context = contextual_query(query, history)
         context_read = self.read(context) if context is not None else None
         focus = self._ordinal_focus(query, history) if history else None
-        focus_chunk = [self._chunk_of_node[focus.child.id]] if focus is not None else []
+        focus_chunk = [self._position_of_node(focus.child.id)] if focus is not None else []
         reads = [read] + ([context_read] if context_read is not None else [])
         if within is not None:
             focus_chunk = [c for c in focus_chunk if c in within]
@@ -484,7 +494,7 @@ class Searcher:
         led = answer.hits[0].chunk
         # A chunk's id is its top node's, except for the evaluation's fixed-size windows,
         # which have no branch whose children an ordinal could pick.
-        found = self.nodes.get(led.id)
+        found = self.corpus.node(led.id)
         picked = ordinal_child(number, found) if found is not None else None
         if picked is None:
             return None
@@ -512,10 +522,11 @@ class Searcher:
             query=query,
             abstained=abstained,
             confidence=round(confidence, 4),
-            passages=[to_passage(hit) for hit in hits],
+            passages=[passage_of(hit.chunk, hit.score) for hit in hits],
             reading=reading_of(ranking, history),
         )
-        return Retrieval(result, [hit.chunk for hit in hits], ranking.focus, ranking.reads)
+        scores = partial(self.node_scores, ranking.reads)
+        return Retrieval(result, [hit.chunk for hit in hits], ranking.focus, scores)
 
     def _not_in(self, whole: Ranking, within: np.ndarray) -> bool:
         """Whether the chosen maps (``within``) do not answer: a filter narrows where the
@@ -536,9 +547,6 @@ class Searcher:
     ) -> SearchResult:
         return self.retrieve(query, top_k, history, documents).result
 
-    def chunk_of_node(self, node_id: str) -> Chunk:
-        return self.index.chunks[self._chunk_of_node[node_id]]
-
     def node_scores(self, reads: Sequence[Query], node_ids: Iterable[str]) -> dict[str, float]:
         """How closely each node's own words answer: its units' best dense score, summed
         over the encoders, the conversation's read weighted as in the ranking. What orders
@@ -546,7 +554,7 @@ class Searcher:
         weights = (1.0, self.config.history_weight)
         scores: dict[str, float] = {}
         for node_id in node_ids:
-            position = self._chunk_of_node[node_id]
+            position = self._position_of_node(node_id)
             total = 0.0
             for weight, read in zip(weights, reads, strict=False):
                 for name, vector in read.vectors.items():
@@ -566,8 +574,8 @@ def validate_request(
     """The question and its conversation, checked (``QueryError`` otherwise), and top_k's
     bounds: what every searcher asks of a request."""
     checked = validate_query(query), [validate_query(h, "earlier question") for h in history]
-    if not 1 <= top_k <= 50:
-        raise QueryError("top_k must be between 1 and 50", "top_k")
+    if not MIN_TOP_K <= top_k <= MAX_TOP_K:
+        raise QueryError(f"top_k must be between {MIN_TOP_K} and {MAX_TOP_K}", "top_k")
     return checked
 
 
@@ -597,22 +605,3 @@ def reading_of(ranking: Ranking, history: Sequence[str]) -> Reading | None:
         of=focus.parent.text if focus is not None else None,
     )
 
-
-def to_passage(hit: Hit) -> Passage:
-    chunk = hit.chunk
-    return Passage(
-        id=chunk.id,
-        text=chunk.text,
-        branch=list(chunk.branch),
-        score=round(hit.score, 6),
-        source=chunk_source(chunk),
-    )
-
-
-def chunk_source(chunk: Chunk) -> Source:
-    return Source(
-        document=chunk.document,
-        title=chunk.title,
-        line_start=chunk.line_start,
-        line_end=chunk.line_end,
-    )

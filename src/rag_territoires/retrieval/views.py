@@ -26,6 +26,7 @@ from pathlib import Path
 
 from rag_territoires.corpus.access import hidden_from
 from rag_territoires.corpus.corpus import Corpus
+from rag_territoires.corpus.visible import VisibleCorpus
 from rag_territoires.embedding.encoders import Encoder
 from rag_territoires.errors import UnknownDocument
 from rag_territoires.index.view import view_index
@@ -40,8 +41,9 @@ class EmptySearcher:
     """The search of a caller who may see no map at all: every question is declined, with
     no passage, as no notes could answer it."""
 
-    def __init__(self, encoders: Sequence[Encoder]) -> None:
+    def __init__(self, encoders: Sequence[Encoder], corpus: VisibleCorpus) -> None:
         self.encoders = list(encoders)
+        self.corpus = corpus
 
     def retrieve(
         self,
@@ -106,15 +108,10 @@ class SearchViews:
 
     def _build(self, hidden: frozenset[str]) -> Searcher | EmptySearcher:
         full = self.searcher
+        visible = VisibleCorpus(self.corpus, hidden)
         chunks = [c for c in full.index.chunks if c.document not in hidden]
         if not chunks:
-            return EmptySearcher(full.encoders)
-        nodes = {
-            node.id: node
-            for document in self.corpus.documents
-            if document.file not in hidden
-            for node in document.nodes()
-        }
+            return EmptySearcher(full.encoders, visible)
         # re-ranked as the full corpus is, when the view still holds an added map
         e5 = full.e5 if has_added_maps(chunks, full.calibration) else None
         index = view_index(chunks, full.encoders, self.cache_dir, e5)
@@ -122,7 +119,7 @@ class SearchViews:
             index,
             full.encoders,
             full.config,
-            nodes,
+            visible,
             calibration=full.calibration,
             dependence=full.dependence or False,
             e5=e5,

@@ -13,7 +13,7 @@ from rag_territoires.api.errors import NOT_FOUND, V1_ERRORS
 from rag_territoires.corpus.model import Document, Node
 from rag_territoires.corpus.visible import VisibleCorpus
 from rag_territoires.errors import UnknownDocument
-from rag_territoires.retrieval.search import chunk_source
+from rag_territoires.passages import source_of
 from rag_territoires.schema import Source
 
 router = APIRouter(
@@ -185,7 +185,7 @@ def passage(passage_id: str, corpus: CorpusDep) -> PassageDetail:
         id=chunk.id,
         text=chunk.text,
         branch=list(chunk.branch),
-        source=chunk_source(chunk),
+        source=source_of(chunk),
         nodes=[
             NodeLines(
                 id=n.id,
