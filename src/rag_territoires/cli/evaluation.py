@@ -169,6 +169,7 @@ def _eval_maps(args: argparse.Namespace, settings) -> int:
     lines = evaluate_maps(tuning, blind, settings.retrieval(), shipped_calibration())
     print("\n".join(lines))
     if args.report_dir is not None:
+        args.report_dir.mkdir(parents=True, exist_ok=True)  # a new folder, as eval --all's
         path = args.report_dir / "maps-report.md"
         path.write_text(
             "# Maps staff add: leave-one-map-out and blind figures\n\n```\n"
