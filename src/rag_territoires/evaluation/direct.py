@@ -14,7 +14,6 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from rag_territoires.answer import direct
 from rag_territoires.answer.extractive import _quotes
@@ -61,13 +60,14 @@ def measure(searcher: Searcher, questions: Sequence[Question]) -> DirectFigures:
 
 
 def _main() -> None:  # pragma: no cover - a measurement to run by hand
+    from rag_territoires.cli.checkout import eval_dir
     from rag_territoires.config import Settings
     from rag_territoires.evaluation.mapsets import corpus_of, load_all, question_files
     from rag_territoires.evaluation.questions import load_questions
     from rag_territoires.index.memory import build_in_memory
     from rag_territoires.retriever import Retriever
 
-    folder = Path("eval")
+    folder = eval_dir(None)  # the checkout's eval/, wherever this is run from
     retriever = Retriever(Settings())
     retriever.warm_up()
     seminar = [q for name in ("questions.jsonl", "blind-3.jsonl")
