@@ -76,8 +76,11 @@ def test_the_shipped_calibration_is_what_the_cross_validation_gives(tmp_path, mo
     shipped = Calibration.load(CALIBRATION_FILE)
     assert fresh.record["chosen"] == pytest.approx(shipped.record["chosen"], rel=1e-6)
     assert fresh.abstention.weights == pytest.approx(shipped.abstention.weights, rel=1e-5)
-    for name, mean in shipped.query_means.items():
-        assert fresh.query_means[name] == pytest.approx(mean, abs=1e-5)
+    # the seminar's encoders; e5's mean is chosen with the added maps' weight (calibrate
+    # --maps --e5, evaluation/e5choice.py), not by this command
+    assert set(shipped.query_means) - set(fresh.query_means) <= {"e5"}
+    for name, mean in fresh.query_means.items():
+        assert mean == pytest.approx(shipped.query_means[name], abs=1e-5)
     assert set(fresh.query_maps) == set(shipped.query_maps) == {"use"}
     for name, matrix in shipped.query_maps.items():  # stored in half precision
         assert fresh.query_maps[name] == pytest.approx(matrix, abs=2e-3)
