@@ -157,11 +157,13 @@ def calibrate_maps(
             f"e5 re-ranking weight on the added maps: {calibration.general_e5_weight} (mean "
             f"objective by weight {means}; chosen without each map: {held})"
         )
-        record["maps"]["general_e5_weight"] = {
+        chosen = {
             "chosen": calibration.general_e5_weight,
             "held_out_choice": held,
             "objective": {str(k): v for k, v in means.items()},
         }
+        record = {**record, "maps": {**record["maps"], "general_e5_weight": chosen}}
+        calibration = replace(calibration, record=record)
     return calibration, lines
 
 
