@@ -51,7 +51,6 @@ def ranked_chunks(ranking: Ranking) -> Sequence[Chunk]:
 def hit_at_chars(ranking: Ranking, question: Question, budget: int = PINPOINT_CHARS) -> float:
     gold = {g.node for g in question.gold}
     chunks = ranked_chunks(ranking)
-    gold_texts = {span.text for chunk in chunks for span in chunk.nodes if span.id in gold}
     texts, length = [], -1
     for chunk in chunks:  # the ranked texts joined, as far as the budget reads
         if length >= budget:
@@ -59,6 +58,9 @@ def hit_at_chars(ranking: Ranking, question: Question, budget: int = PINPOINT_CH
         texts.append(chunk.text)
         length += len(texts[-1]) + 1
     window = "\n".join(texts)[:budget]
+    # a gold node's text in the window, wherever it is cited; looked for in ranked order,
+    # so that the search stops at the gold chunk, most often among the first
+    gold_texts = (span.text for chunk in chunks for span in chunk.nodes if span.id in gold)
     return float(any(text in window for text in gold_texts))
 
 

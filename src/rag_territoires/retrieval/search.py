@@ -123,6 +123,9 @@ class Query:
     # learned on (empty when every map is one it was learned on)
     plain: dict[str, np.ndarray] = field(default_factory=dict)
     centred: dict[str, np.ndarray] = field(default_factory=dict)  # centred, never mapped
+    # Each signal's scores of every chunk, kept when the query is kept (``Searcher``'s
+    # ``reads``: the evaluation's grid scores one read once for its six fusion weights)
+    every_chunk: dict[tuple, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -310,15 +313,33 @@ class Searcher:
         """Every signal's exact score for the given chunks (None: all of them)."""
         scores: dict[str, np.ndarray] = {}
         if self.config.use_bm25:
-            scores[BM25] = self.index.bm25_scores(query.expansion.terms, chunks)
+            scores[BM25] = self._kept(
+                query, chunks, (BM25,), self.index.bm25_scores, query.expansion.terms
+            )
         for name, vector in query.vectors.items():
-            scores[name] = self.index.dense_scores(name, vector, chunks)
+            scores[name] = self._kept(
+                query, chunks, (name, "vector"), self.index.dense_scores, name, vector
+            )
             if name in query.plain and self._learned is not None:
                 learned = self._learned if chunks is None else self._learned[chunks]
-                plain = self.index.dense_scores(name, query.plain[name], chunks)
+                plain = self._kept(
+                    query, chunks, (name, "plain"), self.index.dense_scores, name,
+                    query.plain[name],
+                )  # fmt: skip
                 scores[name] = np.where(learned, scores[name], plain)
         scored = np.arange(len(self.index.chunks)) if chunks is None else chunks
         return Signals(scores, query.expansion, scored, query.sounds_answerable)
+
+    def _kept(self, query: Query, chunks: np.ndarray | None, key: tuple, scorer, *args):
+        """``scorer(*args, chunks)``; for every chunk of a kept read, computed once. A
+        read is kept only with the index it was read for (``reads``' contract), and the
+        arrays are never written to: fusion and the features make new ones."""
+        if chunks is not None or self._reads is None:
+            return scorer(*args, chunks)
+        found = query.every_chunk.get(key)
+        if found is None:
+            found = query.every_chunk[key] = scorer(*args, None)
+        return found
 
     def signals(self, text: str) -> Signals:
         return self.score(self.read(text))
