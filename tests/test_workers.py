@@ -85,11 +85,17 @@ def test_two_workers_serve_one_port_under_one_rate_limit(two_workers):
     process, url = two_workers
     assert len(_workers_of(process.pid)) == 2
     statuses = []
+    started = time.monotonic()
     for _ in range(40):  # a new connection each time: the kernel spreads them over both
         with httpx.Client(timeout=10) as client:
             statuses.append(client.post(url + "/v1/search", json=SEARCH).status_code)
+    elapsed = time.monotonic() - started
     assert set(statuses) == {200, 429}
-    assert 30 <= statuses.count(200) <= 31  # the limit, not twice the limit
+    # The bucket holds 30 and refills at 0.5 a second while the requests run: what passed
+    # is the limit plus that refill, not the limit once per worker (up to all 40). The
+    # refill is counted, not assumed small: on a loaded machine the 40 requests took long
+    # enough for 3 more to pass (33), and a fixed "at most 31" failed.
+    assert 30 <= statuses.count(200) <= 30 + elapsed * 30 / 60
 
 
 def test_a_worker_that_dies_is_replaced_and_the_other_keeps_answering(two_workers):
