@@ -117,15 +117,10 @@ def wait_until_ready(url: str, process, timeout: float = 120) -> None:
 def spawn(command: list[str], port: int, ready_path: str, env: dict | None = None):
     """A server process on a loopback port, once ``ready_path`` answers: (process, url)."""
     import os
-    import subprocess
 
-    process = subprocess.Popen(
-        command,
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    from rag_territoires.launcher import QuietProcess
+
+    process = QuietProcess(command, {**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     wait_until_ready(url + ready_path, process)
     return process, url

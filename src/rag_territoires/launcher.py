@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -73,12 +74,32 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class QuietProcess(subprocess.Popen):
+    """A server started for the tests or a benchmark, its error output kept in an unnamed
+    temporary file (``error_output()``), not a pipe. Nobody reads a server's pipe while it
+    runs: once 64 KB of log lines or tracebacks filled it, the server's next write blocked
+    for good, so it stopped answering and ignored SIGINT (a page server of the widget's
+    tests took its whole 20 s of grace to stop, twice, at every full run)."""
+
+    def __init__(self, command: list[str], env: dict[str, str]) -> None:
+        # kept open as long as the process object: read after the process stopped
+        self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")  # noqa: SIM115
+        super().__init__(command, env=env, stdout=subprocess.DEVNULL, stderr=self.log)
+
+    def error_output(self) -> str:
+        self.log.seek(0)
+        return self.log.read()
+
+
 def wait_ready(url: str, process: subprocess.Popen, timeout: float = READY_TIMEOUT) -> None:
     """Poll ``url`` until it answers 200: bounded, and stops early if the process died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            details = process.stderr.read() if process.stderr else ""
+            if isinstance(process, QuietProcess):
+                details = process.error_output()
+            else:
+                details = process.stderr.read() if process.stderr else ""
             raise RagError(f"the process serving {url} stopped while starting {details}")
         try:
             if httpx.get(url, timeout=2).status_code == 200:
@@ -92,17 +113,11 @@ def wait_ready(url: str, process: subprocess.Popen, timeout: float = READY_TIMEO
 
 def spawn_api(
     env: dict[str, str], timeout: float = READY_TIMEOUT, port: int | None = None, workers: int = 1
-) -> tuple[subprocess.Popen, str]:
+) -> tuple[QuietProcess, str]:
     """A quiet API server on loopback (a free port unless given), once ready (for
     benchmarks and tests)."""
     port = port or free_port()
-    process = subprocess.Popen(
-        api_command("127.0.0.1", port, workers),
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = QuietProcess(api_command("127.0.0.1", port, workers), {**os.environ, **env})
     url = f"http://127.0.0.1:{port}"
     wait_ready(f"{url}/readyz", process, timeout)
     return process, url
