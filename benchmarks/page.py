@@ -11,7 +11,6 @@ every wait is bounded.
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -19,7 +18,14 @@ from pathlib import Path
 
 from benchmarks.speed import QUESTIONS, percentile_ms
 from rag_territoires.errors import MissingExtra, RagError
-from rag_territoires.launcher import _stop, free_port, spawn_api, ui_command, wait_ready
+from rag_territoires.launcher import (
+    QuietProcess,
+    _stop,
+    free_port,
+    spawn_api,
+    ui_command,
+    wait_ready,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -141,13 +147,7 @@ def measure(api_url: str, repeats: int, turns: int) -> PageTimes:
     """Serve the page (``rag_territoires_ui``, as ``start`` does) and time it in Chromium."""
     port = free_port()
     env = {**os.environ, "RAG_TERRITOIRES_UI_API_URL": api_url}
-    page = subprocess.Popen(
-        ui_command("127.0.0.1", port),
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    page = QuietProcess(ui_command("127.0.0.1", port), env)
     times = PageTimes()
     try:
         url = f"http://127.0.0.1:{port}"

@@ -110,19 +110,13 @@ def _start_bare(search: bool = False):
     """A bare FastAPI route (``bare_app.py``): the stack's own cost, or, with ``search``,
     the stack and the real search with nothing of the API's own around it.
     Returns (process, base URL)."""
-    import subprocess
     import sys
 
-    from rag_territoires.launcher import free_port, wait_ready
+    from rag_territoires.launcher import QuietProcess, free_port, wait_ready
 
     port = free_port()
     command = [sys.executable, "-m", "benchmarks.bare_app", str(port)]
-    process = subprocess.Popen(
-        command + (["--search"] if search else []),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=child_env(),
-    )
+    process = QuietProcess(command + (["--search"] if search else []), child_env())
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(base + "/readyz", process, 60)
