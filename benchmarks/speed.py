@@ -1,9 +1,10 @@
 """Speed, measured in one run: the bare encoder forward pass for one query,
 ``POST /v1/search`` over HTTP on loopback (a real ``rag-territoires serve``), and two
 floors (``bare_app.py``): a bare FastAPI route, and a bare route running the same search.
-Then throughput with 1 and 8 concurrent clients.
+A fifth server is the API with its searches on the event loop (``loop_app.py``): what the
+search lane's thread hops cost. Then throughput with 1 and 8 concurrent clients.
 
-The four are measured interleaved, one of each in turn (in a rotating order), so that the
+The five are measured interleaved, one of each in turn (in a rotating order), so that the
 machine's noise falls on all of them alike: run one after another, five runs of a day put
 the API's own layers at -0.16, +0.47, -0.08, -0.04 and +0.91 ms. Where the time goes is
 the median of the paired differences, round by round, with its spread (quartiles).
@@ -106,17 +107,18 @@ def throughput(base: str, clients: int, requests_per_client: int) -> tuple[float
     return clients * requests_per_client / elapsed, errors
 
 
-def _start_bare(search: bool = False):
+def _start_bare(search: bool = False, module: str = "bare_app", env: dict | None = None):
     """A bare FastAPI route (``bare_app.py``): the stack's own cost, or, with ``search``,
-    the stack and the real search with nothing of the API's own around it.
-    Returns (process, base URL)."""
+    the stack and the real search with nothing of the API's own around it. ``module``
+    ``loop_app``: the API with its searches on the event loop. Returns (process, base URL)."""
     import sys
 
     from rag_territoires.launcher import QuietProcess, free_port, wait_ready
 
     port = free_port()
-    command = [sys.executable, "-m", "benchmarks.bare_app", str(port)]
-    process = QuietProcess(command + (["--search"] if search else []), child_env())
+    command = [sys.executable, "-m", f"benchmarks.{module}", str(port)]
+    env = {**child_env(), **(env or {})}
+    process = QuietProcess(command + (["--search"] if search else []), env)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(base + "/readyz", process, 60)
@@ -176,13 +178,17 @@ def run(repeats: int = 300) -> str:
     encoder.warm_up()
     processes = []
     try:
-        process, api = spawn_api({"RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE": "0"})
+        unlimited = {"RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE": "0"}
+        process, api = spawn_api(unlimited)
+        processes.append(process)
+        process, on_loop = _start_bare(module="loop_app", env=unlimited)
         processes.append(process)
         process, floor = _start_bare()
         processes.append(process)
         process, bare = _start_bare(search=True)
         processes.append(process)
-        clients = {name: SearchClient(base) for name, base in (("api", api), ("floor", floor))}
+        named = (("api", api), ("floor", floor), ("loop", on_loop))
+        clients = {name: SearchClient(base) for name, base in named}
         clients["bare"] = SearchClient(bare)
         interleaved(encoder, clients, 20)  # warm the connections and the servers
         measured = interleaved(encoder, clients, repeats)
@@ -210,10 +216,12 @@ def report(encoder: str, m: Interleaved, one: tuple, eight: tuple) -> str:
         [
             line(f"encoder forward pass ({encoder}, 1 query):", "forward"),
             line("POST /v1/search over HTTP, 1 client:", "api"),
+            line("the same, searches on the event loop:", "loop", "  bench only (loop_app.py)"),
             line("bare FastAPI route on uvicorn (floor):", "floor", "  no search"),
             line("bare route running the same search:", "bare", "  no guard, metrics, headers"),
             "where the time goes, median of the paired differences, round by round:",
             share("  the API's own layers (API - bare search):", ["api"], ["bare"], "  goal 0.3"),
+            share("    of which the search lane's hops:", ["api"], ["loop"], "  (API - on loop)"),
             share("  search around the forward pass:", ["bare"], ["floor", "forward"]),
             share("  HTTP floor:", ["floor"], []),
             f"{'throughput, 1 client:':<42}{one[0]:.0f} requests/s (errors {one[1]})",
