@@ -11,10 +11,18 @@ import os
 import shutil
 from pathlib import Path
 
-import pytest
+# Two test workers share two cores (`-n 2`), and each one's BLAS and torch took two threads
+# of their own: four threads fought over two cores, and the numeric tests took about twice
+# as long (the added maps' calibration beside another busy process: 114-116 s with two
+# BLAS threads, 58-80 s with one). Set before numpy is first imported; the servers and
+# commands the tests start inherit it.
+for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_threads, "1")
 
-from rag_territoires.config import Settings
-from rag_territoires.retriever import Retriever
+import pytest  # noqa: E402
+
+from rag_territoires.config import Settings  # noqa: E402
+from rag_territoires.retriever import Retriever  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPORT = ROOT / "corpus" / "seminaire-territoires-ruraux-carte-mentale.txt"
