@@ -39,7 +39,7 @@ from rag_territoires.config import RetrievalConfig
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.embedding.cache import CachedEncoder
 from rag_territoires.embedding.encoders import Encoder, make_encoder
-from rag_territoires.evaluation.metrics import (
+from rag_territoires.evaluation.measures import (
     calibrate_threshold,
     hit_at_chars,
     reciprocal_rank,
