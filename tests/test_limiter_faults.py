@@ -164,13 +164,13 @@ def flag(url: str) -> tuple[str, str]:
     return ready, line.split()[1]
 
 
-def test_the_live_api_never_answers_500_when_its_shared_file_fails(retriever, tmp_path):
+def test_the_live_api_never_answers_500_when_its_shared_file_fails(engine, tmp_path):
     folder = tmp_path / "shm"
     folder.mkdir()
     path = folder / "limits.sqlite"
     path.write_bytes(b"junk" * 2048)  # damaged before the first request
     process, url = start_api(
-        retriever,
+        engine,
         RAG_TERRITOIRES_SHARED_LIMITS_FILE=str(path),
         RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="4",
     )

@@ -75,8 +75,8 @@ def _workers_of(pid: int) -> set[int]:
 
 
 @pytest.fixture(scope="module")
-def two_workers(retriever):
-    process, url = start_api(retriever, workers=2, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="30")
+def two_workers(engine):
+    process, url = start_api(engine, workers=2, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="30")
     yield process, url
     stop(process)
 

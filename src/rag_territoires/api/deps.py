@@ -30,15 +30,15 @@ from rag_territoires.api.widget import WidgetTokens
 from rag_territoires.config import Settings
 from rag_territoires.corpus.access import hidden_from
 from rag_territoires.corpus.visible import VisibleCorpus
+from rag_territoires.engine import Engine
 from rag_territoires.retrieval.search import Searcher
 from rag_territoires.retrieval.views import EmptySearcher
-from rag_territoires.retriever import Retriever
 
 
 @dataclass
 class AppState:
     settings: Settings
-    retriever: Retriever
+    engine: Engine
     metrics: Metrics
     limiter: RateLimiter | SharedRateLimiter
     llm: LlmClient | None
@@ -73,37 +73,37 @@ def caller_groups(request: Request) -> frozenset[str]:
     return getattr(request.state, "groups", frozenset())
 
 
-def _hidden(request: Request, retriever: Retriever) -> frozenset[str]:
-    return hidden_from(retriever.corpus.access, caller_groups(request))
+def _hidden(request: Request, engine: Engine) -> frozenset[str]:
+    return hidden_from(engine.corpus.access, caller_groups(request))
 
 
 async def get_searcher(request: Request) -> Searcher | EmptySearcher:
     """The search over the maps this caller may see (``retrieval/views.py``): the whole
     corpus's searcher when nothing is hidden from it. A view built for the first time is
     built in the thread pool, not on the event loop."""
-    retriever = _loaded(request).retriever
-    hidden = _hidden(request, retriever)
-    ready = retriever.views.ready(hidden)
+    engine = _loaded(request).engine
+    hidden = _hidden(request, engine)
+    ready = engine.views.ready(hidden)
     if ready is not None:
         return ready
-    return await run_in_threadpool(retriever.views.for_hidden, hidden)
+    return await run_in_threadpool(engine.views.for_hidden, hidden)
 
 
 SearcherDep = Annotated[Searcher | EmptySearcher, Depends(get_searcher)]
 
 
-async def get_retriever(request: Request) -> Retriever:
-    """The loaded retriever: its corpus and its build id, from one and the same build."""
-    return _loaded(request).retriever
+async def get_engine(request: Request) -> Engine:
+    """The loaded engine: its corpus and its build id, from one and the same build."""
+    return _loaded(request).engine
 
 
-RetrieverDep = Annotated[Retriever, Depends(get_retriever)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
 
 
 async def get_corpus(request: Request) -> VisibleCorpus:
     """The corpus without the maps this caller may not see."""
-    retriever = _loaded(request).retriever
-    return VisibleCorpus(retriever.corpus, _hidden(request, retriever))
+    engine = _loaded(request).engine
+    return VisibleCorpus(engine.corpus, _hidden(request, engine))
 
 
 CorpusDep = Annotated[VisibleCorpus, Depends(get_corpus)]

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
-from rag_territoires.api.deps import V1_GUARDS, CorpusDep, RetrieverDep
+from rag_territoires.api.deps import V1_GUARDS, CorpusDep, EngineDep
 from rag_territoires.api.errors import NOT_FOUND, V1_ERRORS
 from rag_territoires.corpus.model import Document, Node
 from rag_territoires.corpus.visible import VisibleCorpus
@@ -156,8 +156,8 @@ BUILD_HEADER = "X-Rag-Build"
         }
     },
 )
-def documents(retriever: RetrieverDep, corpus: CorpusDep, response: Response) -> list[DocumentInfo]:
-    response.headers[BUILD_HEADER] = retriever.build or ""
+def documents(engine: EngineDep, corpus: CorpusDep, response: Response) -> list[DocumentInfo]:
+    response.headers[BUILD_HEADER] = engine.build or ""
     return [
         DocumentInfo(
             document=d.file,

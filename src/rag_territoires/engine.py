@@ -1,6 +1,6 @@
 """The retrieval pipeline assembled from settings: documents → nodes → chunks → index → search.
 
-Constructing a ``Retriever`` is cheap; ``warm_up()`` reads the notes, loads
+Constructing a ``Engine`` is cheap; ``warm_up()`` reads the notes, loads
 the encoders and loads the index (building it when it is missing or stale,
 if allowed). The CLI, the API and the evaluation all go through here.
 """
@@ -56,7 +56,7 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-class Retriever:
+class Engine:
     def __init__(
         self,
         settings: Settings | None = None,
@@ -178,14 +178,14 @@ class Retriever:
     @property
     def searcher(self) -> Searcher:
         if self._searcher is None:
-            raise RagError("the retriever is not ready: call warm_up() first")
+            raise RagError("the engine is not ready: call warm_up() first")
         return self._searcher
 
     @property
     def views(self) -> SearchViews:
         """The searchers of callers who may not see some maps (``retrieval/views.py``)."""
         if self._views is None:
-            raise RagError("the retriever is not ready: call warm_up() first")
+            raise RagError("the engine is not ready: call warm_up() first")
         return self._views
 
     def searcher_for(self, hidden: frozenset[str]) -> Searcher | EmptySearcher:
