@@ -6,9 +6,10 @@ outline, branch chunks, index, search, HTTP.
 For each size, in a fresh process each (so memory figures are its own): build time,
 index size on disk, cold start (load the model and index), resident memory, search p50
 and p95 in process and over HTTP, and at the FAISS level exact inner-product search
-against an HNSW graph built and searched as the product does (``index/memory.py``: its
-M, and the search width it uses, the units it asks for): time per query and recall@10
-of HNSW against exact, on stored vectors with a little noise as queries. A measurement, not a test.
+against an HNSW graph built and searched as the product does (its M in
+``index/builders.py``; the search width and the units it asks for in
+``index/search_index.py``): time per query and recall@10 of HNSW against exact, on
+stored vectors with a little noise as queries. A measurement, not a test.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ def measure_one(folder: Path, phase: str) -> dict:
 
     from rag_territoires.config import Settings
     from rag_territoires.engine import Engine
-    from rag_territoires.index.memory import HNSW_NEIGHBOURS, UNITS_PER_CHUNK, stored_vectors
+    from rag_territoires.index.builders import HNSW_NEIGHBOURS
+    from rag_territoires.index.search_index import UNITS_PER_CHUNK, stored_vectors
     from rag_territoires.retrieval.search import CANDIDATES
 
     settings = Settings(corpus_dir=folder / "corpus", index_dir=folder / "index")

@@ -16,7 +16,7 @@ from rag_territoires.config import MAX_TOP_K, MIN_TOP_K, RetrievalConfig
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.corpus.visible import VisibleCorpus
 from rag_territoires.evaluation.runner import Evaluator, Variant
-from rag_territoires.index.memory import build_in_memory
+from rag_territoires.index.builders import build_in_memory
 from rag_territoires.retrieval.search import Searcher
 from tests.conftest import CORPUS
 from tests.helpers import tiny_map

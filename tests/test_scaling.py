@@ -12,7 +12,7 @@ import rag_territoires.retrieval.search as search_module
 from rag_territoires.config import Settings
 from rag_territoires.engine import Engine
 from rag_territoires.evaluation.questions import load_questions
-from rag_territoires.index import memory
+from rag_territoires.index import builders, search_index
 from tests.conftest import CORPUS, ROOT
 
 pytestmark = pytest.mark.integration
@@ -52,7 +52,7 @@ def test_ranking_among_candidates_finds_what_scoring_every_chunk_finds(engine, m
 
 
 def test_above_a_size_the_dense_index_is_an_hnsw_graph_and_says_so(tmp_path, monkeypatch):
-    monkeypatch.setattr(memory, "HNSW_ABOVE", 10)
+    monkeypatch.setattr(builders, "HNSW_ABOVE", 10)
     settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index")
     Engine(settings, auto_build=False).warm_up(rebuild=True)
     build = settings.index_dir / (settings.index_dir / "CURRENT").read_text().strip()
@@ -68,7 +68,7 @@ def test_above_a_size_the_dense_index_is_an_hnsw_graph_and_says_so(tmp_path, mon
 
 def test_the_vectors_are_read_in_place_not_copied(engine):
     index = engine.searcher.index.dense["use"]
-    vectors = memory.stored_vectors(index)
+    vectors = search_index.stored_vectors(index)
     assert not vectors.flags["OWNDATA"] and vectors.shape == (index.ntotal, index.d)
     assert np.allclose(vectors[:5], index.reconstruct_n(0, 5))
 
@@ -86,7 +86,7 @@ def test_bm25_candidates_are_the_best_scored_chunks(engine, k):
 
 def test_bm25_is_stored_in_the_build_and_read_back_as_it_was_built(tmp_path):
     from rag_territoires.errors import IndexStateError
-    from rag_territoires.index.memory import bm25_index
+    from rag_territoires.index.search_index import bm25_index
 
     settings = Settings(corpus_dir=CORPUS, index_dir=tmp_path / "index")
     Engine(settings, auto_build=False).warm_up(rebuild=True)
@@ -99,7 +99,7 @@ def test_bm25_is_stored_in_the_build_and_read_back_as_it_was_built(tmp_path):
     terms = loaded.searcher.encode_query("ingénierie territoriale et coopération").expansion.terms
     stored = loaded.searcher.index
     assert stored.bm25.vocab_dict == fresh.vocab_dict
-    reference = memory.SearchIndex(loaded.chunks, stored.dense, bm25=fresh)
+    reference = search_index.SearchIndex(loaded.chunks, stored.dense, bm25=fresh)
     assert np.array_equal(stored.bm25_scores(terms), reference.bm25_scores(terms))
     (build / "bm25" / "vocab.index.json").write_text("{}")
     with pytest.raises(IndexStateError, match=r"vocab\.index\.json is missing or corrupt"):

@@ -20,13 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
-import rag_territoires.retrieval.search as search_module
 import rag_territoires.engine as retriever_module
+import rag_territoires.retrieval.search as search_module
 from rag_territoires.config import Settings
+from rag_territoires.engine import Engine
 from rag_territoires.evaluation.questions import TUNING_FILES, load_questions
 from rag_territoires.retrieval.calibration import shipped_calibration
 from rag_territoires.retrieval.search import Searcher
-from rag_territoires.engine import Engine
 
 ROOT = Path(__file__).resolve().parents[2]
 MAPS = ROOT / "eval/maps/tuning"

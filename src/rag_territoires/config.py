@@ -37,7 +37,7 @@ class RetrievalConfig:
     # import nothing of the domain
     chunk_max_chars: int = 600
     node_vectors: bool = True  # embed each node of a chunk too; the chunk scores its best
-    centring: bool = True  # centre unit and query vectors (index/memory.py, calibration.py)
+    centring: bool = True  # centre unit and query vectors (index/builders.py, calibration.py)
     # then move the centred query vector through the learned map (retrieval/query_map.py)
     query_map: bool = True
     use_bm25: bool = True

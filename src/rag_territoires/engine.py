@@ -22,7 +22,7 @@ from rag_territoires.errors import IndexStateError, RagError
 from rag_territoires.index.generation import settle
 from rag_territoires.index.lock import build_lock
 from rag_territoires.index.manifest import current_build_name
-from rag_territoires.index.memory import SearchIndex
+from rag_territoires.index.search_index import SearchIndex
 from rag_territoires.index.snapshot import ParsedNotes, snapshot_key, stored_corpus
 from rag_territoires.index.spec import IndexSpec
 from rag_territoires.index.store import (

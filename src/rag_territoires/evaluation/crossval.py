@@ -48,7 +48,8 @@ from rag_territoires.evaluation.measures import (
 )
 from rag_territoires.evaluation.questions import Question
 from rag_territoires.evaluation.writers import LearnedMap, learn_map
-from rag_territoires.index.memory import SearchIndex, build_in_memory
+from rag_territoires.index.builders import build_in_memory
+from rag_territoires.index.search_index import SearchIndex
 from rag_territoires.retrieval.abstention import FEATURES, AbstentionModel
 from rag_territoires.retrieval.calibration import Calibration
 from rag_territoires.retrieval.search import Ranking, Searcher

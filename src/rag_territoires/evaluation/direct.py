@@ -65,7 +65,7 @@ def _main() -> None:  # pragma: no cover - a measurement to run by hand
     from rag_territoires.engine import Engine
     from rag_territoires.evaluation.mapsets import corpus_of, load_all, question_files
     from rag_territoires.evaluation.questions import load_questions
-    from rag_territoires.index.memory import build_in_memory
+    from rag_territoires.index.builders import build_in_memory
 
     folder = eval_dir(None)  # the checkout's eval/, wherever this is run from
     engine = Engine(Settings())

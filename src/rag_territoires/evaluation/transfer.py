@@ -28,7 +28,8 @@ from rag_territoires.embedding.encoders import Encoder, make_encoder
 from rag_territoires.evaluation.crossval import FALSE_ABSTENTION_COST, fit_abstention, objective
 from rag_territoires.evaluation.measures import Outcome, score_items, summarise
 from rag_territoires.evaluation.questions import Question
-from rag_territoires.index.memory import SearchIndex, build_in_memory
+from rag_territoires.index.builders import build_in_memory
+from rag_territoires.index.search_index import SearchIndex
 from rag_territoires.retrieval.abstention import AbstentionModel
 from rag_territoires.retrieval.calibration import Calibration
 from rag_territoires.retrieval.search import Ranking, Searcher

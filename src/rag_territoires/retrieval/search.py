@@ -17,7 +17,7 @@ from rag_territoires.corpus.model import DOCUMENT_SEPARATOR, Node
 from rag_territoires.embedding.e5 import E5Passages
 from rag_territoires.embedding.encoders import Encoder
 from rag_territoires.errors import QueryError, UnknownDocument
-from rag_territoires.index.memory import SearchIndex
+from rag_territoires.index.search_index import SearchIndex
 from rag_territoires.passages import passage_of
 from rag_territoires.retrieval.abstention import (
     FEATURES,
