@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from rag_territoires.api.limits import RateLimiter
+from rag_territoires.api.ratelimit import RateLimiter
 from tests.conftest import start_api, stop
 
 pytestmark = pytest.mark.system
@@ -208,7 +208,7 @@ def test_forwarded_addresses_are_ignored_unless_the_proxy_is_trusted(engine):
 def test_idle_buckets_are_dropped(monkeypatch):
     limiter = RateLimiter(per_minute=60)
     clock = [1000.0]
-    monkeypatch.setattr("rag_territoires.api.limits.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("rag_territoires.api.ratelimit.time.monotonic", lambda: clock[0])
     for i in range(40_000):
         limiter.acquire(f"ip:{i}")
     assert len(limiter) >= 39_000

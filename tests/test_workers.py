@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from rag_territoires.api.limits import RateLimiter
-from rag_territoires.api.shared_limits import SharedRateLimiter
+from rag_territoires.api.ratelimit import RateLimiter
+from rag_territoires.api.ratelimit_shared import SharedRateLimiter
 from tests.conftest import start_api, stop
 
 pytestmark = pytest.mark.system
@@ -28,7 +28,7 @@ SEARCH = {"query": "tiers-lieux"}
 ACQUIRE = """
 import sys
 from pathlib import Path
-from rag_territoires.api.shared_limits import SharedRateLimiter
+from rag_territoires.api.ratelimit_shared import SharedRateLimiter
 limiter = SharedRateLimiter(40, Path(sys.argv[1]))
 print(sum(limiter.acquire("ip:10.0.0.1") == 0 for _ in range(50)))
 """

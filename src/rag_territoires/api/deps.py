@@ -21,11 +21,11 @@ from starlette.concurrency import run_in_threadpool
 
 from rag_territoires.answer.llm import LlmClient
 from rag_territoires.api.lane import SearchLane
-from rag_territoires.api.limits import RateLimiter
 from rag_territoires.api.metrics import Metrics
 from rag_territoires.api.oidc import OidcError, OidcVerifier, claimed_groups
+from rag_territoires.api.ratelimit import RateLimiter
+from rag_territoires.api.ratelimit_shared import SharedRateLimiter
 from rag_territoires.api.reload import Retired
-from rag_territoires.api.shared_limits import SharedRateLimiter
 from rag_territoires.api.widget import WidgetTokens
 from rag_territoires.config import Settings
 from rag_territoires.corpus.access import hidden_from

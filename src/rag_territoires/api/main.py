@@ -18,17 +18,13 @@ from rag_territoires.answer.llm import LlmClient
 from rag_territoires.api import errors
 from rag_territoires.api.deps import AppState
 from rag_territoires.api.jwks import ProviderKeys
-from rag_territoires.api.limits import (
-    BodySizeLimit,
-    JsonCorsMiddleware,
-    RateLimiter,
-    SecurityHeaders,
-)
 from rag_territoires.api.metrics import Metrics, MetricsMiddleware
+from rag_territoires.api.middleware import BodySizeLimit, JsonCorsMiddleware, SecurityHeaders
 from rag_territoires.api.oidc import OidcVerifier
+from rag_territoires.api.ratelimit import RateLimiter
+from rag_territoires.api.ratelimit_shared import FALLBACK, SharedRateLimiter, limits_mode
 from rag_territoires.api.reload import RequestsInFlight, watch_builds
 from rag_territoires.api.routes import browse, chat, feedback, health, manage, search, widget
-from rag_territoires.api.shared_limits import FALLBACK, SharedRateLimiter, limits_mode
 from rag_territoires.api.widget import WidgetCors, WidgetTokens
 from rag_territoires.config import Settings
 from rag_territoires.engine import Engine

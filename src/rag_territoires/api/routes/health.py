@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from rag_territoires.api.deps import StateDep
-from rag_territoires.api.shared_limits import limits_mode
+from rag_territoires.api.ratelimit_shared import limits_mode
 from rag_territoires.corpus.access import hidden_from
 from rag_territoires.corpus.visible import VisibleCorpus
 
