@@ -10,7 +10,7 @@ import jwt
 import pytest
 from pydantic import ValidationError
 
-from rag_territoires.api.jwks import KeyUnavailable, ProviderKeys
+from rag_territoires.api.auth.jwks import KeyUnavailable, ProviderKeys
 from rag_territoires.config import Settings
 from tests.conftest import make_client
 from tests.oidc_provider import AUDIENCE, ISSUER, Provider, new_key, search

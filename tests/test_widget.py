@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from rag_territoires.api.widget import WidgetTokens
+from rag_territoires.api.auth.widget_tokens import WidgetTokens
 from rag_territoires.engine import Engine
 from rag_territoires.launcher import free_port
 from tests.conftest import EXPORT, OUTLINE, ROOT, make_client, spawn, start_api, stop

@@ -161,7 +161,7 @@ class Settings(BaseSettings):
     widget_require_token: bool = Field(
         default=False, description="widget tokens required even without API keys"
     )
-    # intranet single sign-on (api/oidc.py): bearer JWTs from this OpenID Connect provider
+    # intranet single sign-on (api/auth/oidc.py): bearer JWTs from this OpenID Connect provider
     # are accepted instead of keys; all three of issuer, audience and JWKS address, or none
     oidc_issuer: str = Field(
         default="", description="OpenID Connect provider whose bearer JWTs are accepted"
@@ -185,7 +185,7 @@ class Settings(BaseSettings):
         description="callers in this group (in the groups claim) may manage the maps over the "
         "API, as an admin key may (api/admin.py); empty: no OIDC caller may",
     )
-    # the provider's keys (api/jwks.py)
+    # the provider's keys (api/auth/jwks.py)
     oidc_jwks_ttl_seconds: float = Field(
         default=300.0,
         ge=0,

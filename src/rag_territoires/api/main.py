@@ -16,16 +16,17 @@ from starlette.concurrency import run_in_threadpool
 from rag_territoires import __version__
 from rag_territoires.answer.llm import LlmClient
 from rag_territoires.api import errors
+from rag_territoires.api.auth.jwks import ProviderKeys
+from rag_territoires.api.auth.oidc import OidcVerifier
+from rag_territoires.api.auth.widget_tokens import WidgetTokens
 from rag_territoires.api.deps import AppState
-from rag_territoires.api.jwks import ProviderKeys
 from rag_territoires.api.metrics import Metrics, MetricsMiddleware
 from rag_territoires.api.middleware import BodySizeLimit, JsonCorsMiddleware, SecurityHeaders
-from rag_territoires.api.oidc import OidcVerifier
 from rag_territoires.api.ratelimit import RateLimiter
 from rag_territoires.api.ratelimit_shared import FALLBACK, SharedRateLimiter, limits_mode
 from rag_territoires.api.reload import RequestsInFlight, watch_builds
 from rag_territoires.api.routes import browse, chat, feedback, health, manage, search, widget
-from rag_territoires.api.widget import WidgetCors, WidgetTokens
+from rag_territoires.api.widget import WidgetCors
 from rag_territoires.config import Settings
 from rag_territoires.engine import Engine
 

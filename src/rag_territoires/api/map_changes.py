@@ -16,7 +16,8 @@ from fastapi import HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
 from rag_territoires.api import audit
-from rag_territoires.api.deps import AppState, Caller
+from rag_territoires.api.auth.caller import Caller
+from rag_territoires.api.deps import AppState
 from rag_territoires.api.reload import load_next, serve_build
 from rag_territoires.api.uploads import Refused, Upload, UploadRefused, received_map
 from rag_territoires.corpus.manage import Change

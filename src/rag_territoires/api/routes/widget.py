@@ -14,22 +14,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-from rag_territoires.api.deps import (
-    V1_GUARDS,
-    CorpusDep,
-    SearcherDep,
-    StateDep,
+from rag_territoires.api.auth.caller import (
     bearer_claims,
     bearer_token,
-    caller_groups,
     client_address,
     count_wrong_credential,
 )
+from rag_territoires.api.auth.oidc import OidcError, claimed_groups
+from rag_territoires.api.auth.widget_tokens import TOKEN_VERSION
+from rag_territoires.api.deps import V1_GUARDS, CorpusDep, SearcherDep, StateDep, caller_groups
 from rag_territoires.api.errors import FORBIDDEN_ORIGIN, NOT_FOUND, V1_ERRORS, OriginRefused
 from rag_territoires.api.models import ChatRequest, integer
-from rag_territoires.api.oidc import OidcError, claimed_groups
 from rag_territoires.api.routes import browse, chat
-from rag_territoires.api.widget import TOKEN_VERSION
 
 SCRIPT = "rag-territoires.js"
 MAX_TOKEN_SECONDS = 3600
