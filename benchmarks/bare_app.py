@@ -42,9 +42,9 @@ if __name__ == "__main__":
     import uvicorn
 
     if "--search" in sys.argv:
-        from rag_territoires.retriever import Retriever
+        from rag_territoires.engine import Engine
 
-        retriever = Retriever(auto_build=False)
-        retriever.warm_up()
-        searcher = retriever.searcher
+        engine = Engine(auto_build=False)
+        engine.warm_up()
+        searcher = engine.searcher
     uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")

@@ -6,9 +6,10 @@ outline, branch chunks, index, search, HTTP.
 For each size, in a fresh process each (so memory figures are its own): build time,
 index size on disk, cold start (load the model and index), resident memory, search p50
 and p95 in process and over HTTP, and at the FAISS level exact inner-product search
-against an HNSW graph built and searched as the product does (``index/memory.py``: its
-M, and the search width it uses, the units it asks for): time per query and recall@10
-of HNSW against exact, on stored vectors with a little noise as queries. A measurement, not a test.
+against an HNSW graph built and searched as the product does (its M in
+``index/builders.py``; the search width and the units it asks for in
+``index/search_index.py``): time per query and recall@10 of HNSW against exact, on
+stored vectors with a little noise as queries. A measurement, not a test.
 """
 
 from __future__ import annotations
@@ -44,34 +45,35 @@ def measure_one(folder: Path, phase: str) -> dict:
     import faiss
 
     from rag_territoires.config import Settings
-    from rag_territoires.index.memory import HNSW_NEIGHBOURS, UNITS_PER_CHUNK, stored_vectors
+    from rag_territoires.engine import Engine
+    from rag_territoires.index.builders import HNSW_NEIGHBOURS
+    from rag_territoires.index.search_index import UNITS_PER_CHUNK, stored_vectors
     from rag_territoires.retrieval.search import CANDIDATES
-    from rag_territoires.retriever import Retriever
 
     settings = Settings(corpus_dir=folder / "corpus", index_dir=folder / "index")
     started = time.perf_counter()
-    retriever = Retriever(settings, auto_build=phase == "build", show_progress=False)
-    retriever.warm_up(rebuild=phase == "build")
+    engine = Engine(settings, auto_build=phase == "build", show_progress=False)
+    engine.warm_up(rebuild=phase == "build")
     seconds = time.perf_counter() - started
     if phase == "build":
-        return {"chunks": len(retriever.chunks), "build_s": seconds}
+        return {"chunks": len(engine.chunks), "build_s": seconds}
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rng = random.Random(7)
-    texts = [c.text.split("\n")[0] for c in rng.sample(retriever.chunks, QUERIES // 2)]
+    texts = [c.text.split("\n")[0] for c in rng.sample(engine.chunks, QUERIES // 2)]
     queries = [*QUESTIONS, *texts][:QUERIES]
     samples = []
     for query in queries:
         begun = time.perf_counter()
-        retriever.search(query[:300], top_k=5)
+        engine.search(query[:300], top_k=5)
         samples.append(time.perf_counter() - begun)
     search_p50, search_p95 = _percentiles(samples)
     # the search's top 10 against scoring every chunk (what the candidates may miss)
     agreement = []
     for query in queries[:50]:
-        found = {p.id for p in retriever.search(query[:300], top_k=10).passages}
-        every = {h.chunk.id for h in retriever.searcher.rank(query[:300]).hits[:10]}
+        found = {p.id for p in engine.search(query[:300], top_k=10).passages}
+        every = {h.chunk.id for h in engine.searcher.rank(query[:300]).hits[:10]}
         agreement.append(len(found & every) / max(1, len(every)))
-    dense = retriever.searcher.index.dense[retriever.encoders[0].name]
+    dense = engine.searcher.index.dense[engine.encoders[0].name]
     stored = np.array(stored_vectors(dense), dtype=np.float32)
     flat = faiss.IndexFlatIP(stored.shape[1])
     flat.add(stored)

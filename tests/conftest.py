@@ -1,6 +1,6 @@
-"""Shared fixtures: data copied to tmp_path, and one real retriever for the session.
+"""Shared fixtures: data copied to tmp_path, and one real engine for the session.
 
-The retriever uses the real encoder (USE, numpy) and a real FAISS index built in
+The engine uses the real encoder (USE, numpy) and a real FAISS index built in
 a temporary folder, never the repository's index/. No developer's settings reach a test
 (``isolated_settings``).
 """
@@ -22,7 +22,7 @@ for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import pytest  # noqa: E402
 
 from rag_territoires.config import Settings  # noqa: E402
-from rag_territoires.retriever import Retriever  # noqa: E402
+from rag_territoires.engine import Engine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPORT = ROOT / "corpus" / "seminaire-territoires-ruraux-carte-mentale.txt"
@@ -78,38 +78,38 @@ def settings(corpus_dir: Path, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     """The real pipeline with the default configuration, loaded once for the session."""
     index_dir = tmp_path_factory.mktemp("index")
-    ready = Retriever(Settings(corpus_dir=CORPUS, index_dir=index_dir))
+    ready = Engine(Settings(corpus_dir=CORPUS, index_dir=index_dir))
     ready.warm_up()
     return ready
 
 
 @pytest.fixture(scope="session")
-def api_settings(retriever: Retriever) -> Settings:
-    return retriever.settings.model_copy(update={"rate_limit_per_minute": 0})
+def api_settings(engine: Engine) -> Settings:
+    return engine.settings.model_copy(update={"rate_limit_per_minute": 0})
 
 
 @pytest.fixture(scope="session")
-def client(retriever: Retriever, api_settings: Settings):
-    """The API with its lifespan, on the session's retriever (loaded once)."""
+def client(engine: Engine, api_settings: Settings):
+    """The API with its lifespan, on the session's engine (loaded once)."""
     from fastapi.testclient import TestClient
 
     from rag_territoires.api.main import create_app
 
-    with TestClient(create_app(api_settings, retriever)) as test_client:
+    with TestClient(create_app(api_settings, engine)) as test_client:
         yield test_client
 
 
-def make_client(retriever: Retriever, **settings):
+def make_client(engine: Engine, **settings):
     """A client for an app with other settings (keys, CORS, limits, LLM)."""
     from fastapi.testclient import TestClient
 
     from rag_territoires.api.main import create_app
 
-    merged = retriever.settings.model_copy(update=settings)
-    return TestClient(create_app(merged, retriever))
+    merged = engine.settings.model_copy(update=settings)
+    return TestClient(create_app(merged, engine))
 
 
 def wait_until_ready(url: str, process, timeout: float = 120) -> None:
@@ -145,7 +145,7 @@ def stop(process) -> None:
         process.kill()
 
 
-def start_api(retriever: Retriever, port: int | None = None, workers: int = 1, **env: str):
+def start_api(engine: Engine, port: int | None = None, workers: int = 1, **env: str):
     """`rag-territoires serve` on loopback (a free port unless given), on the session's
     index."""
     from rag_territoires.errors import RagError
@@ -153,7 +153,7 @@ def start_api(retriever: Retriever, port: int | None = None, workers: int = 1, *
 
     try:
         return spawn_api(
-            {"RAG_TERRITOIRES_INDEX_DIR": str(retriever.settings.index_dir), **env},
+            {"RAG_TERRITOIRES_INDEX_DIR": str(engine.settings.index_dir), **env},
             timeout=120,
             port=port,
             workers=workers,
@@ -163,8 +163,8 @@ def start_api(retriever: Retriever, port: int | None = None, workers: int = 1, *
 
 
 @pytest.fixture(scope="session")
-def api_server(retriever: Retriever):
+def api_server(engine: Engine):
     """A real API server for the chat page's tests (no key, no rate limit)."""
-    process, url = start_api(retriever, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0")
+    process, url = start_api(engine, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0")
     yield url
     stop(process)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from benchmarks.synthetic_maps import synthetic_notes, vocabulary
 from rag_territoires.config import Settings
+from rag_territoires.engine import Engine
 from rag_territoires.index.manifest import CURRENT
-from rag_territoires.retriever import Retriever
 from tests.conftest import CORPUS, ROOT
 
 # The seminar's map in every format staff export (written by tests/data/maps/make_maps.py)
@@ -147,18 +147,18 @@ def indexed_fingerprint(root: Path) -> str:
 # --- the index built in process ----------------------------------------------------------
 
 
-def built(settings: Settings) -> Retriever:
-    """A retriever on an index built anew from ``settings``' corpus."""
-    retriever = Retriever(settings, auto_build=False)
-    retriever.warm_up(rebuild=True)
-    return retriever
+def built(settings: Settings) -> Engine:
+    """An engine on an index built anew from ``settings``' corpus."""
+    engine = Engine(settings, auto_build=False)
+    engine.warm_up(rebuild=True)
+    return engine
 
 
-def reload(settings: Settings) -> Retriever:
-    """A retriever on the index already built, never building."""
-    retriever = Retriever(settings, auto_build=False)
-    retriever.warm_up()
-    return retriever
+def reload(settings: Settings) -> Engine:
+    """An engine on the index already built, never building."""
+    engine = Engine(settings, auto_build=False)
+    engine.warm_up()
+    return engine
 
 
 def current_build(settings: Settings) -> Path:

@@ -14,7 +14,7 @@ import pytest
 
 from rag_territoires.answer.chat import Message, answer_chat
 from rag_territoires.config import Settings
-from rag_territoires.retriever import Retriever
+from rag_territoires.engine import Engine
 from tests.conftest import EXPORT, OUTLINE, start_api, stop
 from tests.helpers import corpus_env, run, tiny_corpus, tiny_map
 from tests.oidc_provider import AUDIENCE, ISSUER, Provider
@@ -46,7 +46,7 @@ def restricted(tmp_path_factory):
     tiny_map(corpus, RESTRICTED, TITLE, LEAVES)
     (corpus / f"{RESTRICTED}.access.toml").write_text('groups = ["elus"]\n', encoding="utf-8")
     settings = Settings(corpus_dir=corpus, index_dir=root / "index")
-    Retriever(settings).warm_up()
+    Engine(settings).warm_up()
     return settings
 
 
@@ -65,7 +65,7 @@ def server(restricted, provider):
         {"key": DIRECTION, "groups": ["direction"]},
     ]
     process, url = start_api(
-        Retriever(restricted),
+        Engine(restricted),
         RAG_TERRITOIRES_CORPUS_DIR=str(restricted.corpus_dir),
         RAG_TERRITOIRES_API_KEYS=json.dumps(keys),
         RAG_TERRITOIRES_OIDC_ISSUER=ISSUER,
@@ -136,7 +136,7 @@ def test_a_passage_of_the_map_is_given_to_insiders_only(server):
 
 
 def test_an_outsider_searching_the_maps_words_is_answered_as_if_it_were_not_there(
-    server, retriever
+    server, engine
 ):
     """The same passages, scores, abstention and confidence as the seminar's notes alone
     give (the session's index, which never held the map): the restricted map shifts
@@ -145,7 +145,7 @@ def test_an_outsider_searching_the_maps_words_is_answered_as_if_it_were_not_ther
     assert insider["passages"][0]["source"]["document"] == RESTRICTED
     assert not insider["abstained"]
     outsider = post(server, "/v1/search", {"query": PHRASE}, as_key(OUTSIDER))
-    without_the_map = retriever.searcher.search(PHRASE).model_dump(mode="json")
+    without_the_map = engine.searcher.search(PHRASE).model_dump(mode="json")
     assert outsider.json() == without_the_map
     assert outsider.json()["abstained"]  # declined, as a phrase the notes never hold
     unknown = post(
@@ -154,13 +154,13 @@ def test_an_outsider_searching_the_maps_words_is_answered_as_if_it_were_not_ther
     assert unknown.json()["abstained"]
 
 
-def test_an_outsiders_chat_is_the_answer_of_the_notes_without_the_map(server, retriever):
+def test_an_outsiders_chat_is_the_answer_of_the_notes_without_the_map(server, engine):
     body = {"messages": [{"role": "user", "content": PHRASE}]}
     insider = post(server, "/v1/chat", body, as_key(INSIDER)).json()
     assert any(c["source"]["document"] == RESTRICTED for c in insider["citations"])
     outsider = post(server, "/v1/chat", body, as_key(OUTSIDER))
     assert not mentions_the_map(outsider)
-    alone = answer_chat(retriever.searcher, [Message("user", PHRASE)])
+    alone = answer_chat(engine.searcher, [Message("user", PHRASE)])
     assert outsider.json() == alone.model_dump(mode="json")  # its nearest branches too
     streamed = post(server, "/v1/chat", {**body, "stream": True}, as_key(OUTSIDER))
     assert streamed.status_code == 200 and not mentions_the_map(streamed)
@@ -213,7 +213,7 @@ def test_a_widget_token_carries_the_groups_its_server_asked_for_never_more(serve
 def test_without_any_authentication_a_restricted_map_is_hidden(restricted):
     """Open local mode: no caller identity, so no group: public maps only."""
     process, url = start_api(
-        Retriever(restricted),
+        Engine(restricted),
         RAG_TERRITOIRES_CORPUS_DIR=str(restricted.corpus_dir),
         RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0",
     )
@@ -276,7 +276,7 @@ def test_a_caller_who_may_see_no_map_is_declined_with_nothing_to_show(tmp_path):
 
     tiny_map(tmp_path / "corpus", RESTRICTED, TITLE, LEAVES)
     (tmp_path / "corpus" / f"{RESTRICTED}.access.toml").write_text('groups = ["elus"]')
-    ready = Retriever(Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index"))
+    ready = Engine(Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index"))
     ready.warm_up()
     nobody = ready.searcher_for(hidden_from(ready.corpus.access, frozenset()))
     found = nobody.search(PHRASE)
@@ -288,14 +288,14 @@ def test_a_caller_who_may_see_no_map_is_declined_with_nothing_to_show(tmp_path):
     assert ready.searcher_for(frozenset()) is ready.searcher  # an insider: the full search
 
 
-def test_with_every_map_public_nothing_is_built_for_anyone(retriever):
+def test_with_every_map_public_nothing_is_built_for_anyone(engine):
     from rag_territoires.corpus.access import hidden_from
 
-    assert retriever.corpus.access == {}
-    assert hidden_from(retriever.corpus.access, frozenset()) == frozenset()
-    retriever.views.warm_public()
-    assert retriever.searcher_for(frozenset()) is retriever.searcher
-    assert not retriever.views._views  # no view: the public corpus costs nothing more
+    assert engine.corpus.access == {}
+    assert hidden_from(engine.corpus.access, frozenset()) == frozenset()
+    engine.views.warm_public()
+    assert engine.searcher_for(frozenset()) is engine.searcher
+    assert not engine.views._views  # no view: the public corpus costs nothing more
 
 
 def test_api_keys_may_be_plain_or_carry_groups():

@@ -17,9 +17,9 @@ import pytest
 from rag_territoires.answer.chat import Message, answer_chat
 from rag_territoires.config import Settings
 from rag_territoires.corpus.corpus import Corpus, read_document
+from rag_territoires.engine import Engine
 from rag_territoires.evaluation.mapsets import find_gold, load_map_questions
 from rag_territoires.retrieval.calibration import shipped_calibration
-from rag_territoires.retriever import Retriever
 from tests.conftest import CORPUS, EXPORT, OUTLINE, ROOT
 
 pytestmark = pytest.mark.system
@@ -143,20 +143,20 @@ def test_writers_gold_is_found_by_its_text_in_one_node(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def with_a_map(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+def with_a_map(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     """The seminar with a map staff added (written outside the team, with notes)."""
     root = tmp_path_factory.mktemp("added")
     corpus = root / "corpus"
     corpus.mkdir()
     for path in (EXPORT, OUTLINE, PAT):
         shutil.copy(path, corpus / path.name)
-    ready = Retriever(Settings(corpus_dir=corpus, index_dir=root / "index"))
+    ready = Engine(Settings(corpus_dir=corpus, index_dir=root / "index"))
     ready.warm_up()
     return ready
 
 
-def ask(retriever: Retriever, question: str, documents: tuple[str, ...] = ()):
-    return answer_chat(retriever.searcher, [Message("user", question)], 5, documents=documents)
+def ask(engine: Engine, question: str, documents: tuple[str, ...] = ()):
+    return answer_chat(engine.searcher, [Message("user", question)], 5, documents=documents)
 
 
 def test_a_figure_held_in_a_note_of_an_added_map_is_answered_and_cited(with_a_map):
@@ -225,18 +225,18 @@ def test_the_corpus_folder_is_the_seminar_alone():
 
 
 @pytest.fixture(scope="module")
-def a_blind_map_alone(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+def a_blind_map_alone(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     """A corpus of one map nobody tuned for (the blind batch): the general abstention and
     the off-topic gate judge every question."""
     return one_map_alone(tmp_path_factory, BLIND_OPML)
 
 
-def one_map_alone(tmp_path_factory: pytest.TempPathFactory, path: Path) -> Retriever:
+def one_map_alone(tmp_path_factory: pytest.TempPathFactory, path: Path) -> Engine:
     root = tmp_path_factory.mktemp(path.stem)
     corpus = root / "corpus"
     corpus.mkdir()
     shutil.copy(path, corpus / path.name)
-    ready = Retriever(Settings(corpus_dir=corpus, index_dir=root / "index"))
+    ready = Engine(Settings(corpus_dir=corpus, index_dir=root / "index"))
     ready.warm_up()
     return ready
 
@@ -262,7 +262,7 @@ def test_a_question_the_blind_map_answers_is_still_answered(a_blind_map_alone):
 
 
 @pytest.fixture(scope="module")
-def energy_map_alone(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+def energy_map_alone(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     return one_map_alone(tmp_path_factory, ENERGY)
 
 

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from rag_territoires.api.main import create_app
 from rag_territoires.config import Settings
 from rag_territoires.corpus.readers.files import MAX_FILE_BYTES
-from rag_territoires.retriever import Retriever
+from rag_territoires.engine import Engine
 from tests.helpers import (
     ADMIN,
     ADMIN_KEYS,
@@ -78,15 +78,15 @@ def app_for(root: Path, encoders, **settings) -> TestClient:
         **settings,
     }
     configured = Settings(**merged)
-    retriever = Retriever(configured, encoders=encoders)
-    return TestClient(create_app(configured, retriever))
+    engine = Engine(configured, encoders=encoders)
+    return TestClient(create_app(configured, engine))
 
 
 @pytest.fixture
-def api(root, retriever, provider):
+def api(root, engine, provider):
     with app_for(
         root,
-        retriever.encoders,
+        engine.encoders,
         oidc_issuer=ISSUER,
         oidc_audience=AUDIENCE,
         oidc_jwks_url=provider.url,
@@ -237,9 +237,9 @@ def test_me_says_who_is_an_admin(api, provider):
     assert api.get("/v1/me").status_code == 401
 
 
-def test_in_open_mode_nobody_manages_maps_and_says_why(root, retriever):
+def test_in_open_mode_nobody_manages_maps_and_says_why(root, engine):
     before, served = corpus_files(root), live_build(root)
-    with app_for(root, retriever.encoders, api_keys=[]) as api:
+    with app_for(root, engine.encoders, api_keys=[]) as api:
         assert api.get("/v1/me").json() == {"admin": False, "groups": []}
         for method, path, _ in ROUTES:
             content = {} if method == "DELETE" else upload("c.md", b"# C\n\n- x\n")
@@ -331,14 +331,14 @@ def test_a_form_that_is_not_a_map_upload_is_refused(api, root):
     assert no_file.status_code == 422 and "'file'" in no_file.json()["error"]["message"]
 
 
-def test_an_upload_over_the_body_limit_is_refused_413(root, retriever):
-    with app_for(root, retriever.encoders, max_upload_bytes=4096) as api:
+def test_an_upload_over_the_body_limit_is_refused_413(root, engine):
+    with app_for(root, engine.encoders, max_upload_bytes=4096) as api:
         answer = api.post("/v1/documents", headers=as_key(ADMIN), **upload("c.md", MARKDOWN * 400))
         assert answer.status_code == 413 and answer.json()["error"]["type"] == "body_too_large"
         small = api.post("/v1/documents", headers=as_key(ADMIN), **upload("c.md", MARKDOWN))
         assert small.status_code == 201, small.text
     # the other routes keep their own, smaller limit
-    with app_for(root, retriever.encoders, max_upload_bytes=10**8) as api:
+    with app_for(root, engine.encoders, max_upload_bytes=10**8) as api:
         large_search = api.post(
             "/v1/search", headers=as_key(READER), content=b'{"query": "' + b"x" * 70_000 + b'"}'
         )

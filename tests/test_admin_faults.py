@@ -51,7 +51,7 @@ def root(tiny_build: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def server(root, retriever):
+def server(root, engine):
     """A real server on ``root`` (uploads received in its own temporary folder)."""
     (root / "tmp").mkdir()
     env = {

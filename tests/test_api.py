@@ -1,4 +1,4 @@
-"""The HTTP API through TestClient, with the real retriever and the lifespan."""
+"""The HTTP API through TestClient, with the real engine and the lifespan."""
 
 import json
 
@@ -22,7 +22,7 @@ def ask(client, *questions, **extra):
     return response
 
 
-def test_search_returns_the_same_object_as_the_library(client, retriever):
+def test_search_returns_the_same_object_as_the_library(client, engine):
     body = {
         "query": "et le deuxième ?",
         "top_k": 3,
@@ -30,7 +30,7 @@ def test_search_returns_the_same_object_as_the_library(client, retriever):
     }
     response = client.post("/v1/search", json=body)
     assert response.status_code == 200
-    expected = retriever.search(body["query"], top_k=3, history=body["history"])
+    expected = engine.search(body["query"], top_k=3, history=body["history"])
     assert response.json() == expected.model_dump()
     assert response.json()["passages"][0]["text"] == "Coopération et construction collective"
 
@@ -285,8 +285,8 @@ def test_health_readiness_and_metrics(client):
     assert 'rag_http_request_seconds_bucket{le="0.005",route="/v1/search"}' in text
 
 
-def test_api_keys_guard_v1_but_not_the_probes(retriever):
-    with make_client(retriever, api_keys=["s3cret", "other"], rate_limit_per_minute=0) as c:
+def test_api_keys_guard_v1_but_not_the_probes(engine):
+    with make_client(engine, api_keys=["s3cret", "other"], rate_limit_per_minute=0) as c:
         assert c.post("/v1/search", json={"query": "x"}).status_code == 401
         wrong = c.post("/v1/search", json={"query": "x"}, headers={"X-API-Key": "s3cre"})
         assert wrong.status_code == 401 and wrong.json()["error"]["type"] == "unauthorized"
@@ -299,8 +299,8 @@ def test_api_keys_guard_v1_but_not_the_probes(retriever):
         assert c.get("/healthz").status_code == 200 and c.get("/readyz").status_code == 200
 
 
-def test_cors_allows_only_configured_origins(retriever):
-    with make_client(retriever, cors_origins=["https://intranet.example"]) as c:
+def test_cors_allows_only_configured_origins(engine):
+    with make_client(engine, cors_origins=["https://intranet.example"]) as c:
         allowed = c.options(
             "/v1/search",
             headers={"Origin": "https://intranet.example", "Access-Control-Request-Method": "POST"},
@@ -311,7 +311,7 @@ def test_cors_allows_only_configured_origins(retriever):
             headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
         )
         assert "access-control-allow-origin" not in other.headers
-    with make_client(retriever) as c:  # none configured: no site may call from a browser
+    with make_client(engine) as c:  # none configured: no site may call from a browser
         refused = c.options(
             "/v1/search",
             headers={"Origin": "https://intranet.example", "Access-Control-Request-Method": "POST"},
@@ -319,8 +319,8 @@ def test_cors_allows_only_configured_origins(retriever):
         assert "access-control-allow-origin" not in refused.headers
 
 
-def test_rate_limit_answers_429_with_retry_after(retriever):
-    with make_client(retriever, rate_limit_per_minute=3) as c:
+def test_rate_limit_answers_429_with_retry_after(engine):
+    with make_client(engine, rate_limit_per_minute=3) as c:
         statuses = [
             c.post("/v1/search", json={"query": "tiers-lieux"}).status_code for _ in range(4)
         ]
@@ -356,8 +356,8 @@ def test_openapi_documents_every_route_with_examples(client):
         assert "examples" in json.dumps(spec["components"]["schemas"][body])
 
 
-def test_feedback_is_appended_to_the_data_folder(retriever, tmp_path):
-    with make_client(retriever, data_dir=tmp_path / "data", rate_limit_per_minute=0) as c:
+def test_feedback_is_appended_to_the_data_folder(engine, tmp_path):
+    with make_client(engine, data_dir=tmp_path / "data", rate_limit_per_minute=0) as c:
         answer = ask(c, "tiers-lieux ?").json()
         body = {
             "question": "tiers-lieux ?",

@@ -235,9 +235,9 @@ def test_an_over_long_question_stops_at_the_limit_and_the_next_is_answered(chat_
     assert not desktop.find_elements(By.CSS_SELECTOR, "[data-testid='stAlertContentError']")
 
 
-def test_a_follow_up_after_the_api_came_back_ignores_the_failed_turn(retriever, desktop):
+def test_a_follow_up_after_the_api_came_back_ignores_the_failed_turn(engine, desktop):
     port = free_port()
-    api, api_url = start_api(retriever, port=port, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0")
+    api, api_url = start_api(engine, port=port, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0")
     page, url = serve_page(api_url)
     try:
         open_page(desktop, url)
@@ -253,7 +253,7 @@ def test_a_follow_up_after_the_api_came_back_ignores_the_failed_turn(retriever, 
         (again,) = [b for b in failed.find_elements(By.CSS_SELECTOR, "button")
                     if "Réessayer" in b.text]  # fmt: skip
         assert "Quels ateliers y avait-il ?" in again.text
-        api, _ = start_api(retriever, port=port, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0")
+        api, _ = start_api(engine, port=port, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0")
         answer = ask(desktop, "et le deuxième ?")
         assert "Le deuxième point de « 3 principes à appliquer »" in answer.text
     finally:

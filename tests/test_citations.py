@@ -26,9 +26,9 @@ def text_at(line_start: int, line_end: int) -> str:
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=[q.id for q in QUESTIONS])
-def test_every_citation_resolves_is_used_and_is_verbatim(retriever, question):
+def test_every_citation_resolves_is_used_and_is_verbatim(engine, question):
     messages = [Message("user", h) for h in question.history] + [Message("user", question.question)]
-    answer = answer_chat(retriever.searcher, messages, top_k=5)
+    answer = answer_chat(engine.searcher, messages, top_k=5)
     markers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)]
     numbers = [c.n for c in answer.citations]
     assert sorted(set(markers)) == sorted(numbers)  # every [n] resolves, every citation used
@@ -38,7 +38,7 @@ def test_every_citation_resolves_is_used_and_is_verbatim(retriever, question):
         assert text_at(citation.source.line_start, citation.source.line_end) == citation.quote
         assert f"{citation.quote} [{citation.n}]" in answer.answer
         assert citation.passage_id  # and that passage holds the quoted node:
-        chunk = next(c for c in retriever.chunks if c.id == citation.passage_id)
+        chunk = next(c for c in engine.chunks if c.id == citation.passage_id)
         assert citation.quote in chunk.text.split("\n")
     if answer.abstained:
         assert answer.citations == [] and markers == []

@@ -18,39 +18,39 @@ ENGINEERING = ["c'est quoi l'ingénierie territoriale ?", "comment renforcer l'i
     "question",
     ["Quel temps fera-t-il demain à Lyon ?", "Quel est le budget de la coopération ?"],
 )
-def test_a_question_that_stands_alone_is_judged_as_if_asked_alone(retriever, question):
+def test_a_question_that_stands_alone_is_judged_as_if_asked_alone(engine, question):
     """The issue's blocker: after the principles, both were answered with the principles."""
-    alone = retriever.search(question)
+    alone = engine.search(question)
     assert alone.abstained  # the notes do not say
-    followed = retriever.search(question, history=[PRINCIPLES])
+    followed = engine.search(question, history=[PRINCIPLES])
     assert followed.abstained
     assert followed.reading is not None and followed.reading.follows == []
     assert followed.confidence == alone.confidence
 
 
-def test_a_follow_up_is_read_with_its_conversation_and_says_so(retriever):
-    result = retriever.search("et qui l'anime ?", history=["Qu'est-ce que le LAB 41 ?"])
+def test_a_follow_up_is_read_with_its_conversation_and_says_so(engine):
+    result = engine.search("et qui l'anime ?", history=["Qu'est-ce que le LAB 41 ?"])
     assert result.reading is not None
     assert result.reading.follows == ["Qu'est-ce que le LAB 41 ?"]
 
 
-def test_an_ordinal_picks_from_the_last_answers_list_not_from_older_turns(retriever):
+def test_an_ordinal_picks_from_the_last_answers_list_not_from_older_turns(engine):
     """The issue's blocker: two engineering questions before the principles pulled the
     ordinal elsewhere (here to "Faut-il quitter le territoire ?")."""
-    result = retriever.search("et le deuxième ?", history=[*ENGINEERING, PRINCIPLES])
+    result = engine.search("et le deuxième ?", history=[*ENGINEERING, PRINCIPLES])
     assert result.passages[0].branch[-1] == "Coopération et construction collective"
     assert result.reading is not None
     assert (result.reading.item, result.reading.of) == (2, "3 principes à appliquer")
 
 
-def test_an_ordinal_passes_over_a_declined_turn(retriever):
+def test_an_ordinal_passes_over_a_declined_turn(engine):
     history = [PRINCIPLES, "Quel temps fera-t-il demain à Lyon ?"]
-    result = retriever.search("et le deuxième ?", history=history)
+    result = engine.search("et le deuxième ?", history=history)
     assert result.passages[0].branch[-1] == "Coopération et construction collective"
 
 
-def test_without_a_conversation_there_is_no_reading(retriever):
-    assert retriever.search(PRINCIPLES).reading is None
+def test_without_a_conversation_there_is_no_reading(engine):
+    assert engine.search(PRINCIPLES).reading is None
 
 
 @pytest.mark.slow

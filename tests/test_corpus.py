@@ -13,8 +13,8 @@ from benchmarks import synthetic_maps
 from benchmarks.synthetic_maps import vocabulary, write_maps
 from rag_territoires.config import Settings
 from rag_territoires.corpus.corpus import Corpus
+from rag_territoires.engine import Engine
 from rag_territoires.errors import CorpusError, UnknownDocument
-from rag_territoires.retriever import Retriever
 from tests.conftest import CORPUS, EXPORT, OUTLINE
 from tests.helpers import corpus_env, run, second_map
 
@@ -64,12 +64,12 @@ def test_the_same_document_twice_is_refused(corpus_dir):
         Corpus.load(corpus_dir)
 
 
-def test_search_within_some_documents(tmp_path, retriever):
+def test_search_within_some_documents(tmp_path, engine):
     corpus_dir = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus_dir)
     second_map(corpus_dir)
     settings = Settings(corpus_dir=corpus_dir, index_dir=tmp_path / "index")
-    both = Retriever(settings, encoders=retriever.encoders)
+    both = Engine(settings, encoders=engine.encoders)
     both.warm_up()
     searcher = both.searcher
     everywhere = searcher.search("tiers-lieux coopération", top_k=10)
@@ -153,7 +153,7 @@ def test_a_failed_build_puts_the_corpus_back(built_copy, tmp_path, monkeypatch):
     def fail(self, rebuild=False):
         raise KeyboardInterrupt  # as if the build were interrupted half-way
 
-    monkeypatch.setattr(Retriever, "warm_up", fail)
+    monkeypatch.setattr(Engine, "warm_up", fail)
     assert cli.main(["add", str(second_map(tmp_path / "incoming")), "--quiet"]) != 0
     assert sorted(p.name for p in (built_copy / "corpus").iterdir()) == sorted(
         [EXPORT.name, OUTLINE.name]

@@ -15,9 +15,9 @@ from rag_territoires.config import Settings
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.corpus.manage import add_files
 from rag_territoires.corpus.readers import reader_for
+from rag_territoires.engine import Engine
 from rag_territoires.errors import CorpusError, SourceFileError
 from rag_territoires.launcher import free_port
-from rag_territoires.retriever import Retriever
 from tests.conftest import CORPUS, EXPORT, OUTLINE
 from tests.helpers import run
 
@@ -164,14 +164,14 @@ def test_add_refuses_a_link_and_an_outline_that_is_a_link(corpus_dir, secret, tm
     assert names(corpus_dir) == SEMINAR
 
 
-def test_a_start_from_the_stored_notes_sees_a_fifo_added_since(retriever, tmp_path):
+def test_a_start_from_the_stored_notes_sees_a_fifo_added_since(engine, tmp_path):
     """The stored notes (index/snapshot.py) are keyed on the folder's visible files: a
     FIFO or a link added after the build must not pass unseen."""
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
-    settings = Settings(corpus_dir=corpus, index_dir=retriever.settings.index_dir)
-    same = Retriever(settings, encoders=retriever.encoders)
+    settings = Settings(corpus_dir=corpus, index_dir=engine.settings.index_dir)
+    same = Engine(settings, encoders=engine.encoders)
     same.load_notes(stored=True)  # the build's own notes: fine
     os.mkfifo(corpus / "notes.opml")
     with pytest.raises(CorpusError, match="not a regular file"):
-        Retriever(settings, encoders=retriever.encoders).load_notes(stored=True)
+        Engine(settings, encoders=engine.encoders).load_notes(stored=True)

@@ -8,8 +8,8 @@ import shutil
 
 import pytest
 
+from rag_territoires.engine import Engine
 from rag_territoires.index.manifest import sha256_of
-from rag_territoires.retriever import Retriever
 from rag_territoires.text.expansion import ExpansionTable
 from tests.helpers import current_build
 
@@ -40,9 +40,9 @@ def test_the_table_answers_as_the_mapping_it_was_made_from(tmp_path):
     assert ExpansionTable.empty().neighbours_of("engineering") == []
 
 
-def test_a_build_made_before_the_arrays_is_read_from_its_json(retriever, tmp_path):
-    shutil.copytree(retriever.settings.index_dir, tmp_path / "index")
-    settings = retriever.settings.model_copy(update={"index_dir": tmp_path / "index"})
+def test_a_build_made_before_the_arrays_is_read_from_its_json(engine, tmp_path):
+    shutil.copytree(engine.settings.index_dir, tmp_path / "index")
+    settings = engine.settings.model_copy(update={"index_dir": tmp_path / "index"})
     build = current_build(settings)
     table = ExpansionTable.load(build / "expansion.npz")
     words = table.words.tolist()
@@ -52,7 +52,7 @@ def test_a_build_made_before_the_arrays_is_read_from_its_json(retriever, tmp_pat
     manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
     manifest["expansion"].update(file="expansion.json", sha256=sha256_of(build / "expansion.json"))
     (build / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    loaded = Retriever(settings, auto_build=False)
+    loaded = Engine(settings, auto_build=False)
     loaded.warm_up()
     question = "How to strengthen territorial engineering?"
-    assert loaded.search(question) == retriever.search(question)
+    assert loaded.search(question) == engine.search(question)

@@ -30,9 +30,9 @@ def post(client, question: str, rating: str | None, comment: str | None = None) 
     return response.json()["id"]
 
 
-def test_a_thumbs_down_is_listed_labelled_and_evaluated(retriever, tmp_path: Path):
+def test_a_thumbs_down_is_listed_labelled_and_evaluated(engine, tmp_path: Path):
     data = tmp_path / "data"
-    with make_client(retriever, data_dir=data, rate_limit_per_minute=0) as client:
+    with make_client(engine, data_dir=data, rate_limit_per_minute=0) as client:
         down = post(client, "Comment on muscle l'ingénierie locale ?", "down", "manque l'animation")
         post(client, "tiers-lieux ?", "up")
         no = post(client, "Qui présidait la séance de clôture ?", "down")
@@ -75,9 +75,9 @@ def test_a_thumbs_down_is_listed_labelled_and_evaluated(retriever, tmp_path: Pat
     assert "1 answer(s) to label (thumbs down" in after.stdout  # the comment is left
 
 
-def test_labelling_errors_are_one_clear_line(retriever, tmp_path: Path):
+def test_labelling_errors_are_one_clear_line(engine, tmp_path: Path):
     data = tmp_path / "data"
-    with make_client(retriever, data_dir=data, rate_limit_per_minute=0) as client:
+    with make_client(engine, data_dir=data, rate_limit_per_minute=0) as client:
         down = post(client, "tiers-lieux ?", "down")
     env = {
         "RAG_TERRITOIRES_DATA_DIR": str(data),

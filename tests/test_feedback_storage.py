@@ -32,11 +32,11 @@ def lines_of(path: Path) -> list[dict]:
     return [json.loads(line.decode("utf-8")) for line in path.read_bytes().splitlines()]
 
 
-def test_a_full_disk_refuses_a_record_whole_and_the_next_one_stays_readable(retriever, tmp_path):
+def test_a_full_disk_refuses_a_record_whole_and_the_next_one_stays_readable(engine, tmp_path):
     data = tmp_path / "data"
     stored = data / "feedback.jsonl"
     process, url = start_api(
-        retriever,
+        engine,
         RAG_TERRITOIRES_DATA_DIR=str(data),
         RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0",
     )
@@ -95,10 +95,10 @@ def test_a_tail_torn_by_a_crash_is_not_glued_to_the_next_record(tmp_path):
     assert [r.id for r in read_feedback(tmp_path).rated] == ["b"]
 
 
-def test_the_feedback_file_is_capped_and_rotated(retriever, tmp_path):
+def test_the_feedback_file_is_capped_and_rotated(engine, tmp_path):
     data = tmp_path / "data"
     settings = {"data_dir": data, "rate_limit_per_minute": 0}
-    with make_client(retriever, **settings, feedback_max_bytes=4096, feedback_keep_files=2) as c:
+    with make_client(engine, **settings, feedback_max_bytes=4096, feedback_keep_files=2) as c:
         ids = [c.post("/v1/feedback", json=body(f"question {n} ?")).json()["id"] for n in range(40)]
     files = sorted(path.name for path in data.glob("feedback.jsonl*"))
     assert files == [
@@ -115,10 +115,10 @@ def test_the_feedback_file_is_capped_and_rotated(retriever, tmp_path):
     assert [r.id for r in read_feedback(data).rated] == kept
 
 
-def test_a_full_feedback_file_without_rotation_refuses_with_507(retriever, tmp_path):
+def test_a_full_feedback_file_without_rotation_refuses_with_507(engine, tmp_path):
     data = tmp_path / "data"
     settings = {"data_dir": data, "rate_limit_per_minute": 0}
-    with make_client(retriever, **settings, feedback_max_bytes=4096, feedback_keep_files=0) as c:
+    with make_client(engine, **settings, feedback_max_bytes=4096, feedback_keep_files=0) as c:
         statuses = [c.post("/v1/feedback", json=body(f"question {n} ?")) for n in range(20)]
     codes = [response.status_code for response in statuses]
     assert 201 in codes and codes == sorted(codes)  # recorded, then refused from then on

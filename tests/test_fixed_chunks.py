@@ -6,7 +6,7 @@ from rag_territoires.config import RetrievalConfig
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.corpus.model import Document, Node
 from rag_territoires.evaluation.fixed_chunks import FIXED_CHARS, fixed_chunks, windows
-from rag_territoires.index.memory import build_in_memory
+from rag_territoires.index.builders import build_in_memory
 from rag_territoires.retrieval.search import Searcher
 from tests.conftest import CORPUS
 

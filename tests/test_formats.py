@@ -12,8 +12,8 @@ import pytest
 
 from rag_territoires.answer.chat import Message, answer_chat
 from rag_territoires.config import Settings
+from rag_territoires.engine import Engine
 from rag_territoires.evaluation.questions import load_questions
-from rag_territoires.retriever import Retriever
 from tests.conftest import ROOT
 from tests.helpers import FORMATS, MAPS
 
@@ -28,12 +28,12 @@ def shared_index(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("formats") / "index"
 
 
-def as_format(name: str, index_dir: Path, tmp_path: Path, retriever: Retriever) -> Retriever:
+def as_format(name: str, index_dir: Path, tmp_path: Path, engine: Engine) -> Engine:
     corpus_dir = tmp_path / "corpus"
     corpus_dir.mkdir()
     shutil.copy(MAPS / FORMATS[name], corpus_dir)
-    other = Retriever(
-        Settings(corpus_dir=corpus_dir, index_dir=index_dir), encoders=retriever.encoders
+    other = Engine(
+        Settings(corpus_dir=corpus_dir, index_dir=index_dir), encoders=engine.encoders
     )
     other.warm_up()
     return other
@@ -49,24 +49,24 @@ def checkable(quote: str, lines: list[str]) -> bool:
 
 @pytest.mark.parametrize("name", FORMATS)
 def test_the_same_map_gives_the_same_answers_in_every_format(
-    name, retriever, shared_index, tmp_path
+    name, engine, shared_index, tmp_path
 ):
-    other = as_format(name, shared_index, tmp_path, retriever)
+    other = as_format(name, shared_index, tmp_path, engine)
     document = other.corpus.documents[0]
     assert document.format == name.split("-")[0]
-    assert document.title == retriever.corpus.documents[0].title
+    assert document.title == engine.corpus.documents[0].title
     assert [(c.id, c.text, c.branch) for c in other.chunks] == [
-        (c.id, c.text, c.branch) for c in retriever.chunks
+        (c.id, c.text, c.branch) for c in engine.chunks
     ]
     for question in QUESTIONS:
-        mine = retriever.searcher.search(question.question, top_k=5)
+        mine = engine.searcher.search(question.question, top_k=5)
         theirs = other.searcher.search(question.question, top_k=5)
         assert [(p.id, p.text) for p in theirs.passages] == [
             (p.id, p.text) for p in mine.passages
         ], question.question
         assert theirs.abstained == mine.abstained
         answer = answer_chat(other.searcher, [Message("user", question.question)])
-        expected = answer_chat(retriever.searcher, [Message("user", question.question)])
+        expected = answer_chat(engine.searcher, [Message("user", question.question)])
         assert answer.answer == expected.answer
         for citation in answer.citations:
             source = citation.source

@@ -40,8 +40,8 @@ def test_sentences_keep_the_markers_written_after_their_full_stop():
 
 
 @pytest.fixture(scope="module")
-def checker(retriever):
-    use = next(e for e in retriever.searcher.encoders if e.name == "use")
+def checker(engine):
+    use = next(e for e in engine.searcher.encoders if e.name == "use")
     return GroundingChecker(use)
 
 
@@ -81,9 +81,9 @@ def _chat(client, question: str, stream: bool) -> dict:
     return json.loads(done.strip())
 
 
-def _llm_client(retriever, url: str, model: str, timeout: float = 5.0, **settings):
+def _llm_client(engine, url: str, model: str, timeout: float = 5.0, **settings):
     return make_client(
-        retriever,
+        engine,
         llm_base_url=url,
         llm_model=model,
         llm_timeout_seconds=timeout,
@@ -93,8 +93,8 @@ def _llm_client(retriever, url: str, model: str, timeout: float = 5.0, **setting
 
 
 @pytest.mark.parametrize("stream", [False, True])
-def test_an_adversarial_model_gets_none_of_its_invented_sentences_through(retriever, stream):
-    with adversarial_server() as url, _llm_client(retriever, url, "adversarial") as client:
+def test_an_adversarial_model_gets_none_of_its_invented_sentences_through(engine, stream):
+    with adversarial_server() as url, _llm_client(engine, url, "adversarial") as client:
         for question in QUESTIONS:
             data = _chat(client, question, stream)
             assert data["generator"] == "extractive", data["answer"]
@@ -105,8 +105,8 @@ def test_an_adversarial_model_gets_none_of_its_invented_sentences_through(retrie
 
 
 @pytest.mark.parametrize("stream", [False, True])
-def test_with_a_mixed_model_only_the_faithful_sentences_remain(retriever, stream):
-    with adversarial_server() as url, _llm_client(retriever, url, "mixed") as client:
+def test_with_a_mixed_model_only_the_faithful_sentences_remain(engine, stream):
+    with adversarial_server() as url, _llm_client(engine, url, "mixed") as client:
         for question in QUESTIONS:
             data = _chat(client, question, stream)
             assert data["generator"] == "llm", data["notice"]
@@ -117,10 +117,10 @@ def test_with_a_mixed_model_only_the_faithful_sentences_remain(retriever, stream
 
 
 @pytest.mark.parametrize("stream", [False, True])
-def test_markup_nested_to_survive_one_stripping_pass_reaches_no_client(retriever, stream):
+def test_markup_nested_to_survive_one_stripping_pass_reaches_no_client(engine, stream):
     """``<<b>a href=...>`` lost its inner tag and kept the outer one (issue 29): no "<" the
     model wrote may reach the answer or the sentences listed as unsupported."""
-    with adversarial_server() as url, _llm_client(retriever, url, "markup") as client:
+    with adversarial_server() as url, _llm_client(engine, url, "markup") as client:
         for question in QUESTIONS:
             data = _chat(client, question, stream)
             shown = [data["answer"], *(u["sentence"] for u in data["unsupported"])]
@@ -136,10 +136,10 @@ def smollm2_url():
 
 
 @pytest.mark.parametrize("stream", [False, True])
-def test_a_real_small_model_only_shows_grounded_sentences(retriever, checker, smollm2_url, stream):
+def test_a_real_small_model_only_shows_grounded_sentences(engine, checker, smollm2_url, stream):
     # 160 tokens: several sentences, some seconds an answer. The 600 s timeout is a hang
     # guard, not a speed check: the other test worker shares the two cores meanwhile.
-    with _llm_client(retriever, smollm2_url, MODEL_NAME, 600, llm_max_tokens=160) as client:
+    with _llm_client(engine, smollm2_url, MODEL_NAME, 600, llm_max_tokens=160) as client:
         for question in QUESTIONS:
             data = _chat(client, question, stream)
             if data["generator"] == "extractive":
@@ -152,7 +152,7 @@ def test_a_real_small_model_only_shows_grounded_sentences(retriever, checker, sm
                 assert verdict.claim.markers and verdict.supported, verdict
 
 
-def test_the_shipped_grounding_model_is_what_calibration_gives(retriever, tmp_path):
+def test_the_shipped_grounding_model_is_what_calibration_gives(engine, tmp_path):
     # `rag-territoires calibrate-grounding` must reproduce grounding.json and
     # eval/grounding.md from the code and the labelled set: chosen by cross-validation,
     # not by hand; the held-out figures in the report are what the shipped model does.
@@ -162,7 +162,7 @@ def test_the_shipped_grounding_model_is_what_calibration_gives(retriever, tmp_pa
     from rag_territoires.evaluation.grounding import calibrate, report
 
     folder = Path(__file__).parents[1] / "eval"
-    use = next(e for e in retriever.searcher.encoders if e.name == "use")
+    use = next(e for e in engine.searcher.encoders if e.name == "use")
     result = calibrate(use, folder, tmp_path / "grounding.json")
     fresh = GroundingModel.from_dict(json.loads((tmp_path / "grounding.json").read_text()))
     shipped = GroundingModel.from_dict(json.loads(MODEL_FILE.read_text()))

@@ -110,10 +110,10 @@ def test_a_marker_of_thousands_of_digits_is_not_a_marker():
     assert MARKER.findall("[1] and [" + "9" * 5000 + "]") == ["1"]
 
 
-def test_feedback_that_cannot_be_written_is_503_without_the_path(retriever, tmp_path, caplog):
+def test_feedback_that_cannot_be_written_is_503_without_the_path(engine, tmp_path, caplog):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the data folder should be")
-    with make_client(retriever, data_dir=blocker, rate_limit_per_minute=0) as c:
+    with make_client(engine, data_dir=blocker, rate_limit_per_minute=0) as c:
         body = {"question": "tiers-lieux ?", "answer": "…", "rating": "down"}
         response = c.post("/v1/feedback", json=body)
     assert response.status_code == 503

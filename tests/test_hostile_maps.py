@@ -17,8 +17,8 @@ from rag_territoires.corpus.model import MAX_NODE_DEPTH, ReadDocument, ReadNode
 from rag_territoires.corpus.readers import markdown, reader_for
 from rag_territoires.corpus.readers.files import MAX_LINE_CHARS
 from rag_territoires.corpus.readers.xml_safety import parse_xml
+from rag_territoires.engine import Engine
 from rag_territoires.errors import SourceFileError
-from rag_territoires.retriever import Retriever
 from tests.conftest import make_client
 from tests.helpers import run
 
@@ -211,10 +211,10 @@ def test_a_text_export_of_1200_levels_is_one_line_not_a_traceback(corpus_dir, tm
     ]
 
 
-def test_the_deepest_map_accepted_is_served_by_the_tree_routes(retriever, tmp_path):
+def test_the_deepest_map_accepted_is_served_by_the_tree_routes(engine, tmp_path):
     deep_map("text", MAX_NODE_DEPTH, tmp_path / "corpus")
     settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
-    deep = Retriever(settings, encoders=retriever.encoders)
+    deep = Engine(settings, encoders=engine.encoders)
     deep.warm_up()
     with make_client(deep, rate_limit_per_minute=0) as client:
         forest = client.get("/v1/tree")

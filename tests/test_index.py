@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 
 from rag_territoires.config import Settings
+from rag_territoires.engine import Engine
 from rag_territoires.errors import IndexStateError
 from rag_territoires.index.manifest import CURRENT
 from rag_territoires.index.spec import IndexSpec
 from rag_territoires.index.store import CACHE_FOLDER, checksums_in_background, load_index
-from rag_territoires.retriever import Retriever
 from tests.conftest import CORPUS, OUTLINE
 from tests.helpers import built, current_build, edit, reload
 
@@ -31,12 +31,12 @@ def one_build(tmp_path_factory) -> Path:
 
 
 def test_a_build_writes_a_manifest_that_describes_it(settings):
-    retriever = built(settings)
+    engine = built(settings)
     manifest = json.loads((current_build(settings) / "manifest.json").read_text())
-    assert manifest["chunk_count"] == len(retriever.chunks)
+    assert manifest["chunk_count"] == len(engine.chunks)
     assert manifest["encoders"] == ["use"]
     assert manifest["dense"]["use"]["dimension"] == 512
-    assert manifest["corpus_fingerprint"] == retriever.corpus.fingerprint
+    assert manifest["corpus_fingerprint"] == engine.corpus.fingerprint
     assert {"built_at", "build_seconds", "package_version", "chunk_max_chars"} <= set(manifest)
     assert reload(settings).search("tiers-lieux").passages[0].branch[-1] == "Tiers-lieux"
 
@@ -51,7 +51,7 @@ def test_an_index_of_another_outline_is_stale(settings):
     edit(settings.corpus_dir / OUTLINE.name, "\n      - Sortir du cadre", "\n    - Sortir du cadre")
     with pytest.raises(IndexStateError, match=r"stale .*corpus_fingerprint"):
         reload(settings)
-    rebuilt = Retriever(settings)  # auto_build: rebuilt instead of refused
+    rebuilt = Engine(settings)  # auto_build: rebuilt instead of refused
     rebuilt.warm_up()
     assert rebuilt.search("Sortir du cadre").passages
 
@@ -84,8 +84,8 @@ def test_an_interrupted_build_leaves_the_previous_index_usable(settings, monkeyp
     built(settings)
     before = current_build(settings)
     shutil.rmtree(settings.index_dir / CACHE_FOLDER)  # else no text would need the encoder
-    retriever = Retriever(settings)
-    encoder = retriever.encoders[0]
+    engine = Engine(settings)
+    encoder = engine.encoders[0]
     real_encode = encoder.encode
     calls = {"n": 0}
 
@@ -97,22 +97,22 @@ def test_an_interrupted_build_leaves_the_previous_index_usable(settings, monkeyp
 
     monkeypatch.setattr(encoder, "encode", encode_then_fail)
     with pytest.raises(KeyboardInterrupt):
-        retriever.warm_up(rebuild=True)
+        engine.warm_up(rebuild=True)
     assert current_build(settings) == before
     assert reload(settings).search("tiers-lieux").passages
 
 
 def test_loaded_vectors_equal_built_ones(settings):
-    retriever = built(settings)
+    engine = built(settings)
     spec = IndexSpec(
-        retriever.chunks,
-        retriever.encoders,
-        retriever.corpus.fingerprint,
-        retriever.config.chunk_max_chars,
+        engine.chunks,
+        engine.encoders,
+        engine.corpus.fingerprint,
+        engine.config.chunk_max_chars,
     )
     index = load_index(settings.index_dir, spec)
-    vector = retriever.encoders[0].encode(["tiers-lieux"])[0]
-    fresh = retriever.searcher.index.dense_scores("use", vector)
+    vector = engine.encoders[0].encode(["tiers-lieux"])[0]
+    fresh = engine.searcher.index.dense_scores("use", vector)
     assert np.allclose(index.dense_scores("use", vector), fresh)
 
 
@@ -142,9 +142,9 @@ def test_a_server_starting_on_a_malformed_manifest_rebuilds(settings, one_build)
     shutil.copytree(one_build, settings.index_dir)
     path = current_build(settings) / "manifest.json"
     path.write_text(json.dumps({**json.loads(path.read_text()), "dense": {}}))
-    retriever = Retriever(settings)  # auto-build, as `serve` does
-    retriever.warm_up()
-    assert retriever.search("tiers-lieux").passages
+    engine = Engine(settings)  # auto-build, as `serve` does
+    engine.warm_up()
+    assert engine.search("tiers-lieux").passages
     assert json.loads((current_build(settings) / "manifest.json").read_text())["dense"]
 
 

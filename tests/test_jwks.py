@@ -10,7 +10,7 @@ import jwt
 import pytest
 from pydantic import ValidationError
 
-from rag_territoires.api.jwks import KeyUnavailable, ProviderKeys
+from rag_territoires.api.auth.jwks import KeyUnavailable, ProviderKeys
 from rag_territoires.config import Settings
 from tests.conftest import make_client
 from tests.oidc_provider import AUDIENCE, ISSUER, Provider, new_key, search
@@ -27,9 +27,9 @@ def provider():
     provider.close()
 
 
-def oidc_client(retriever, provider: Provider, **settings):
+def oidc_client(engine, provider: Provider, **settings):
     return make_client(
-        retriever,
+        engine,
         oidc_issuer=ISSUER,
         oidc_audience=AUDIENCE,
         oidc_jwks_url=provider.url,
@@ -49,10 +49,10 @@ def rotate(provider: Provider) -> None:
     del provider.keys["k1"]
 
 
-def test_a_key_removed_from_the_jwks_stops_working_when_the_cache_expires(retriever, provider):
+def test_a_key_removed_from_the_jwks_stops_working_when_the_cache_expires(engine, provider):
     # a cache of no time at all stands for "past the TTL" (the TTL's own clock: below)
     settings = {"oidc_jwks_ttl_seconds": 0, "oidc_jwks_refetch_seconds": 0}
-    with oidc_client(retriever, provider, **settings) as api:
+    with oidc_client(engine, provider, **settings) as api:
         old = provider.token()
         assert search(api, old).status_code == 200
         rotate(provider)
@@ -61,8 +61,8 @@ def test_a_key_removed_from_the_jwks_stops_working_when_the_cache_expires(retrie
     assert "key" in response.json()["error"]["message"]
 
 
-def test_a_refetch_that_no_longer_lists_a_key_drops_it(retriever, provider):
-    with oidc_client(retriever, provider, oidc_jwks_refetch_seconds=0) as api:
+def test_a_refetch_that_no_longer_lists_a_key_drops_it(engine, provider):
+    with oidc_client(engine, provider, oidc_jwks_refetch_seconds=0) as api:
         old = provider.token()
         assert search(api, old).status_code == 200
         rotate(provider)
@@ -71,9 +71,9 @@ def test_a_refetch_that_no_longer_lists_a_key_drops_it(retriever, provider):
     assert response.status_code == 401, response.text
 
 
-def test_a_provider_that_is_down_is_asked_once_per_interval(retriever, provider):
+def test_a_provider_that_is_down_is_asked_once_per_interval(engine, provider):
     provider.status = 503
-    with oidc_client(retriever, provider, api_keys=[KEY]) as api:
+    with oidc_client(engine, provider, api_keys=[KEY]) as api:
         refused = [search(api, forged(provider, f"kid-{i}")).status_code for i in range(10)]
         documents = api.get("/v1/documents", headers={"X-API-Key": KEY})
     assert refused == [401] * 10
@@ -81,9 +81,9 @@ def test_a_provider_that_is_down_is_asked_once_per_interval(retriever, provider)
     assert provider.fetches == 1  # not one per unknown key id
 
 
-def test_requests_waiting_on_a_hanging_provider_share_one_fetch(retriever, provider):
+def test_requests_waiting_on_a_hanging_provider_share_one_fetch(engine, provider):
     provider.gate, provider.status = threading.Event(), 503
-    with oidc_client(retriever, provider, api_keys=[KEY]) as api, ThreadPoolExecutor(8) as pool:
+    with oidc_client(engine, provider, api_keys=[KEY]) as api, ThreadPoolExecutor(8) as pool:
         tokens = [forged(provider, f"kid-{i}") for i in range(16)]
         waiting = [pool.submit(search, api, token) for token in tokens]
         assert provider.fetched.wait(60)
@@ -95,17 +95,17 @@ def test_requests_waiting_on_a_hanging_provider_share_one_fetch(retriever, provi
     assert provider.fetches == 1
 
 
-def test_an_unknown_key_id_is_remembered(retriever, provider):
-    with oidc_client(retriever, provider, oidc_jwks_refetch_seconds=0) as api:
+def test_an_unknown_key_id_is_remembered(engine, provider):
+    with oidc_client(engine, provider, oidc_jwks_refetch_seconds=0) as api:
         ghost = forged(provider, "ghost")
         assert search(api, ghost).status_code == 401
         assert search(api, ghost).status_code == 401
     assert provider.fetches == 1
 
 
-def test_an_address_past_its_wrong_token_limit_is_refused_before_any_fetch(retriever, provider):
+def test_an_address_past_its_wrong_token_limit_is_refused_before_any_fetch(engine, provider):
     settings = {"failed_keys_per_minute": 2, "oidc_jwks_refetch_seconds": 0}
-    with oidc_client(retriever, provider, **settings) as api:
+    with oidc_client(engine, provider, **settings) as api:
         assert search(api, forged(provider, "a")).status_code == 401
         assert search(api, forged(provider, "b")).status_code == 401
         fetched = provider.fetches

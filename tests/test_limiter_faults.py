@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from rag_territoires.api.shared_limits import SharedRateLimiter
+from rag_territoires.api.ratelimit_shared import SharedRateLimiter
 from tests.conftest import start_api, stop
 
 pytestmark = pytest.mark.system
@@ -60,7 +60,7 @@ def test_a_damaged_shared_file_is_made_anew_and_the_limit_holds(tmp_path, caplog
 WORKER = """
 import sys
 from pathlib import Path
-from rag_territoires.api.shared_limits import SharedRateLimiter
+from rag_territoires.api.ratelimit_shared import SharedRateLimiter
 limiter = SharedRateLimiter(2, Path(sys.argv[1]))
 for line in sys.stdin:
     print(sum(limiter.acquire("ip:10.0.0.1") == 0 for _ in range(int(line))), flush=True)
@@ -109,7 +109,7 @@ def test_a_deleted_shared_file_does_not_split_the_buckets_of_the_workers(tmp_pat
 FULL = """
 import json, resource, sys
 from pathlib import Path
-from rag_territoires.api.shared_limits import SharedRateLimiter
+from rag_territoires.api.ratelimit_shared import SharedRateLimiter
 soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
 resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[2]), hard))
 limiter = SharedRateLimiter(3, Path(sys.argv[1]))
@@ -164,13 +164,13 @@ def flag(url: str) -> tuple[str, str]:
     return ready, line.split()[1]
 
 
-def test_the_live_api_never_answers_500_when_its_shared_file_fails(retriever, tmp_path):
+def test_the_live_api_never_answers_500_when_its_shared_file_fails(engine, tmp_path):
     folder = tmp_path / "shm"
     folder.mkdir()
     path = folder / "limits.sqlite"
     path.write_bytes(b"junk" * 2048)  # damaged before the first request
     process, url = start_api(
-        retriever,
+        engine,
         RAG_TERRITOIRES_SHARED_LIMITS_FILE=str(path),
         RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="4",
     )

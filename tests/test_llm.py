@@ -20,7 +20,7 @@ def llm_url():
         yield url
 
 
-def chat_with(retriever, url, model, body=QUESTION):
+def chat_with(engine, url, model, body=QUESTION):
     settings = {
         "llm_base_url": url,
         "llm_model": model,
@@ -28,15 +28,15 @@ def chat_with(retriever, url, model, body=QUESTION):
         "llm_timeout_seconds": 1.0,
         "rate_limit_per_minute": 0,
     }
-    with make_client(retriever, **settings) as client:
+    with make_client(engine, **settings) as client:
         response = client.post("/v1/chat", json=body)
     assert response.status_code == 200, response.text
     return response.json()
 
 
-def test_the_models_answer_is_used_and_unknown_markers_are_dropped(retriever, llm_url):
+def test_the_models_answer_is_used_and_unknown_markers_are_dropped(engine, llm_url):
     Handler.requests.clear()
-    data = chat_with(retriever, llm_url, "good")
+    data = chat_with(engine, llm_url, "good")
     assert data["generator"] == "llm" and data["notice"] is None
     assert data["answer"] == (
         "Selon les notes, il faut se préparer aux changements et anticiper [3]. La posture "
@@ -67,16 +67,16 @@ def test_the_models_answer_is_used_and_unknown_markers_are_dropped(retriever, ll
         ("long", "150 sentences, more than the"),
     ],
 )
-def test_a_failing_model_falls_back_to_the_extractive_answer(retriever, llm_url, model, reason):
-    data = chat_with(retriever, llm_url, model)
+def test_a_failing_model_falls_back_to_the_extractive_answer(engine, llm_url, model, reason):
+    data = chat_with(engine, llm_url, model)
     assert data["generator"] == "extractive"
     assert reason in data["notice"]
     assert data["answer"].startswith(data["lead"] + "\n\nD'après « Séminaire « territoires ")
     assert data["citations"]
 
 
-def test_the_models_markup_never_reaches_clients(retriever, llm_url):
-    data = chat_with(retriever, llm_url, "hostile")
+def test_the_models_markup_never_reaches_clients(engine, llm_url):
+    data = chat_with(engine, llm_url, "hostile")
     assert data["generator"] == "llm"
     assert data["answer"] == "Se préparer à des changements et anticiper [3]."
     # the rest, once plain text ("x alert(1) ici"), cites nothing: removed, and listed
@@ -97,7 +97,7 @@ def test_no_angle_bracket_of_the_model_is_left_however_nested(written, plain):
     assert plain_text(written) == plain
 
 
-def test_answers_written_at_once_are_bounded(retriever, llm_url):
+def test_answers_written_at_once_are_bounded(engine, llm_url):
     settings = {
         "llm_base_url": llm_url,
         "llm_model": "slow",
@@ -105,7 +105,7 @@ def test_answers_written_at_once_are_bounded(retriever, llm_url):
         "llm_max_concurrent": 1,
         "rate_limit_per_minute": 0,
     }
-    with make_client(retriever, **settings) as client, ThreadPoolExecutor(3) as pool:
+    with make_client(engine, **settings) as client, ThreadPoolExecutor(3) as pool:
         replies = list(pool.map(lambda _: client.post("/v1/chat", json=QUESTION), range(3)))
     notices = [r.json()["notice"] for r in replies]
     assert all(r.status_code == 200 for r in replies)
@@ -113,15 +113,15 @@ def test_answers_written_at_once_are_bounded(retriever, llm_url):
     assert all("busy" in n or "no answer within 1 s" in n for n in notices)
 
 
-def test_an_unreachable_model_falls_back_too(retriever):
-    data = chat_with(retriever, "http://127.0.0.1:9/v1", "good")
+def test_an_unreachable_model_falls_back_too(engine):
+    data = chat_with(engine, "http://127.0.0.1:9/v1", "good")
     assert data["generator"] == "extractive" and "cannot reach" in data["notice"]
 
 
-def test_abstention_does_not_ask_the_model(retriever, llm_url):
+def test_abstention_does_not_ask_the_model(engine, llm_url):
     Handler.requests.clear()
     body = {"messages": [{"role": "user", "content": "Quelle est la recette de la tarte tatin ?"}]}
-    data = chat_with(retriever, llm_url, "good", body)
+    data = chat_with(engine, llm_url, "good", body)
     assert data["abstained"] and data["generator"] == "extractive"
     assert Handler.requests == []
 

@@ -16,7 +16,7 @@ from rag_territoires.config import MAX_TOP_K, MIN_TOP_K, RetrievalConfig
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.corpus.visible import VisibleCorpus
 from rag_territoires.evaluation.runner import Evaluator, Variant
-from rag_territoires.index.memory import build_in_memory
+from rag_territoires.index.builders import build_in_memory
 from rag_territoires.retrieval.search import Searcher
 from tests.conftest import CORPUS
 from tests.helpers import tiny_map
@@ -46,7 +46,7 @@ def test_the_index_says_where_each_of_its_chunks_is(corpus: Corpus):
 
 
 def test_an_answer_is_made_from_the_search_outcome_and_the_corpus(searcher, corpus):
-    retrieval = searcher.retrieve(PRINCIPLES)
+    retrieval = searcher.search_outcome(PRINCIPLES)
     answer = extractive_answer(PRINCIPLES, retrieval, corpus)
     assert not answer.abstained and answer.citations
     assert answer == answer_chat(searcher, [Message("user", PRINCIPLES)])
@@ -66,7 +66,7 @@ def test_an_ordinal_follow_up_in_a_view_finds_its_node_where_the_views_index_has
     seen = [chunk for chunk in whole.chunks if chunk.document != forum.name]
     assert whole.chunks.index(seen[0]) > 0
     searcher = Searcher(build_in_memory(seen, []), [], BM25_ALONE, visible)
-    retrieval = searcher.retrieve("et le deuxième ?", history=[PRINCIPLES])
+    retrieval = searcher.search_outcome("et le deuxième ?", history=[PRINCIPLES])
     assert retrieval.focus is not None
     assert retrieval.chunks[0] == whole.chunk_of_node(retrieval.focus.child.id)
     answer = extractive_answer("et le deuxième ?", retrieval, visible)

@@ -25,7 +25,7 @@ def provider():
 
 
 @pytest.fixture
-def api(retriever, provider):
+def api(engine, provider):
     settings = {
         "oidc_issuer": ISSUER,
         "oidc_audience": AUDIENCE,
@@ -35,7 +35,7 @@ def api(retriever, provider):
         "rate_limit_per_minute": 0,
         "failed_keys_per_minute": 0,
     }
-    with make_client(retriever, **settings) as client:
+    with make_client(engine, **settings) as client:
         yield client
 
 
@@ -114,7 +114,7 @@ def test_keys_rotate(api, provider):
     del provider.keys["k2"]
 
 
-def test_the_widget_takes_the_signed_in_users_token_too(retriever, provider):
+def test_the_widget_takes_the_signed_in_users_token_too(engine, provider):
     page = "http://intranet.example"
     settings = {
         "oidc_issuer": ISSUER,
@@ -124,7 +124,7 @@ def test_the_widget_takes_the_signed_in_users_token_too(retriever, provider):
         "rate_limit_per_minute": 0,
     }
     body = {"messages": [{"role": "user", "content": "tiers-lieux ?"}]}
-    with make_client(retriever, **settings) as client:
+    with make_client(engine, **settings) as client:
 
         def chat(token: str):
             headers = {"Origin": page, "Authorization": f"Bearer {token}"}
@@ -138,7 +138,7 @@ def test_the_widget_takes_the_signed_in_users_token_too(retriever, provider):
         assert anonymous.status_code == 401
 
 
-def test_wrong_tokens_given_to_the_widget_are_throttled_as_on_v1(retriever, provider):
+def test_wrong_tokens_given_to_the_widget_are_throttled_as_on_v1(engine, provider):
     page = "http://intranet.example"
     settings = {
         "oidc_issuer": ISSUER,
@@ -150,7 +150,7 @@ def test_wrong_tokens_given_to_the_widget_are_throttled_as_on_v1(retriever, prov
     }
     body = {"messages": [{"role": "user", "content": "tiers-lieux ?"}]}
     wrong = {"Origin": page, "Authorization": f"Bearer {provider.token(aud='another-api')}"}
-    with make_client(retriever, **settings) as client:
+    with make_client(engine, **settings) as client:
         first = client.post("/widget/v1/chat", json=body, headers=wrong)
         second = client.post("/widget/v1/chat", json=body, headers=wrong)
     assert (first.status_code, second.status_code) == (401, 429)

@@ -22,8 +22,8 @@ HELD_AT_MOST = 60  # seconds: the held search gives up by itself, whatever happe
 
 
 @pytest.fixture
-def server(api_settings, retriever) -> Iterator[tuple[str, object]]:
-    app = create_app(api_settings.model_copy(update={"reload_poll_seconds": 0}), retriever)
+def server(api_settings, engine) -> Iterator[tuple[str, object]]:
+    app = create_app(api_settings.model_copy(update={"reload_poll_seconds": 0}), engine)
     port = free_port()
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, http=GuardedHttpToolsProtocol, log_level="warning"
@@ -59,13 +59,13 @@ def hold(monkeypatch, searcher, method: str) -> tuple[threading.Event, threading
     ("method", "path", "body"),
     [
         ("search", "/v1/search", {"query": "tiers-lieux"}),
-        ("retrieve", "/v1/chat", {"messages": [{"role": "user", "content": "tiers-lieux"}]}),
+        ("search_outcome", "/v1/chat", {"messages": [{"role": "user", "content": "tiers-lieux"}]}),
     ],
 )
-def test_probes_are_answered_while_a_search_is_held(server, retriever, monkeypatch, method,
+def test_probes_are_answered_while_a_search_is_held(server, engine, monkeypatch, method,
                                                     path, body):  # fmt: skip
     url, _ = server
-    entered, release = hold(monkeypatch, retriever.searcher, method)
+    entered, release = hold(monkeypatch, engine.searcher, method)
     with ThreadPoolExecutor(2) as pool:
         try:
             searches = [pool.submit(httpx.post, url + path, json=body, timeout=120)

@@ -9,7 +9,7 @@ import pytest
 
 from rag_territoires.config import RetrievalConfig
 from rag_territoires.corpus.corpus import Corpus
-from rag_territoires.evaluation.metrics import summarise
+from rag_territoires.evaluation.measures import summarise
 from rag_territoires.evaluation.questions import BLIND_FILE, TUNING_FILES, load_sets
 from rag_territoires.evaluation.runner import Evaluator, VariantResult
 from rag_territoires.evaluation.variants import variants

@@ -14,9 +14,9 @@ import pytest
 
 from rag_territoires.api import reload as reload_module
 from rag_territoires.api.reload import Retired, load_next, release_frozen
+from rag_territoires.engine import Engine
 from rag_territoires.index.manifest import current_build_name
 from rag_territoires.launcher import spawn_api
-from rag_territoires.retriever import Retriever
 from tests.conftest import CORPUS, stop
 from tests.helpers import corpus_env, run, second_map
 
@@ -88,12 +88,12 @@ def test_adding_a_map_under_load_loses_no_request(tmp_path):
     assert switched_after > 50 and sum(answered) > switched_after  # load before and after
 
 
-def test_a_previous_build_is_freed_after_the_switch(retriever):
+def test_a_previous_build_is_freed_after_the_switch(engine):
     """Loading freezes what it made (gc.freeze): the switch must thaw it, or every new
     build would keep the previous one in memory for good."""
-    old = load_next(retriever)
+    old = load_next(engine)
     node = weakref.ref(old.corpus.documents[0].roots[0])
-    new = load_next(retriever)  # freezes everything alive, the old build included
+    new = load_next(engine)  # freezes everything alive, the old build included
     del old
     gc.collect()
     assert node() is not None  # frozen: the collector does not see its cycles
@@ -118,7 +118,7 @@ def test_a_build_switched_from_is_freed_when_the_last_request_begun_on_it_ends(m
     assert released == [1, 1]
 
 
-def test_reloads_keep_no_more_than_one_previous_build_alive(retriever, tmp_path):
+def test_reloads_keep_no_more_than_one_previous_build_alive(engine, tmp_path):
     """Each build froze the one it replaced (gc.freeze at load), which was freed only 30 s
     after the switch: reloads a few seconds apart kept a build per reload alive."""
     from fastapi.testclient import TestClient
@@ -126,18 +126,18 @@ def test_reloads_keep_no_more_than_one_previous_build_alive(retriever, tmp_path)
     from benchmarks.reload_memory import publish_again
     from rag_territoires.api.main import create_app
 
-    live = retriever.settings.index_dir / current_build_name(retriever.settings.index_dir)
+    live = engine.settings.index_dir / current_build_name(engine.settings.index_dir)
     index_dir = tmp_path / "index"
     shutil.copytree(live, index_dir / live.name)
     (index_dir / "CURRENT").write_text(live.name + "\n", encoding="utf-8")
-    settings = retriever.settings.model_copy(
+    settings = engine.settings.model_copy(
         update={"index_dir": index_dir, "reload_poll_seconds": 0.05, "rate_limit_per_minute": 0}
     )
-    app = create_app(settings, Retriever(settings, auto_build=False))
+    app = create_app(settings, Engine(settings, auto_build=False))
     builds: list[weakref.ref] = []  # a node of each build served, followed weakly
     with TestClient(app) as client:
         for number in range(1, 5):
-            builds.append(weakref.ref(app.state.rag.retriever.corpus.documents[0].roots[0]))
+            builds.append(weakref.ref(app.state.rag.engine.corpus.documents[0].roots[0]))
             name = publish_again(index_dir, number)
             for _ in range(2400):  # bounded: 2 min at most
                 if client.get("/readyz").json()["build"] == name:

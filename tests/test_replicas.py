@@ -38,13 +38,13 @@ def shared_data():
 
 
 @pytest.fixture(scope="module")
-def replicas(retriever, shared_data):
+def replicas(engine, shared_data):
     env = {
         "RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE": "0",
         "RAG_TERRITOIRES_DATA_DIR": str(shared_data / "data"),
         "RAG_TERRITOIRES_TRUSTED_PROXIES": '["127.0.0.1"]',
     }
-    started = [start_api(retriever, **env) for _ in range(2)]
+    started = [start_api(engine, **env) for _ in range(2)]
     yield started
     for process, _ in started:
         if process.poll() is None:

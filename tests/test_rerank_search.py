@@ -84,11 +84,11 @@ class FakeE5:
 
 @pytest.fixture
 def fake_e5(monkeypatch) -> FakeE5:
-    """The fake e5 loaded by the retriever, and a calibration that chose a weight (heavy,
+    """The fake e5 loaded by the engine, and a calibration that chose a weight (heavy,
     so that it moves passages) and a query mean."""
     fake = FakeE5()
     monkeypatch.setattr(
-        "rag_territoires.retriever.loaded_e5",
+        "rag_territoires.engine.loaded_e5",
         lambda config, calibration: fake if config.rerank_added_maps else None,
     )
     calibration = replace(
@@ -115,8 +115,8 @@ def ranked(searcher: Searcher, question: str, history: tuple[str, ...] = ()) -> 
 
 
 def test_the_added_maps_move_the_seminar_never_and_off_is_the_ranking_without_e5(tmp_path, fake_e5):
-    retriever = built(corpus(tmp_path, ("forum.md", FORUM), ("energie.md", ENERGY)))
-    on = retriever.searcher
+    engine = built(corpus(tmp_path, ("forum.md", FORUM), ("energie.md", ENERGY)))
+    on = engine.searcher
     assert on._rerank is not None
     config = replace(on.config, rerank_added_maps=False)
     off = Searcher(on.index, on.encoders, config, on.corpus, e5=fake_e5)
@@ -138,27 +138,27 @@ def test_the_added_maps_move_the_seminar_never_and_off_is_the_ranking_without_e5
 
 
 def test_an_ordinal_follow_ups_focus_stays_first(tmp_path, fake_e5):
-    retriever = built(corpus(tmp_path, ("forum.md", FORUM)))
+    engine = built(corpus(tmp_path, ("forum.md", FORUM)))
     # e5 made to prefer another branch of the same map, heavily: only the focus rule
     # keeps the branch asked for first
-    retriever.searcher._rerank.weight = 1000.0
+    engine.searcher._rerank.weight = 1000.0
     asked = fake_e5.query
     fake_e5.query = lambda text: (  # type: ignore[method-assign]
         bag("35 km de voies vertes entre les bourgs") if "deuxième" in text else asked(text)
     )
     history = ("Quelles sont les étapes du forum de la mobilité rurale ?",)
-    result = retriever.searcher.retrieve("et le deuxième ?", history=history)
+    result = engine.searcher.search_outcome("et le deuxième ?", history=history)
     assert result.focus is not None and result.focus.child.text.startswith("Ateliers")
-    assert result.chunks[0].id == retriever.corpus.chunk_of_node(result.focus.child.id).id
+    assert result.chunks[0].id == engine.corpus.chunk_of_node(result.focus.child.id).id
 
 
 def test_the_seminar_alone_builds_searches_and_stores_no_e5(tmp_path, fake_e5):
     settings = corpus(tmp_path)
-    retriever = built(settings)
-    retriever.search("Comment renforcer la coopération entre acteurs ?")
+    engine = built(settings)
+    engine.search("Comment renforcer la coopération entre acteurs ?")
     assert fake_e5.encoded == [] and fake_e5.queries == []
     manifest = json.loads((current_build(settings) / "manifest.json").read_text())
-    assert "e5" not in manifest and retriever.searcher._rerank is None
+    assert "e5" not in manifest and engine.searcher._rerank is None
 
 
 def test_a_build_stores_e5_vectors_and_adding_a_map_encodes_only_that_map(tmp_path, fake_e5):
@@ -192,11 +192,12 @@ def test_a_build_without_e5_vectors_is_rebuilt_when_the_setting_turns_on(tmp_pat
 def test_a_view_without_a_restricted_map_is_re_ranked_and_never_shows_it(tmp_path, fake_e5):
     settings = corpus(tmp_path, ("forum.md", FORUM), ("energie.md", ENERGY))
     (settings.corpus_dir / "energie.access.toml").write_text('groups = ["elus"]\n')
-    retriever = built(settings)
+    engine = built(settings)
     encoded = len(fake_e5.encoded)
-    outsider = retriever.searcher_for(frozenset({"energie.md"}))
+    outsider = engine.searcher_for(frozenset({"energie.md"}))
     assert outsider._rerank is not None  # the forum is still there to re-rank
     assert len(fake_e5.encoded) == encoded  # its vectors came from the build's cache
-    result = outsider.retrieve("Qui sont les actionnaires de la centrale villageoise ?", top_k=10)
+    question = "Qui sont les actionnaires de la centrale villageoise ?"
+    result = outsider.search_outcome(question, top_k=10)
     assert all(c.document != "energie.md" for c in result.chunks)
     assert all(c.document != "energie.md" for c in outsider.index.chunks)

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from rag_territoires.api.limits import RateLimiter
+from rag_territoires.api.ratelimit import RateLimiter
 from tests.conftest import start_api, stop
 
 pytestmark = pytest.mark.system
@@ -22,10 +22,10 @@ KEY = "resilience-key-4f2a9c81"
 
 
 @pytest.fixture(scope="module")
-def guarded(retriever):
+def guarded(engine):
     """Small limits, so each is quick to reach: 8 KB of head, 1 s for a head or a body."""
     process, url = start_api(
-        retriever,
+        engine,
         RAG_TERRITOIRES_MAX_HEADER_BYTES="8192",
         RAG_TERRITOIRES_HEADER_TIMEOUT_SECONDS="1",
         RAG_TERRITOIRES_BODY_TIMEOUT_SECONDS="1",
@@ -188,14 +188,14 @@ def forged(url: str, n: int) -> list[int]:
     ]
 
 
-def test_forwarded_addresses_are_ignored_unless_the_proxy_is_trusted(retriever):
-    process, url = start_api(retriever, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="3")
+def test_forwarded_addresses_are_ignored_unless_the_proxy_is_trusted(engine):
+    process, url = start_api(engine, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="3")
     try:
         assert forged(url, 6).count(429) == 3  # one client, whatever it claims to be
     finally:
         stop(process)
     process, url = start_api(
-        retriever,
+        engine,
         RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="3",
         RAG_TERRITOIRES_TRUSTED_PROXIES='["127.0.0.1"]',
     )
@@ -208,7 +208,7 @@ def test_forwarded_addresses_are_ignored_unless_the_proxy_is_trusted(retriever):
 def test_idle_buckets_are_dropped(monkeypatch):
     limiter = RateLimiter(per_minute=60)
     clock = [1000.0]
-    monkeypatch.setattr("rag_territoires.api.limits.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("rag_territoires.api.ratelimit.time.monotonic", lambda: clock[0])
     for i in range(40_000):
         limiter.acquire(f"ip:{i}")
     assert len(limiter) >= 39_000
@@ -219,10 +219,10 @@ def test_idle_buckets_are_dropped(monkeypatch):
     assert limiter.acquire("ip:active") > 0  # a busy client keeps its (empty) bucket
 
 
-def test_probes_are_answered_while_a_long_search_runs(retriever):
+def test_probes_are_answered_while_a_long_search_runs(engine):
     """A search of a long text runs off the event loop: the probe sent after it starts
     comes back before it ends. (Order, not time: no threshold on a shared machine.)"""
-    process, url = start_api(retriever, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0")
+    process, url = start_api(engine, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0")
     cjk = "".join(chr(0x4E00 + (i * 7919) % 2000) for i in range(2000))
     body = {"query": cjk, "history": [cjk] * 9}  # ~60 KB, hundreds of ms of CPU
     done: list[str] = []
@@ -259,10 +259,10 @@ def test_a_body_that_is_not_utf8_is_invalid_json(client):
     assert response.status_code == 400 and response.json()["error"]["type"] == "invalid_json"
 
 
-def test_a_refused_cors_preflight_is_json(retriever):
+def test_a_refused_cors_preflight_is_json(engine):
     from tests.conftest import make_client
 
-    with make_client(retriever, cors_origins=["http://intranet.example"]) as c:
+    with make_client(engine, cors_origins=["http://intranet.example"]) as c:
         refused = c.options(
             "/v1/search",
             headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"},
@@ -305,10 +305,10 @@ def test_feedback_citations_are_checked(client, citation):
     assert response.status_code == 422, response.text
 
 
-def test_feedback_escapes_line_separators(retriever, tmp_path):
+def test_feedback_escapes_line_separators(engine, tmp_path):
     from tests.conftest import make_client
 
-    with make_client(retriever, data_dir=tmp_path, rate_limit_per_minute=0) as c:
+    with make_client(engine, data_dir=tmp_path, rate_limit_per_minute=0) as c:
         body = {"question": "q ?", "answer": "a", "rating": "up", "comment": "un\u2028deux"}
         assert c.post("/v1/feedback", json=body).status_code == 201
     raw = (tmp_path / "feedback.jsonl").read_text(encoding="utf-8")
@@ -328,8 +328,8 @@ def test_the_documentation_page_needs_no_cdn_and_runs_under_a_strict_policy(clie
     assert all(client.get(s).status_code == 200 for s in scripts)
 
 
-def test_malformed_requests_are_answered_not_logged(retriever):
-    process, url = start_api(retriever)
+def test_malformed_requests_are_answered_not_logged(engine):
+    process, url = start_api(engine)
     try:
         for _ in range(20):
             with connect(url) as sock:
@@ -371,9 +371,9 @@ def schemathesis(url: str, workdir: Path, *options: str) -> subprocess.Completed
     return subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=workdir)
 
 
-def test_schemathesis_finds_nothing_over_the_live_schema(retriever, tmp_path):
+def test_schemathesis_finds_nothing_over_the_live_schema(engine, tmp_path):
     process, url = start_api(
-        retriever,
+        engine,
         RAG_TERRITOIRES_API_KEYS=json.dumps([KEY]),
         RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0",
         RAG_TERRITOIRES_FAILED_KEYS_PER_MINUTE="0",  # throttling has its own test above
@@ -392,12 +392,12 @@ def test_schemathesis_finds_nothing_over_the_live_schema(retriever, tmp_path):
     assert "Traceback" not in process.stderr.read()
 
 
-def test_a_short_mixed_load_gets_no_errors(retriever):
+def test_a_short_mixed_load_gets_no_errors(engine):
     """Searches and chats from 8 clients, the language model dripping its reply, probes
     all along: nothing fails. (Its timings are reported by `bench --load`, not judged.)"""
     from benchmarks.load import measure_load
 
-    index = {"RAG_TERRITOIRES_INDEX_DIR": str(retriever.settings.index_dir)}
+    index = {"RAG_TERRITOIRES_INDEX_DIR": str(engine.settings.index_dir)}
     report = measure_load(searches=400, chats=40, clients=8, extra_env=index)
     assert [phase["errors"] for phase in report.phases.values()] == [0, 0]
     assert [phase["requests"] for phase in report.phases.values()] == [400, 40]

@@ -18,8 +18,8 @@ def found(result, text, k=5):
     return any(text in p.text or text in p.branch for p in result.passages[:k])
 
 
-def test_the_json_object_has_exactly_the_documented_shape(retriever):
-    data = retriever.search("tiers-lieux", top_k=3).model_dump()
+def test_the_json_object_has_exactly_the_documented_shape(engine):
+    data = engine.search("tiers-lieux", top_k=3).model_dump()
     assert set(data) == {"query", "abstained", "confidence", "passages", "reading"}
     assert data["query"] == "tiers-lieux" and data["abstained"] is False
     assert len(data["passages"]) == 3
@@ -51,8 +51,8 @@ def test_the_json_object_has_exactly_the_documented_shape(retriever):
         ("Quels sont les 3 principes à appliquer ?", "Coopération et construction collective"),
     ],
 )
-def test_french_questions_find_their_branch(retriever, question, expected):
-    result = retriever.search(question)
+def test_french_questions_find_their_branch(engine, question, expected):
+    result = engine.search(question)
     assert not result.abstained
     assert found(result, expected), top_branches(result, 5)
 
@@ -65,17 +65,17 @@ def test_french_questions_find_their_branch(retriever, question, expected):
         ("What are the consequences of the health crisis?", "Conséquences de la crise sanitaire"),
     ],
 )
-def test_english_questions_find_the_french_branch(retriever, question, expected):
-    result = retriever.search(question)
+def test_english_questions_find_the_french_branch(engine, question, expected):
+    result = engine.search(question)
     assert found(result, expected), top_branches(result, 5)
 
 
-def test_a_follow_up_uses_the_conversation(retriever):
-    result = retriever.search(
+def test_a_follow_up_uses_the_conversation(engine):
+    result = engine.search(
         "et le deuxième ?", history=["Quels sont les 3 principes à appliquer ?"]
     )
     assert result.passages[0].branch[-1] == "Coopération et construction collective"
-    alone = retriever.search("et le deuxième ?")
+    alone = engine.search("et le deuxième ?")
     assert alone.passages[0].branch[-1] != "Coopération et construction collective"
 
 
@@ -87,8 +87,8 @@ def test_a_follow_up_uses_the_conversation(retriever):
         "Quel est le numéro de téléphone de la Coopérative tiers-lieux ?",
     ],
 )
-def test_questions_the_notes_do_not_answer_abstain(retriever, question):
-    result = retriever.search(question)
+def test_questions_the_notes_do_not_answer_abstain(engine, question):
+    result = engine.search(question)
     assert result.abstained
     assert result.passages  # the nearest branches are still offered for browsing
 
@@ -102,12 +102,12 @@ def test_questions_the_notes_do_not_answer_abstain(retriever, question):
         ("tiers\x00lieux", "control character"),
     ],
 )
-def test_bad_questions_are_refused_with_a_reason(retriever, question, message):
+def test_bad_questions_are_refused_with_a_reason(engine, question, message):
     with pytest.raises(QueryError, match=message):
-        retriever.search(question)
+        engine.search(question)
 
 
-def test_top_k_is_bounded(retriever):
+def test_top_k_is_bounded(engine):
     with pytest.raises(QueryError, match="between 1 and 50"):
-        retriever.search("tiers-lieux", top_k=0)
-    assert len(retriever.search("tiers-lieux", top_k=50).passages) == 50
+        engine.search("tiers-lieux", top_k=0)
+    assert len(engine.search("tiers-lieux", top_k=50).passages) == 50

@@ -16,8 +16,8 @@ KEY = {"X-API-Key": "intranet-key-0f3a9c"}
 
 
 @pytest.fixture(scope="module")
-def server(retriever):
-    process, url = start_api(retriever, RAG_TERRITOIRES_API_KEYS='["intranet-key-0f3a9c"]')
+def server(engine):
+    process, url = start_api(engine, RAG_TERRITOIRES_API_KEYS='["intranet-key-0f3a9c"]')
     yield url
     stop(process)
 

@@ -10,10 +10,10 @@ import pytest
 
 from rag_territoires.config import Settings
 from rag_territoires.corpus.corpus import Corpus
+from rag_territoires.engine import Engine
 from rag_territoires.errors import CorpusError, IndexStateError
 from rag_territoires.index import snapshot
 from rag_territoires.index.snapshot import SNAPSHOT_FILE
-from rag_territoires.retriever import Retriever
 from tests.conftest import CORPUS, EXPORT, OUTLINE
 from tests.helpers import built, current_build, edit, reload
 
@@ -110,7 +110,7 @@ def test_a_build_whose_notes_cannot_be_stored_still_lands(settings, monkeypatch,
 
 
 def test_a_rebuild_parses_the_notes_again(copied, parses):
-    Retriever(copied, auto_build=False).warm_up(rebuild=True)
+    Engine(copied, auto_build=False).warm_up(rebuild=True)
     assert parses == [copied.corpus_dir]
 
 

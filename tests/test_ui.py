@@ -113,8 +113,8 @@ def test_the_page_says_in_one_line_when_the_api_is_down(monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def keyed_api(retriever):
-    process, url = start_api(retriever, RAG_TERRITOIRES_API_KEYS='["the-page-key-5b7e21"]')
+def keyed_api(engine):
+    process, url = start_api(engine, RAG_TERRITOIRES_API_KEYS='["the-page-key-5b7e21"]')
     yield url
     stop(process)
 
@@ -240,10 +240,10 @@ def test_the_sidebar_tree_is_indented_cut_at_a_word_with_the_full_text_on_hover(
 
 
 @pytest.fixture
-def feedback_api(retriever, tmp_path):
+def feedback_api(engine, tmp_path):
     data = tmp_path / "data"
     process, url = start_api(
-        retriever, RAG_TERRITOIRES_DATA_DIR=str(data), RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0"
+        engine, RAG_TERRITOIRES_DATA_DIR=str(data), RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0"
     )
     yield url, data / "feedback.jsonl"
     stop(process)
@@ -264,12 +264,12 @@ def test_a_comment_without_a_thumb_is_stored_unrated_and_confirmed(monkeypatch, 
     assert records[0]["question"] == "tiers-lieux ?"
 
 
-def test_sentences_the_grounding_check_removed_are_listed_as_text(monkeypatch, retriever):
+def test_sentences_the_grounding_check_removed_are_listed_as_text(monkeypatch, engine):
     from benchmarks.adversarial_llm import adversarial_server, is_invented
 
     with adversarial_server() as llm_url:
         process, url = start_api(
-            retriever,
+            engine,
             RAG_TERRITOIRES_LLM_BASE_URL=llm_url,
             RAG_TERRITOIRES_LLM_MODEL="mixed",
             RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0",
@@ -288,7 +288,7 @@ def test_sentences_the_grounding_check_removed_are_listed_as_text(monkeypatch, r
 
 
 @pytest.fixture(scope="module")
-def two_maps_server(retriever, tmp_path_factory):
+def two_maps_server(engine, tmp_path_factory):
     """An API over the seminar's map (as a text export) and the same map in OPML renamed:
     two documents whose answers can be told apart by their file."""
     import shutil
@@ -304,7 +304,7 @@ def two_maps_server(retriever, tmp_path_factory):
     )
     (root / "corpus" / "forum-2027.opml").write_text(text, encoding="utf-8")
     process, url = start_api(
-        retriever,
+        engine,
         RAG_TERRITOIRES_CORPUS_DIR=str(root / "corpus"),
         RAG_TERRITOIRES_INDEX_DIR=str(root / "index"),
         RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0",
@@ -326,7 +326,7 @@ def test_the_maps_can_be_chosen_and_each_has_its_tree(monkeypatch, two_maps_serv
     assert labels and all(label.endswith(" · Forum 2027") for label in labels), labels
 
 
-def test_a_map_added_shows_in_the_page_at_its_next_run(monkeypatch, retriever, tmp_path):
+def test_a_map_added_shows_in_the_page_at_its_next_run(monkeypatch, engine, tmp_path):
     """The page keyed its tree on nothing but time: a map added showed ~5 min later."""
     import os
     import shutil
@@ -340,7 +340,7 @@ def test_a_map_added_shows_in_the_page_at_its_next_run(monkeypatch, retriever, t
         "RAG_TERRITOIRES_CORPUS_DIR": str(tmp_path / "corpus"),
         "RAG_TERRITOIRES_INDEX_DIR": str(tmp_path / "index"),
     }
-    process, url = start_api(retriever, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0", **env)
+    process, url = start_api(engine, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="0", **env)
     try:
         app = page(monkeypatch, url)
         assert len(app.sidebar.expander) == 8  # the seminar's sections

@@ -13,9 +13,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from rag_territoires.api.widget import WidgetTokens
+from rag_territoires.api.auth.widget_tokens import WidgetTokens
+from rag_territoires.engine import Engine
 from rag_territoires.launcher import free_port
-from rag_territoires.retriever import Retriever
 from tests.conftest import EXPORT, OUTLINE, ROOT, make_client, spawn, start_api, stop
 from tests.helpers import SCREENSHOTS, chromium, edit
 
@@ -43,7 +43,7 @@ def injected_index(tmp_path_factory):
     from rag_territoires.config import Settings
 
     settings = Settings(corpus_dir=root, index_dir=root / "index")
-    Retriever(settings).warm_up()
+    Engine(settings).warm_up()
     return settings
 
 
@@ -54,7 +54,7 @@ def site(injected_index):
     page_port, other_port = free_port(), free_port()
     allowed = f"http://127.0.0.1:{page_port}"
     api, api_url = start_api(
-        Retriever(injected_index),
+        Engine(injected_index),
         RAG_TERRITOIRES_CORPUS_DIR=str(injected_index.corpus_dir),
         RAG_TERRITOIRES_API_KEYS=json.dumps([KEY]),
         RAG_TERRITOIRES_WIDGET_ORIGINS=json.dumps([allowed]),
@@ -450,7 +450,7 @@ def test_the_script_is_small_self_contained_and_safe(site):
 
 
 @pytest.mark.parametrize("where", ["signature", "payload", "version"])
-def test_a_token_with_a_byte_outside_ascii_is_refused_not_a_server_error(retriever, where):
+def test_a_token_with_a_byte_outside_ascii_is_refused_not_a_server_error(engine, where):
     """A header is bytes; Starlette reads a byte over 0x7f as a Latin-1 character, which
     ``hmac.compare_digest`` refused with a TypeError (a 500, issue 29)."""
     page = "http://intranet.example"
@@ -463,7 +463,7 @@ def test_a_token_with_a_byte_outside_ascii_is_refused_not_a_server_error(retriev
     }[where]
     settings = {"api_keys": [KEY], "widget_origins": [page], "widget_secret": SECRET}
     body = {"messages": [{"role": "user", "content": "tiers-lieux ?"}]}
-    with make_client(retriever, rate_limit_per_minute=0, **settings) as client:
+    with make_client(engine, rate_limit_per_minute=0, **settings) as client:
         headers = {"Origin": page, "Authorization": b"Bearer " + forged.encode("latin-1")}
         response = client.post("/widget/v1/chat", json=body, headers=headers)
     assert response.status_code == 401, response.text

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from rag_territoires.api.limits import RateLimiter
-from rag_territoires.api.shared_limits import SharedRateLimiter
+from rag_territoires.api.ratelimit import RateLimiter
+from rag_territoires.api.ratelimit_shared import SharedRateLimiter
 from tests.conftest import start_api, stop
 
 pytestmark = pytest.mark.system
@@ -28,7 +28,7 @@ SEARCH = {"query": "tiers-lieux"}
 ACQUIRE = """
 import sys
 from pathlib import Path
-from rag_territoires.api.shared_limits import SharedRateLimiter
+from rag_territoires.api.ratelimit_shared import SharedRateLimiter
 limiter = SharedRateLimiter(40, Path(sys.argv[1]))
 print(sum(limiter.acquire("ip:10.0.0.1") == 0 for _ in range(50)))
 """
@@ -75,8 +75,8 @@ def _workers_of(pid: int) -> set[int]:
 
 
 @pytest.fixture(scope="module")
-def two_workers(retriever):
-    process, url = start_api(retriever, workers=2, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="30")
+def two_workers(engine):
+    process, url = start_api(engine, workers=2, RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE="30")
     yield process, url
     stop(process)
 

@@ -49,10 +49,10 @@ from rag_territoires.evaluation.crossval import (
     objective,
 )
 from rag_territoires.evaluation.mapcalibration import MapsSetup, setup
-from rag_territoires.evaluation.metrics import score_items, summarise
+from rag_territoires.evaluation.measures import score_items, summarise
 from rag_territoires.evaluation.questions import TUNING_FILES, Question
 from rag_territoires.evaluation.transfer import SEMINAR, Transfer, group_of
-from rag_territoires.index.memory import unit_owners
+from rag_territoires.index.search_index import unit_owners
 from rag_territoires.retrieval.calibration import shipped_calibration
 from rag_territoires.retrieval.followup import contextual_query
 from rag_territoires.retrieval.search import RankedHits, Ranking, document_of

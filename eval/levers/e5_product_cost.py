@@ -20,13 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
+import rag_territoires.engine as retriever_module
 import rag_territoires.retrieval.search as search_module
-import rag_territoires.retriever as retriever_module
 from rag_territoires.config import Settings
+from rag_territoires.engine import Engine
 from rag_territoires.evaluation.questions import TUNING_FILES, load_questions
 from rag_territoires.retrieval.calibration import shipped_calibration
 from rag_territoires.retrieval.search import Searcher
-from rag_territoires.retriever import Retriever
 
 ROOT = Path(__file__).resolve().parents[2]
 MAPS = ROOT / "eval/maps/tuning"
@@ -68,12 +68,12 @@ if mode == "add":
     for on in (False, True):
         name = f"add-{on}"
         corpus(name, [])
-        r = Retriever(settings(on, name), auto_build=False)
+        r = Engine(settings(on, name), auto_build=False)
         r.warm_up(rebuild=True)
         for m in (FIRST, SECOND):
             shutil.copy(m, work / name / "corpus")
             started = time.perf_counter()
-            r = Retriever(settings(on, name), auto_build=False)
+            r = Engine(settings(on, name), auto_build=False)
             r.warm_up(rebuild=True)
             units = len(r.searcher.index.unit_owner)
             print(
@@ -84,7 +84,7 @@ if mode == "add":
 elif mode == "search":
     name = "search"
     corpus(name, [FIRST, SECOND])
-    r = Retriever(settings(True, name), auto_build=True)
+    r = Engine(settings(True, name), auto_build=True)
     r.warm_up()
     on = r.searcher
     assert on._rerank is not None
@@ -116,7 +116,7 @@ elif mode == "search":
 else:
     on = mode == "rss-on"
     name = "search"
-    r = Retriever(settings(on, name), auto_build=True)
+    r = Engine(settings(on, name), auto_build=True)
     r.warm_up()
     r.searcher.search("Comment financer le projet alimentaire territorial ?")
     status = Path("/proc/self/status").read_text().splitlines()

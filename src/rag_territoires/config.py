@@ -37,7 +37,7 @@ class RetrievalConfig:
     # import nothing of the domain
     chunk_max_chars: int = 600
     node_vectors: bool = True  # embed each node of a chunk too; the chunk scores its best
-    centring: bool = True  # centre unit and query vectors (index/memory.py, calibration.py)
+    centring: bool = True  # centre unit and query vectors (index/builders.py, calibration.py)
     # then move the centred query vector through the learned map (retrieval/query_map.py)
     query_map: bool = True
     use_bm25: bool = True
@@ -161,7 +161,7 @@ class Settings(BaseSettings):
     widget_require_token: bool = Field(
         default=False, description="widget tokens required even without API keys"
     )
-    # intranet single sign-on (api/oidc.py): bearer JWTs from this OpenID Connect provider
+    # intranet single sign-on (api/auth/oidc.py): bearer JWTs from this OpenID Connect provider
     # are accepted instead of keys; all three of issuer, audience and JWKS address, or none
     oidc_issuer: str = Field(
         default="", description="OpenID Connect provider whose bearer JWTs are accepted"
@@ -185,7 +185,7 @@ class Settings(BaseSettings):
         description="callers in this group (in the groups claim) may manage the maps over the "
         "API, as an admin key may (api/admin.py); empty: no OIDC caller may",
     )
-    # the provider's keys (api/jwks.py)
+    # the provider's keys (api/auth/jwks.py)
     oidc_jwks_ttl_seconds: float = Field(
         default=300.0,
         ge=0,

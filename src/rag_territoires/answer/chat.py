@@ -71,8 +71,8 @@ def answer_chat(
         raise QueryError("the last message must be the user's question", "not_a_question")
     question = messages[-1].content
     history = [m.content for m in messages[:-1] if m.role == "user"]
-    retrieval = searcher.retrieve(question, top_k=top_k, history=history, documents=documents)
-    extractive = extractive_answer(question, retrieval, searcher.corpus)
+    outcome = searcher.search_outcome(question, top_k=top_k, history=history, documents=documents)
+    extractive = extractive_answer(question, outcome, searcher.corpus)
     if llm is None or extractive.abstained:
         return extractive
 
@@ -80,9 +80,9 @@ def answer_chat(
         notice = f"Language model not used ({reason}): extractive answer instead."
         return extractive.model_copy(update={"notice": notice, "unsupported": unsupported or []})
 
-    given = every_citation(retrieval, searcher.corpus)
+    given = every_citation(outcome, searcher.corpus)
     try:
-        written = llm.write(retrieval.result.query, history, given, question_language(question))
+        written = llm.write(outcome.result.query, history, given, question_language(question))
     except LlmError as error:
         return fallback(str(error))
     quotes = {c.n: (c.quote, " > ".join(c.branch[:-1])) for c in given}

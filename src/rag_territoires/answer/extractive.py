@@ -22,7 +22,7 @@ from rag_territoires.answer.language import question_language
 from rag_territoires.corpus.corpus import NodeLookup
 from rag_territoires.corpus.model import Node
 from rag_territoires.passages import source_of
-from rag_territoires.retrieval.search import Focus, Retrieval
+from rag_territoires.retrieval.search import Focus, SearchOutcome
 from rag_territoires.schema import ChatAnswer, Citation
 
 BRANCH_SEPARATOR = " › "
@@ -81,14 +81,14 @@ def _span(corpus: NodeLookup, node: Node) -> Quote:
     return chunk, next(s for s in chunk.nodes if s.id == node.id)
 
 
-def _quotes(retrieval: Retrieval, corpus: NodeLookup) -> list[Ranked]:
+def _quotes(outcome: SearchOutcome, corpus: NodeLookup) -> list[Ranked]:
     """Nodes to quote, each once, with the rank of the passage that brings it: the
     passages' nodes, titles alone bringing their children; for an ordinal follow-up, the
     chosen sub-branch and what it holds."""
-    if retrieval.focus is not None:
-        return [Ranked(0, _span(corpus, node)) for node in retrieval.focus.child.walk()]
+    if outcome.focus is not None:
+        return [Ranked(0, _span(corpus, node)) for node in outcome.focus.child.walk()]
     quotes: dict[str, Ranked] = {}
-    for rank, chunk in enumerate(retrieval.chunks):
+    for rank, chunk in enumerate(outcome.chunks):
         found = [(chunk, span) for span in chunk.nodes]
         node = corpus.node(chunk.nodes[0].id) if len(chunk.nodes) == 1 else None
         if node is not None:
@@ -152,10 +152,10 @@ def citations_for(quotes: Sequence[Quote]) -> tuple[list[Citation], dict[str, in
     return citations, {span.id: n for n, (_, span) in enumerate(ordered, start=1)}
 
 
-def every_citation(retrieval: Retrieval, corpus: NodeLookup) -> list[Citation]:
+def every_citation(outcome: SearchOutcome, corpus: NodeLookup) -> list[Citation]:
     """Every node the passages bring, numbered, uncapped: what a language model is given
     (it writes its own short answer, and the grounding check keeps only what they hold)."""
-    return citations_for([r.quote for r in _quotes(retrieval, corpus)])[0]
+    return citations_for([r.quote for r in _quotes(outcome, corpus)])[0]
 
 
 def _focus_line(focus: Focus, first: Citation, language: str) -> str:
@@ -209,9 +209,9 @@ def _render_map(citations: Sequence[Citation], language: str, focus: Focus | Non
     return parts
 
 
-def not_covered(retrieval: Retrieval, language: str) -> str:
+def not_covered(outcome: SearchOutcome, language: str) -> str:
     branches: list[str] = []
-    for passage in retrieval.result.passages:
+    for passage in outcome.result.passages:
         path = BRANCH_SEPARATOR.join(passage.branch)
         if path not in branches:
             branches.append(path)
@@ -219,31 +219,31 @@ def not_covered(retrieval: Retrieval, language: str) -> str:
     return "\n".join([NOT_COVERED[language], *lines])
 
 
-def understood(retrieval: Retrieval, language: str) -> list[str]:
+def understood(outcome: SearchOutcome, language: str) -> list[str]:
     """The line saying which earlier question a follow-up was read with (an ordinal's
     own line names its list instead; a question that stands alone needs none)."""
-    reading = retrieval.result.reading
+    reading = outcome.result.reading
     if reading is None or not reading.follows or reading.item is not None:
         return []
     return [FOLLOWS[language].format(previous=reading.follows[-1])]
 
 
-def extractive_answer(question: str, retrieval: Retrieval, corpus: NodeLookup) -> ChatAnswer:
+def extractive_answer(question: str, outcome: SearchOutcome, corpus: NodeLookup) -> ChatAnswer:
     language = question_language(question)
-    passages = retrieval.result.passages
-    said = understood(retrieval, language)
-    if retrieval.result.abstained:
+    passages = outcome.result.passages
+    said = understood(outcome, language)
+    if outcome.result.abstained:
         return ChatAnswer(
-            answer="\n\n".join([*said, not_covered(retrieval, language)]),
+            answer="\n\n".join([*said, not_covered(outcome, language)]),
             abstained=True,
             citations=[],
             passages=passages,
         )
-    ranked = _quotes(retrieval, corpus)
-    if retrieval.focus is not None:  # the chosen item and what it holds: all of it
+    ranked = _quotes(outcome, corpus)
+    if outcome.focus is not None:  # the chosen item and what it holds: all of it
         citations, _ = citations_for([r.quote for r in ranked])
-        lead = _focus_line(retrieval.focus, citations[0], language)
-        text = render(citations, language, retrieval.focus).replace("\n\n" + lead, "", 1)
+        lead = _focus_line(outcome.focus, citations[0], language)
+        text = render(citations, language, outcome.focus).replace("\n\n" + lead, "", 1)
         return ChatAnswer(
             answer="\n\n".join([*said, lead, text]),
             lead=lead,
@@ -251,8 +251,8 @@ def extractive_answer(question: str, retrieval: Retrieval, corpus: NodeLookup) -
             citations=citations,
             passages=passages,
         )
-    scores = retrieval.node_scores([r.id for r in ranked])
-    selection = select(ranked, retrieval.chunks, corpus, scores)
+    scores = outcome.node_scores([r.id for r in ranked])
+    selection = select(ranked, outcome.chunks, corpus, scores)
     citations, numbers = citations_for(selection.quotes)
     lead = lead_sentence(selection, numbers, language)
     parts = [*said, lead, render(citations, language)]

@@ -15,7 +15,7 @@ from fastapi import Depends, HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
 from rag_territoires.api import audit
-from rag_territoires.api.deps import Caller
+from rag_territoires.api.auth.caller import Caller
 
 ACTIONS = {"POST": "add", "PUT": "replace", "DELETE": "remove"}
 OPEN_MODE = (

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from fastapi import Request
 
-from rag_territoires.api.deps import Caller, client_address
+from rag_territoires.api.auth.caller import Caller, client_address
 from rag_territoires.errors import StorageError, StorageFull
 from rag_territoires.feedback_store import NO_ROOM, append_line, encode
 

@@ -53,7 +53,7 @@ class SearchLane:
 
 
 class LanedSearcher:
-    """A searcher whose retrievals and their node scores (the quotes' order) run in the
+    """A searcher whose searches and their node scores (the quotes' order) run in the
     lane, for a chat in a worker thread; the rest (its encoders, its corpus) is the
     searcher's own."""
 
@@ -61,10 +61,10 @@ class LanedSearcher:
         self._searcher = searcher
         self._lane = lane
 
-    def retrieve(self, *args, **kwargs):
-        retrieval = self._lane.call(self._searcher.retrieve, *args, **kwargs)  # type: ignore[attr-defined]
-        scores = functools.partial(self._lane.call, retrieval.node_scores)
-        return replace(retrieval, node_scores=scores)
+    def search_outcome(self, *args, **kwargs):
+        outcome = self._lane.call(self._searcher.search_outcome, *args, **kwargs)  # type: ignore[attr-defined]
+        scores = functools.partial(self._lane.call, outcome.node_scores)
+        return replace(outcome, node_scores=scores)
 
     def __getattr__(self, name: str):
         return getattr(self._searcher, name)

@@ -16,22 +16,19 @@ from starlette.concurrency import run_in_threadpool
 from rag_territoires import __version__
 from rag_territoires.answer.llm import LlmClient
 from rag_territoires.api import errors
+from rag_territoires.api.auth.jwks import ProviderKeys
+from rag_territoires.api.auth.oidc import OidcVerifier
+from rag_territoires.api.auth.widget_tokens import WidgetTokens
 from rag_territoires.api.deps import AppState
-from rag_territoires.api.jwks import ProviderKeys
-from rag_territoires.api.limits import (
-    BodySizeLimit,
-    JsonCorsMiddleware,
-    RateLimiter,
-    SecurityHeaders,
-)
 from rag_territoires.api.metrics import Metrics, MetricsMiddleware
-from rag_territoires.api.oidc import OidcVerifier
+from rag_territoires.api.middleware import BodySizeLimit, JsonCorsMiddleware, SecurityHeaders
+from rag_territoires.api.ratelimit import RateLimiter
+from rag_territoires.api.ratelimit_shared import FALLBACK, SharedRateLimiter, limits_mode
 from rag_territoires.api.reload import RequestsInFlight, watch_builds
 from rag_territoires.api.routes import browse, chat, feedback, health, manage, search, widget
-from rag_territoires.api.shared_limits import FALLBACK, SharedRateLimiter, limits_mode
-from rag_territoires.api.widget import WidgetCors, WidgetTokens
+from rag_territoires.api.widget import WidgetCors
 from rag_territoires.config import Settings
-from rag_territoires.retriever import Retriever
+from rag_territoires.engine import Engine
 
 DESCRIPTION = """Questions on the notes of the seminar on rural territories, answered with
 quotes of the notes, each cited with its branch of the mind map and its lines in the
@@ -42,8 +39,8 @@ model is optional. When API keys are configured, `/v1` routes need the `X-API-Ke
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     state: AppState = app.state.rag
-    await run_in_threadpool(state.retriever.warm_up)
-    await run_in_threadpool(state.retriever.views.warm_public)
+    await run_in_threadpool(state.engine.warm_up)
+    await run_in_threadpool(state.engine.views.warm_public)
     state.ready = True
     interval = state.settings.reload_poll_seconds
     watcher = asyncio.create_task(watch_builds(state, interval)) if interval > 0 else None
@@ -92,7 +89,7 @@ def _limiter(settings: Settings, per_minute: int, name: str) -> RateLimiter | Sh
     return SharedRateLimiter(per_minute, settings.shared_limits_file, name)
 
 
-def create_app(settings: Settings | None = None, retriever: Retriever | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or Settings()
     app = FastAPIOffline(  # /docs and /redoc served from the package: they work offline
         title="rag-territoires",
@@ -106,7 +103,7 @@ def create_app(settings: Settings | None = None, retriever: Retriever | None = N
     metrics = Metrics()
     app.state.rag = AppState(
         settings=settings,
-        retriever=retriever or Retriever(settings),
+        engine=engine or Engine(settings),
         metrics=metrics,
         limiter=_limiter(settings, settings.rate_limit_per_minute, "requests"),
         failed_keys=_limiter(settings, settings.failed_keys_per_minute, "failed_keys"),
@@ -157,6 +154,6 @@ def app_from_environment() -> FastAPI:
     from rag_territoires.index.generation import live_maps
 
     maps = live_maps(settings.index_dir)
-    retriever = Retriever(settings, auto_build=False, notes_dir=maps)
-    retriever.warm_up()
-    return create_app(settings, retriever)
+    engine = Engine(settings, auto_build=False, notes_dir=maps)
+    engine.warm_up()
+    return create_app(settings, engine)

@@ -16,11 +16,13 @@ from fastapi import HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
 from rag_territoires.api import audit
-from rag_territoires.api.deps import AppState, Caller
+from rag_territoires.api.auth.caller import Caller
+from rag_territoires.api.deps import AppState
 from rag_territoires.api.reload import load_next, serve_build
 from rag_territoires.api.uploads import Refused, Upload, UploadRefused, received_map
 from rag_territoires.corpus.manage import Change
 from rag_territoires.corpus.transaction import corpus_change, publish
+from rag_territoires.engine import Engine
 from rag_territoires.errors import (
     BuildBusy,
     CorpusError,
@@ -34,7 +36,6 @@ from rag_territoires.errors import (
 )
 from rag_territoires.feedback_store import NO_ROOM
 from rag_territoires.index.manifest import current_build_name
-from rag_territoires.retriever import Retriever
 
 log = logging.getLogger(__name__)
 Make = Callable[[Path], Change]  # the change, made on the staged corpus folder it is given
@@ -94,17 +95,17 @@ def refusal(error: RagError, upload: Upload | None, conflict: str) -> HTTPExcept
     return Refused(500, "server_error", "the change failed; see the server's log")
 
 
-def _make_change(state: AppState, make: Make) -> tuple[Change, str | None, Retriever | None]:
+def _make_change(state: AppState, make: Make) -> tuple[Change, str | None, Engine | None]:
     """The change, published with its build; then the live build loaded as a reload would
     (None when it cannot be now: the watcher tries again, the change is made)."""
     settings = state.settings
     with corpus_change(settings, wait_seconds=0) as staged:
         change = make(staged)
         built = publish(
-            settings, staged, change, show_progress=False, encoders=state.retriever.encoders
+            settings, staged, change, show_progress=False, encoders=state.engine.encoders
         )
     try:
-        return change, built.build, load_next(state.retriever)
+        return change, built.build, load_next(state.engine)
     except (RagError, OSError) as error:
         log.warning("build %s published, not loaded yet: %s", built.build, error)
         return change, built.build, None

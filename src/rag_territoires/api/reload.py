@@ -4,9 +4,9 @@ beside the live one, then switch.
 A build (``rag-territoires add``, ``remove``, ``build``) replaces ``CURRENT``
 atomically once its folder is complete. Each worker polls that small file; when it
 names another build, the worker reads the notes and loads the build in a thread
-(the encoders are reused: no model is loaded again) while the old retriever keeps
-answering, then replaces ``state.retriever`` in one assignment. A request holds the
-retriever it started with, so none fails during the switch. The notes are those the
+(the encoders are reused: no model is loaded again) while the old engine keeps
+answering, then replaces ``state.engine`` in one assignment. A request holds the
+engine it started with, so none fails during the switch. The notes are those the
 build carries when a corpus change made it (``index/generation.py``), not the corpus
 folder, which catches up with the build only after the switch: the notes served are
 always the ones the build was made from. When the new build cannot be loaded (a file
@@ -29,16 +29,16 @@ from collections import Counter
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from rag_territoires.engine import Engine
 from rag_territoires.errors import RagError
 from rag_territoires.index.generation import live_maps
 from rag_territoires.index.manifest import current_build_name
-from rag_territoires.retriever import Retriever
 
 log = logging.getLogger("rag_territoires.reload")
 
 
 def release_frozen() -> None:
-    """Free a previous build. ``Retriever.warm_up`` froze every object then alive, the
+    """Free a previous build. ``Engine.warm_up`` froze every object then alive, the
     previous build's too, so the collector would never look at its cycles (nodes and
     their parents): thawed, collected, and what lives on is frozen again."""
     gc.unfreeze()
@@ -49,7 +49,7 @@ def release_frozen() -> None:
 class Retired:
     """Counts the requests running, by the build generation they began in, and frees
     the builds switched from once no request begun before the last switch still runs
-    (a request holds the retriever it began with: a chat may hold it for its model's
+    (a request holds the engine it began with: a chat may hold it for its model's
     whole timeout). One full collection per switch, on the event loop: 0.13-0.45 s at
     the seminar's size in process on a busy machine, as before (it ran 30 s later)."""
 
@@ -97,9 +97,9 @@ class RequestsInFlight:
             self.retired.ended(generation)
 
 
-def load_next(current: Retriever) -> Retriever:
-    """A retriever on the live build, sharing ``current``'s settings and encoders."""
-    fresh = Retriever(
+def load_next(current: Engine) -> Engine:
+    """An engine on the live build, sharing ``current``'s settings and encoders."""
+    fresh = Engine(
         current.settings,
         current.config,
         auto_build=False,
@@ -111,11 +111,11 @@ def load_next(current: Retriever) -> Retriever:
     return fresh
 
 
-def serve_build(state, fresh: Retriever) -> None:
+def serve_build(state, fresh: Engine) -> None:
     """Answer with ``fresh`` from now on; the previous build is freed once the requests
     that hold it are done. On the event loop: the watcher below, or a map changed over the
     API (api/map_changes.py), which switches its worker at once."""
-    state.retriever = fresh
+    state.engine = fresh
     state.reloads += 1
     log.warning("serving build %s (%d passages)", fresh.build, len(fresh.chunks))
     state.retired.switched()
@@ -127,10 +127,10 @@ async def watch_builds(state, interval: float) -> None:
     while True:
         await asyncio.sleep(interval)
         name = current_build_name(state.settings.index_dir)
-        if name is None or name == state.retriever.build:
+        if name is None or name == state.engine.build:
             continue
         try:
-            fresh = await run_in_threadpool(load_next, state.retriever)
+            fresh = await run_in_threadpool(load_next, state.engine)
         except (RagError, OSError) as error:  # OSError: its files removed while read
             if failed_for != name:  # once per build, not every second
                 log.warning("new build %s not loaded yet: %s", name, error)

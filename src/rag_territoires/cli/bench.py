@@ -44,17 +44,17 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def _bench_llm(args: argparse.Namespace, benchmarks) -> int:
+    from rag_territoires.engine import Engine
     from rag_territoires.errors import RagError
-    from rag_territoires.retriever import Retriever
 
     llm = checkout.benchmark("llm")
     settings = settings_now()
     if args.llm == "model" and not settings.llm_base_url:
         raise RagError("bench --llm model needs RAG_TERRITOIRES_LLM_BASE_URL (and _LLM_MODEL)")
-    retriever = Retriever(settings)
-    retriever.warm_up()
+    engine = Engine(settings)
+    engine.warm_up()
     result = llm.run_llm_bench(
-        retriever.searcher,
+        engine.searcher,
         benchmarks.ROOT / "eval" / "questions.jsonl",
         args.llm,
         settings.llm_base_url,

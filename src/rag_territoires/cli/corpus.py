@@ -73,11 +73,11 @@ def _change(make: Callable[[Path], Change], quiet: bool) -> tuple[Change, str]:
     settings = settings_now()
     with terminate_as_interrupt(), corpus_change(settings) as staged:
         change = make(staged)
-        retriever = publish(settings, staged, change, show_progress=not quiet)
-        built = settings.index_dir / str(retriever.build)  # read under the lock: still there
+        engine = publish(settings, staged, change, show_progress=not quiet)
+        built = settings.index_dir / str(engine.build)  # read under the lock: still there
         manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
     return change, (
-        f"index built: {len(retriever.chunks)} passages in {len(retriever.corpus.documents)} "
+        f"index built: {len(engine.chunks)} passages in {len(engine.corpus.documents)} "
         f"document(s); {manifest['embedded_texts']} texts embedded, "
         f"{manifest['reused_texts']} reused from earlier builds"
     )

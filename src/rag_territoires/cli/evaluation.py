@@ -308,6 +308,14 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
+    # in this order: the order `rag-territoires --help` lists them in
+    _eval_parser(sub)
+    _calibrate_parser(sub)
+    _grounding_parser(sub)
+    _feedback_parser(sub)
+
+
+def _eval_parser(sub: argparse._SubParsersAction) -> None:
     evaluate = sub.add_parser("eval", help="measure retrieval on the evaluation questions")
     _question_arguments(evaluate)
     evaluate.add_argument(
@@ -337,6 +345,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     )
     evaluate.set_defaults(func=cmd_eval)
 
+
+def _calibrate_parser(sub: argparse._SubParsersAction) -> None:
     calibrate = sub.add_parser(
         "calibrate",
         help="choose retrieval parameters and fit abstention by cross-validation",
@@ -364,6 +374,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     _eval_dir(calibrate)
     calibrate.set_defaults(func=cmd_calibrate)
 
+
+def _grounding_parser(sub: argparse._SubParsersAction) -> None:
     grounding = sub.add_parser(
         "calibrate-grounding",
         help="fit the check of a language model's sentences on the labelled set, and report",
@@ -372,6 +384,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     _output(grounding, "src/rag_territoires/answer/grounding.json")
     grounding.set_defaults(func=cmd_grounding)
 
+
+def _feedback_parser(sub: argparse._SubParsersAction) -> None:
     feedback = sub.add_parser(
         "feedback", help="list thumbs-down answers; label one as an evaluation question"
     )

@@ -26,11 +26,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from rag_territoires.retriever import Retriever
+    from rag_territoires.engine import Engine
 
-    retriever = Retriever(settings_now(), show_progress=not args.quiet)
-    retriever.warm_up(rebuild=True)
-    print(f"index built in {retriever.settings.index_dir}: {len(retriever.chunks)} chunks")
+    engine = Engine(settings_now(), show_progress=not args.quiet)
+    engine.warm_up(rebuild=True)
+    print(f"index built in {engine.settings.index_dir}: {len(engine.chunks)} chunks")
     return 0
 
 
@@ -50,12 +50,12 @@ def _print_result(result) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from rag_territoires.engine import Engine
     from rag_territoires.retrieval.search import validate_query
-    from rag_territoires.retriever import Retriever
 
     validate_query(args.question)  # fail fast, before loading anything
-    retriever = Retriever(settings_now(), auto_build=not args.no_build)
-    result = retriever.search(args.question, top_k=args.top_k, history=args.history)
+    engine = Engine(settings_now(), auto_build=not args.no_build)
+    result = engine.search(args.question, top_k=args.top_k, history=args.history)
     if args.json:
         print(json.dumps(result.model_dump(), ensure_ascii=False))
     else:
@@ -65,11 +65,11 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     """A conversation in the terminal: each question is searched with the earlier ones."""
+    from rag_territoires.engine import Engine
     from rag_territoires.errors import QueryError
-    from rag_territoires.retriever import Retriever
 
-    retriever = Retriever(settings_now(), show_progress=True)
-    retriever.warm_up()
+    engine = Engine(settings_now(), show_progress=True)
+    engine.warm_up()
     print(
         "Posez une question sur les notes (/nouveau : nouvelle conversation, "
         "Ctrl-D : quitter)."
@@ -88,7 +88,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print("Nouvelle conversation.")
             continue
         try:
-            result = retriever.search(question, top_k=args.top_k, history=history)
+            result = engine.search(question, top_k=args.top_k, history=history)
         except QueryError as error:
             print(f"(question refusée : {error})")
             continue

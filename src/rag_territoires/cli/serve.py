@@ -17,8 +17,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from rag_territoires.api.main import create_app
     from rag_territoires.api.protocol import SettingsGuardedProtocol
+    from rag_territoires.engine import Engine
     from rag_territoires.errors import RagError
-    from rag_territoires.retriever import Retriever
 
     settings = settings_now()
     host = args.host or settings.host
@@ -27,8 +27,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise RagError(f"--port must be between 1 and 65535, not {port}")
     # Load (or build) the index here, not in the server's start-up: a problem is then one
     # line and exit status 1, as for `search`, not a server traceback.
-    retriever = Retriever(settings)
-    retriever.warm_up()
+    engine = Engine(settings)
+    engine.warm_up()
     print(
         f"rag-territoires API on http://{host}:{port} (docs: http://{host}:{port}/docs)"
         + (f", {args.workers} workers" if args.workers > 1 else ""),
@@ -44,9 +44,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "access_log": False,
     }
     if args.workers > 1:
-        del retriever  # each worker loads its own, from the files just checked
+        del engine  # each worker loads its own, from the files just checked
         return _serve_workers(args.workers, options)
-    app = create_app(settings, retriever)
+    app = create_app(settings, engine)
     SettingsGuardedProtocol.configure(
         settings.max_header_bytes, settings.header_timeout_seconds, settings.body_timeout_seconds
     )

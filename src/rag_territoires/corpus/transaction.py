@@ -30,6 +30,7 @@ from pathlib import Path
 from rag_territoires.config import Settings
 from rag_territoires.corpus.manage import Change
 from rag_territoires.embedding.encoders import Encoder
+from rag_territoires.engine import Engine
 from rag_territoires.errors import CorpusWriteError
 from rag_territoires.index.generation import (
     STAGE_PREFIX,
@@ -40,7 +41,6 @@ from rag_territoires.index.generation import (
 )
 from rag_territoires.index.lock import WAIT_SECONDS, build_lock
 from rag_territoires.index.manifest import MAPS_FOLDER
-from rag_territoires.retriever import Retriever
 
 
 def _stage(corpus_dir: Path, index_dir: Path) -> Path:
@@ -82,7 +82,7 @@ def publish(
     change: Change,
     show_progress: bool,
     encoders: Sequence[Encoder] | None = None,
-) -> Retriever:
+) -> Engine:
     """Build the index of ``staged`` (changed by ``change``) and publish both; bring the
     corpus folder up to them. Call it inside ``corpus_change``. ``encoders``: loaded ones
     to embed with (a running server's), instead of loading the model again."""
@@ -93,14 +93,14 @@ def publish(
         os.rename(staged, build_dir / MAPS_FOLDER)
         write_record(build_dir, temporaries, change.removed)
 
-    retriever = Retriever(
+    engine = Engine(
         settings,
         show_progress=show_progress,
         encoders=encoders,
         notes_dir=staged,
         before_publish=carry,
     )
-    retriever.warm_up(rebuild=True)
-    if retriever.build is not None:
-        roll_forward(corpus_dir, index_dir / retriever.build)
-    return retriever
+    engine.warm_up(rebuild=True)
+    if engine.build is not None:
+        roll_forward(corpus_dir, index_dir / engine.build)
+    return engine

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from rag_territoires.errors import require
-from rag_territoires.evaluation.metrics import summarise
+from rag_territoires.evaluation.measures import summarise
 from rag_territoires.evaluation.runner import VariantResult
 
 CHART_NAME = "report.png"

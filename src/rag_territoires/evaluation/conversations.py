@@ -29,9 +29,9 @@ from rag_territoires.embedding.cache import CachedEncoder
 from rag_territoires.embedding.encoders import make_encoder
 from rag_territoires.errors import RagError
 from rag_territoires.evaluation.mapsets import find_gold
-from rag_territoires.evaluation.metrics import score_items, summarise
+from rag_territoires.evaluation.measures import score_items, summarise
 from rag_territoires.evaluation.questions import Gold, Question
-from rag_territoires.index.memory import build_in_memory
+from rag_territoires.index.builders import build_in_memory
 from rag_territoires.retrieval.answerable import fit_answerable
 from rag_territoires.retrieval.calibration import Calibration
 from rag_territoires.retrieval.followup import Dependence, DependenceModel

@@ -39,7 +39,7 @@ from rag_territoires.config import RetrievalConfig
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.embedding.cache import CachedEncoder
 from rag_territoires.embedding.encoders import Encoder, make_encoder
-from rag_territoires.evaluation.metrics import (
+from rag_territoires.evaluation.measures import (
     calibrate_threshold,
     hit_at_chars,
     reciprocal_rank,
@@ -48,7 +48,8 @@ from rag_territoires.evaluation.metrics import (
 )
 from rag_territoires.evaluation.questions import Question
 from rag_territoires.evaluation.writers import LearnedMap, learn_map
-from rag_territoires.index.memory import SearchIndex, build_in_memory
+from rag_territoires.index.builders import build_in_memory
+from rag_territoires.index.search_index import SearchIndex
 from rag_territoires.retrieval.abstention import FEATURES, AbstentionModel
 from rag_territoires.retrieval.calibration import Calibration
 from rag_territoires.retrieval.search import Ranking, Searcher

@@ -36,13 +36,13 @@ def measure(searcher: Searcher, questions: Sequence[Question]) -> DirectFigures:
     counts: list[int] = []
     counts_uncapped: list[int] = []
     for question in (q for q in questions if q.answerable):
-        retrieval = searcher.retrieve(question.question, history=question.history)
-        if retrieval.result.abstained or retrieval.focus is not None:
+        outcome = searcher.search_outcome(question.question, history=question.history)
+        if outcome.result.abstained or outcome.focus is not None:
             continue
         gold = {g.node for g in question.gold}
-        ranked = _quotes(retrieval, searcher.corpus)
-        scores = retrieval.node_scores([r.id for r in ranked])
-        selection = direct.select(ranked, retrieval.chunks, searcher.corpus, scores)
+        ranked = _quotes(outcome, searcher.corpus)
+        scores = outcome.node_scores([r.id for r in ranked])
+        selection = direct.select(ranked, outcome.chunks, searcher.corpus, scores)
         leads += bool({selection.lead.id, *(n.id for n in selection.listed)} & gold)
         cited += bool({span.id for _, span in selection.quotes} & gold)
         uncapped += bool({r.id for r in ranked} & gold)
@@ -62,22 +62,22 @@ def measure(searcher: Searcher, questions: Sequence[Question]) -> DirectFigures:
 def _main() -> None:  # pragma: no cover - a measurement to run by hand
     from rag_territoires.cli.checkout import eval_dir
     from rag_territoires.config import Settings
+    from rag_territoires.engine import Engine
     from rag_territoires.evaluation.mapsets import corpus_of, load_all, question_files
     from rag_territoires.evaluation.questions import load_questions
-    from rag_territoires.index.memory import build_in_memory
-    from rag_territoires.retriever import Retriever
+    from rag_territoires.index.builders import build_in_memory
 
     folder = eval_dir(None)  # the checkout's eval/, wherever this is run from
-    retriever = Retriever(Settings())
-    retriever.warm_up()
+    engine = Engine(Settings())
+    engine.warm_up()
     seminar = [q for name in ("questions.jsonl", "blind-3.jsonl")
                for q in load_questions(folder / name)]  # fmt: skip
-    print("seminar", measure(retriever.searcher, seminar))
+    print("seminar", measure(engine.searcher, seminar))
     maps = [folder / "maps" / "tuning", folder / "maps" / "blind"]
-    config = retriever.config
+    config = engine.config
     corpus = corpus_of(maps, config.chunk_max_chars)
-    index = build_in_memory(corpus.chunks, retriever.encoders, config.node_vectors, config.centring)
-    searcher = Searcher(index, retriever.encoders, config, corpus)
+    index = build_in_memory(corpus.chunks, engine.encoders, config.node_vectors, config.centring)
+    searcher = Searcher(index, engine.encoders, config, corpus)
     for part in maps:
         questions = load_all(question_files(part), corpus)
         print(f"maps {part.name}", measure(searcher, questions))

@@ -21,7 +21,8 @@ import numpy as np
 
 from rag_territoires.embedding.e5 import E5Passages
 from rag_territoires.evaluation.transfer import Transfer
-from rag_territoires.index.memory import E5_UNITS, SearchIndex, centre, embed_chunks
+from rag_territoires.index.builders import centre, embed_chunks
+from rag_territoires.index.search_index import E5_UNITS, SearchIndex
 from rag_territoires.retrieval.calibration import Calibration
 
 E5_WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)  # 0: the ranking without e5

@@ -17,7 +17,7 @@ from pathlib import Path
 from rag_territoires.corpus.chunks import Chunk
 from rag_territoires.evaluation.chart import CHART_NAME, draw_chart
 from rag_territoires.evaluation.crossval import FOLDS, INNER_REPEATS
-from rag_territoires.evaluation.metrics import PINPOINT_CHARS, Outcome, summarise
+from rag_territoires.evaluation.measures import PINPOINT_CHARS, Outcome, summarise
 from rag_territoires.evaluation.runner import SETS, VariantResult, groups, percentile
 from rag_territoires.evaluation.writers import ANSWERABLE_L2, MAP_L2
 from rag_territoires.retrieval.abstention import expected_answer_type

@@ -30,9 +30,10 @@ from rag_territoires.embedding.cache import CachedEncoder
 from rag_territoires.embedding.encoders import Encoder, make_encoder
 from rag_territoires.evaluation.crossval import SEED, fit_abstention, out_of_fold_probabilities
 from rag_territoires.evaluation.fixed_chunks import fixed_chunks
-from rag_territoires.evaluation.metrics import Outcome, score_items, summarise
+from rag_territoires.evaluation.measures import Outcome, score_items, summarise
 from rag_territoires.evaluation.questions import Question
-from rag_territoires.index.memory import SearchIndex, build_in_memory
+from rag_territoires.index.builders import build_in_memory
+from rag_territoires.index.search_index import SearchIndex
 from rag_territoires.retrieval.calibration import Calibration, shipped_calibration
 from rag_territoires.retrieval.search import Ranking, Searcher
 

@@ -26,9 +26,10 @@ from rag_territoires.embedding.cache import CachedEncoder
 from rag_territoires.embedding.e5 import E5Passages
 from rag_territoires.embedding.encoders import Encoder, make_encoder
 from rag_territoires.evaluation.crossval import FALSE_ABSTENTION_COST, fit_abstention, objective
-from rag_territoires.evaluation.metrics import Outcome, score_items, summarise
+from rag_territoires.evaluation.measures import Outcome, score_items, summarise
 from rag_territoires.evaluation.questions import Question
-from rag_territoires.index.memory import SearchIndex, build_in_memory
+from rag_territoires.index.builders import build_in_memory
+from rag_territoires.index.search_index import SearchIndex
 from rag_territoires.retrieval.abstention import AbstentionModel
 from rag_territoires.retrieval.calibration import Calibration
 from rag_territoires.retrieval.search import Ranking, Searcher

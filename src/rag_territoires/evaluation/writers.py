@@ -19,7 +19,7 @@ import numpy as np
 
 from rag_territoires.embedding.encoders import Encoder
 from rag_territoires.evaluation.questions import Question
-from rag_territoires.index.memory import SearchIndex, stored_vectors
+from rag_territoires.index.search_index import SearchIndex, stored_vectors
 from rag_territoires.retrieval.answerable import fit_answerable, log_loss
 from rag_territoires.retrieval.calibration import Calibration
 from rag_territoires.retrieval.query_map import fit_query_map

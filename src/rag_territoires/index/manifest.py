@@ -37,7 +37,7 @@ class HashedFile(BaseModel):
 
 class DenseFile(HashedFile):
     dimension: Annotated[StrictInt, Field(gt=0)]
-    kind: Literal["flat", "hnsw"] = "flat"  # exact, or an HNSW graph (memory.HNSW_ABOVE)
+    kind: Literal["flat", "hnsw"] = "flat"  # exact, or an HNSW graph (builders.HNSW_ABOVE)
 
 
 class ExpansionFile(HashedFile):

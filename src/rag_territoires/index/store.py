@@ -29,6 +29,7 @@ from rag_territoires.corpus.chunks import Chunk
 from rag_territoires.embedding.cache import StoredVectors
 from rag_territoires.embedding.encoders import Encoder
 from rag_territoires.errors import IndexStateError
+from rag_territoires.index.builders import build_expansion, centre, dense_index, embed_chunks
 from rag_territoires.index.lock import build_lock
 from rag_territoires.index.manifest import (
     CHANGE_FILE,
@@ -41,16 +42,8 @@ from rag_territoires.index.manifest import (
     read_manifest,
     sha256_of,
 )
-from rag_territoires.index.memory import (
-    SearchIndex,
-    bm25_index,
-    build_expansion,
-    centre,
-    dense_index,
-    embed_chunks,
-    unit_owners,
-)
 from rag_territoires.index.publish import new_build_folder, publish
+from rag_territoires.index.search_index import SearchIndex, bm25_index, unit_owners
 from rag_territoires.index.snapshot import SNAPSHOT_FILE, ParsedNotes, write_snapshot
 from rag_territoires.index.spec import IndexSpec
 from rag_territoires.text.expansion import ExpansionTable

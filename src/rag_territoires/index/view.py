@@ -11,14 +11,8 @@ from pathlib import Path
 from rag_territoires.corpus.chunks import Chunk
 from rag_territoires.embedding.cache import StoredVectors
 from rag_territoires.embedding.encoders import Encoder
-from rag_territoires.index.memory import (
-    SearchIndex,
-    bm25_index,
-    build_expansion,
-    centre,
-    dense_index,
-    embed_chunks,
-)
+from rag_territoires.index.builders import build_expansion, centre, dense_index, embed_chunks
+from rag_territoires.index.search_index import SearchIndex, bm25_index
 
 
 def view_index(

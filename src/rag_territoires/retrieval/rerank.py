@@ -33,7 +33,7 @@ from rag_territoires.corpus.chunks import Chunk
 from rag_territoires.corpus.model import DOCUMENT_SEPARATOR
 from rag_territoires.embedding.e5 import E5Passages
 from rag_territoires.errors import MissingExtra
-from rag_territoires.index.memory import E5_UNITS, SearchIndex
+from rag_territoires.index.search_index import E5_UNITS, SearchIndex
 from rag_territoires.retrieval.calibration import Calibration
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from rag_territoires.corpus.model import DOCUMENT_SEPARATOR, Node
 from rag_territoires.embedding.e5 import E5Passages
 from rag_territoires.embedding.encoders import Encoder
 from rag_territoires.errors import QueryError, UnknownDocument
-from rag_territoires.index.memory import SearchIndex
+from rag_territoires.index.search_index import SearchIndex
 from rag_territoires.passages import passage_of
 from rag_territoires.retrieval.abstention import (
     FEATURES,
@@ -175,7 +175,7 @@ def _nothing_scored(node_ids: Iterable[str]) -> dict[str, float]:
 
 
 @dataclass(frozen=True)
-class Retrieval:
+class SearchOutcome:
     result: SearchResult
     chunks: list[Chunk]  # the passages' chunks, same order
     focus: Focus | None = None
@@ -264,15 +264,15 @@ class Searcher:
         """The configured threshold, else None: each judging model's own."""
         return self.config.abstain_below
 
-    def read(self, text: str) -> Query:
+    def encode_query(self, text: str) -> Query:
         if self._reads is None:
-            return self._read(text)
+            return self._encode_query(text)
         query = self._reads.get(text)
         if query is None:
-            query = self._reads[text] = self._read(text)
+            query = self._reads[text] = self._encode_query(text)
         return query
 
-    def _read(self, text: str) -> Query:
+    def _encode_query(self, text: str) -> Query:
         config = self.config
         expansion = self.index.expansion.expand(
             text,
@@ -342,7 +342,7 @@ class Searcher:
         return found
 
     def signals(self, text: str) -> Signals:
-        return self.score(self.read(text))
+        return self.score(self.encode_query(text))
 
     def _scored_chunks(self, queries: Sequence[Query], extra: Sequence[int], limit: int | None):
         """None (every chunk) for the evaluation and small notes; else the candidates."""
@@ -415,9 +415,9 @@ class Searcher:
         the evaluation needs all for recall). ``within``: only these chunks (some documents'),
         every one of them scored. ``judge``: False for the order alone, without the
         abstention's features and probability (the evaluation's grid)."""
-        read = self.read(query)
+        read = self.encode_query(query)
         context = contextual_query(query, history)
-        context_read = self.read(context) if context is not None else None
+        context_read = self.encode_query(context) if context is not None else None
         focus = self._ordinal_focus(query, history) if history else None
         focus_chunk = [self._position_of_node(focus.child.id)] if focus is not None else []
         reads = [read] + ([context_read] if context_read is not None else [])
@@ -493,7 +493,7 @@ class Searcher:
             context[0].scores[name],
             alone[1],
             context[1],
-            float(read.vectors[name] @ self.read(previous).vectors[name]),
+            float(read.vectors[name] @ self.encode_query(previous).vectors[name]),
             mean(strengths),
             dependence.sounds_follow_up(name, read.centred[name]),
         )
@@ -521,13 +521,13 @@ class Searcher:
             return None
         return Focus(number, picked.parent, picked)
 
-    def retrieve(
+    def search_outcome(
         self,
         query: str,
         top_k: int = 5,
         history: Sequence[str] = (),
         documents: Sequence[str] = (),
-    ) -> Retrieval:
+    ) -> SearchOutcome:
         """``documents``: search only these (file names or ids); none: all of them."""
         query, history = validate_request(query, history, top_k)
         within = self.document_chunks(documents)
@@ -547,7 +547,7 @@ class Searcher:
             reading=reading_of(ranking, history),
         )
         scores = partial(self.node_scores, ranking.reads)
-        return Retrieval(result, [hit.chunk for hit in hits], ranking.focus, scores)
+        return SearchOutcome(result, [hit.chunk for hit in hits], ranking.focus, scores)
 
     def _not_in(self, whole: Ranking, within: np.ndarray) -> bool:
         """Whether the chosen maps (``within``) do not answer: a filter narrows where the
@@ -566,7 +566,7 @@ class Searcher:
         history: Sequence[str] = (),
         documents: Sequence[str] = (),
     ) -> SearchResult:
-        return self.retrieve(query, top_k, history, documents).result
+        return self.search_outcome(query, top_k, history, documents).result
 
     def node_scores(self, reads: Sequence[Query], node_ids: Iterable[str]) -> dict[str, float]:
         """How closely each node's own words answer: its units' best dense score, summed

@@ -31,7 +31,7 @@ from rag_territoires.embedding.encoders import Encoder
 from rag_territoires.errors import UnknownDocument
 from rag_territoires.index.view import view_index
 from rag_territoires.retrieval.rerank import has_added_maps
-from rag_territoires.retrieval.search import Retrieval, Searcher, validate_request
+from rag_territoires.retrieval.search import Searcher, SearchOutcome, validate_request
 from rag_territoires.schema import SearchResult
 
 MAX_VIEWS = 8  # distinct sets of hidden maps kept (each holds its own BM25 and vectors)
@@ -45,18 +45,18 @@ class EmptySearcher:
         self.encoders = list(encoders)
         self.corpus = corpus
 
-    def retrieve(
+    def search_outcome(
         self,
         query: str,
         top_k: int = 5,
         history: Sequence[str] = (),
         documents: Sequence[str] = (),
-    ) -> Retrieval:
+    ) -> SearchOutcome:
         query, _ = validate_request(query, history, top_k)
         if documents:
             raise UnknownDocument(f"no document named {documents[0]!r}")
         result = SearchResult(query=query, abstained=True, confidence=0.0, passages=[])
-        return Retrieval(result, [])
+        return SearchOutcome(result, [])
 
     def search(
         self,
@@ -65,7 +65,7 @@ class EmptySearcher:
         history: Sequence[str] = (),
         documents: Sequence[str] = (),
     ) -> SearchResult:
-        return self.retrieve(query, top_k, history, documents).result
+        return self.search_outcome(query, top_k, history, documents).result
 
 
 class SearchViews:

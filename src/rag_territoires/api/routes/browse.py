@@ -6,134 +6,34 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Response
-from pydantic import BaseModel, Field
 
-from rag_territoires.api.deps import V1_GUARDS, CorpusDep, RetrieverDep
+from rag_territoires.api.deps import V1_GUARDS, CorpusDep, EngineDep
 from rag_territoires.api.errors import NOT_FOUND, V1_ERRORS
+from rag_territoires.api.examples import (
+    DOCUMENTS_EXAMPLE,
+    LINES_EXAMPLE,
+    PASSAGE_EXAMPLE,
+    TREE_EXAMPLE,
+    example_response,
+)
+from rag_territoires.api.models import (
+    DocumentInfo,
+    DocumentLines,
+    Forest,
+    Line,
+    NodeLines,
+    PassageDetail,
+    Tree,
+    TreeNode,
+)
 from rag_territoires.corpus.model import Document, Node
 from rag_territoires.corpus.visible import VisibleCorpus
 from rag_territoires.errors import UnknownDocument
 from rag_territoires.passages import source_of
-from rag_territoires.schema import Source
 
 router = APIRouter(
     prefix="/v1", tags=["browse"], dependencies=V1_GUARDS, responses={**V1_ERRORS, **NOT_FOUND}
 )
-DOC = "seminaire-territoires-ruraux-carte-mentale.txt"
-PASSAGE_EXAMPLE = {
-    "id": "seminaire-territoires-ruraux-carte-mentale:tiers-lieux-e3e8dd1f",
-    "text": "Tiers-lieux\nBrie'nov living lab",
-    "branch": ["Pour s'inspirer", "Tiers-lieux"],
-    "source": {"document": DOC, "line_start": 84, "line_end": 100},
-    "nodes": [
-        {
-            "id": "seminaire-territoires-ruraux-carte-mentale:tiers-lieux-e3e8dd1f",
-            "text": "Tiers-lieux",
-            "line_start": 84,
-            "line_end": 84,
-        }
-    ],
-}
-TREE_EXAMPLE = {
-    "document": DOC,
-    "title": "Séminaire « territoires ruraux » : carte mentale",
-    "format": "text",
-    "roots": [
-        {
-            "id": "seminaire-territoires-ruraux-carte-mentale:ateliers-ab9033bf",
-            "text": "Ateliers",
-            "line_start": 2,
-            "line_end": 2,
-            "passage_id": "seminaire-territoires-ruraux-carte-mentale:ateliers-ab9033bf",
-            "children": [],
-        }
-    ],
-}
-LINES_EXAMPLE = {
-    "document": DOC,
-    "start": 84,
-    "end": 86,
-    "total_lines": 1022,
-    "lines": [
-        {"number": 84, "text": "Tiers-lieux"},
-        {"number": 85, "text": ""},
-        {"number": 86, "text": "Volonté de contribuer à "},
-    ],
-}
-
-
-def _example(example: dict) -> dict:
-    return {200: {"content": {"application/json": {"example": example}}}}
-
-
-class NodeLines(BaseModel):
-    id: str
-    text: str
-    line_start: int
-    line_end: int
-    topic_id: str | None = None
-
-
-class PassageDetail(BaseModel):
-    id: str
-    text: str
-    branch: list[str]
-    source: Source
-    nodes: list[NodeLines]
-
-
-class TreeNode(BaseModel):
-    id: str
-    text: str
-    line_start: int
-    line_end: int
-    passage_id: str  # the passage (chunk) that holds this node
-    children: list[TreeNode]
-
-
-class Tree(BaseModel):
-    document: str = Field(description="The map's file name in the corpus.")
-    title: str
-    format: str = Field(description="text, markdown, opml, freemind or xmind.")
-    roots: list[TreeNode]
-
-
-class Forest(BaseModel):
-    documents: list[Tree]
-
-
-class DocumentInfo(BaseModel):
-    document: str = Field(description="The map's file name: what citations name.")
-    id: str = Field(description="The prefix of its node and passage ids.")
-    title: str
-    format: str
-    nodes: int
-    passages: int
-
-
-class Line(BaseModel):
-    number: int
-    text: str
-
-
-class DocumentLines(BaseModel):
-    document: str
-    start: int
-    end: int
-    total_lines: int
-    lines: list[Line]
-
-
-DOCUMENTS_EXAMPLE = [
-    {
-        "document": DOC,
-        "id": "seminaire-territoires-ruraux-carte-mentale",
-        "title": "Séminaire « territoires ruraux » : carte mentale",
-        "format": "text",
-        "nodes": 149,
-        "passages": 110,
-    }
-]
 
 
 BUILD_HEADER = "X-Rag-Build"
@@ -146,7 +46,7 @@ BUILD_HEADER = "X-Rag-Build"
     "(the same as `build` in `/readyz`).",
     responses={
         200: {
-            **_example(DOCUMENTS_EXAMPLE)[200],
+            **example_response(DOCUMENTS_EXAMPLE)[200],
             "headers": {
                 BUILD_HEADER: {
                     "description": "The index build serving these maps",
@@ -156,8 +56,8 @@ BUILD_HEADER = "X-Rag-Build"
         }
     },
 )
-def documents(retriever: RetrieverDep, corpus: CorpusDep, response: Response) -> list[DocumentInfo]:
-    response.headers[BUILD_HEADER] = retriever.build or ""
+def documents(engine: EngineDep, corpus: CorpusDep, response: Response) -> list[DocumentInfo]:
+    response.headers[BUILD_HEADER] = engine.build or ""
     return [
         DocumentInfo(
             document=d.file,
@@ -174,7 +74,7 @@ def documents(retriever: RetrieverDep, corpus: CorpusDep, response: Response) ->
 @router.get(
     "/passages/{passage_id}",
     summary="One passage (branch chunk) by id",
-    responses=_example(PASSAGE_EXAMPLE),
+    responses=example_response(PASSAGE_EXAMPLE),
 )
 def passage(passage_id: str, corpus: CorpusDep) -> PassageDetail:
     node = corpus.node(passage_id)
@@ -229,7 +129,7 @@ def _document(corpus: VisibleCorpus, name: str) -> Document:
 @router.get(
     "/tree",
     summary="Every mind map of the corpus, with node ids and their passages",
-    responses=_example({"documents": [TREE_EXAMPLE]}),
+    responses=example_response({"documents": [TREE_EXAMPLE]}),
 )
 def tree(corpus: CorpusDep) -> Forest:
     return Forest(documents=[_tree(corpus, d.file) for d in corpus.documents])
@@ -238,7 +138,7 @@ def tree(corpus: CorpusDep) -> Forest:
 @router.get(
     "/documents/{name}/tree",
     summary="One mind map, with node ids and their passages",
-    responses=_example(TREE_EXAMPLE),
+    responses=example_response(TREE_EXAMPLE),
 )
 def document_tree(name: str, corpus: CorpusDep) -> Tree:
     return _tree(corpus, name)
@@ -247,7 +147,7 @@ def document_tree(name: str, corpus: CorpusDep) -> Tree:
 @router.get(
     "/documents/{name}/lines",
     summary="Raw lines of a map's original file, to check a citation against it",
-    responses=_example(LINES_EXAMPLE),
+    responses=example_response(LINES_EXAMPLE),
 )
 def document_lines(
     name: str,

@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 from rag_territoires.answer.chat import Message, answer_chat
 from rag_territoires.api.deps import V1_GUARDS, SearcherDep, StateDep
 from rag_territoires.api.errors import NOT_FOUND, V1_ERRORS
+from rag_territoires.api.examples import CHAT_EXAMPLE
 from rag_territoires.api.lane import LanedSearcher
 from rag_territoires.api.models import ChatRequest
 from rag_territoires.schema import ChatAnswer
@@ -25,37 +26,6 @@ SSE_DESCRIPTION = """With `"stream": true`, `text/event-stream` events, in order
 checked before its first event is sent: with a language model, a streamed answer carries
 only the sentences its quotes support, as the JSON one does."""
 
-EXAMPLE = {
-    "answer": "D'après « Séminaire « territoires ruraux » : carte mentale », "
-    "voici ce qui répond à votre question :\n\n"
-    "**Enjeux et pistes de travail pour les territoires ruraux › 3 principes à appliquer**\n"
-    "- Coopération et construction collective [1]",
-    "abstained": False,
-    "citations": [
-        {
-            "n": 1,
-            "passage_id": (
-                "seminaire-territoires-ruraux-carte-mentale:"
-                "cooperation-et-construction-collective-5d0b8f0e"
-            ),
-            "quote": "Coopération et construction collective",
-            "branch": [
-                "Enjeux et pistes de travail pour les territoires ruraux",
-                "3 principes à appliquer",
-                "Coopération et construction collective",
-            ],
-            "source": {
-                "document": "seminaire-territoires-ruraux-carte-mentale.txt",
-                "line_start": 931,
-                "line_end": 933,
-            },
-        }
-    ],
-    "passages": [],
-    "generator": "extractive",
-    "notice": None,
-    "dropped_citations": [],
-}
 
 
 def _event(name: str, data: object) -> str:
@@ -75,7 +45,7 @@ def sse_events(answer: ChatAnswer) -> Iterator[str]:
     description=SSE_DESCRIPTION,
     response_model=ChatAnswer,
     responses={
-        200: {"content": {"application/json": {"example": EXAMPLE}, "text/event-stream": {}}}
+        200: {"content": {"application/json": {"example": CHAT_EXAMPLE}, "text/event-stream": {}}}
     },
 )
 def chat(body: ChatRequest, searcher: SearcherDep, state: StateDep):

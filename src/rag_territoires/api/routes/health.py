@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from rag_territoires.api.deps import StateDep
-from rag_territoires.api.shared_limits import limits_mode
+from rag_territoires.api.ratelimit_shared import limits_mode
 from rag_territoires.corpus.access import hidden_from
 from rag_territoires.corpus.visible import VisibleCorpus
 
@@ -48,18 +48,18 @@ async def healthz() -> dict[str, str]:
 async def readyz(state: StateDep) -> JSONResponse:
     if not state.ready:
         return JSONResponse({"status": "loading"}, status_code=503)
-    retriever = state.retriever
+    engine = state.engine
     # an open probe: only the maps anyone may see (a restricted map's name, or its
     # passages in the count, would tell that it exists)
-    hidden = hidden_from(retriever.corpus.access, frozenset())
-    public = VisibleCorpus(retriever.corpus, hidden).documents
+    hidden = hidden_from(engine.corpus.access, frozenset())
+    public = VisibleCorpus(engine.corpus, hidden).documents
     return JSONResponse(
         {
             "status": "ready",
-            "chunks": sum(retriever.corpus.passage_count(d) for d in public),
-            "encoders": [e.name for e in retriever.encoders],
+            "chunks": sum(engine.corpus.passage_count(d) for d in public),
+            "encoders": [e.name for e in engine.encoders],
             "documents": [d.file for d in public],
-            "build": retriever.build,
+            "build": engine.build,
             # "in_process_fallback": the workers' shared file failed, each counts alone
             "rate_limits": limits_mode(state.limiter, state.failed_keys),
         }

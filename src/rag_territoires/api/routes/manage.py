@@ -17,12 +17,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
 
 from rag_territoires.api.admin import AdminDep, calling
 from rag_territoires.api.deps import V1_GUARDS
 from rag_territoires.api.errors import MANAGE_ERRORS, NOT_FOUND, V1_ERRORS
+from rag_territoires.api.examples import CHANGED_EXAMPLE, UPLOAD_BODY, example_response
 from rag_territoires.api.map_changes import Asked, Make, run_change, upload_and_run
+from rag_territoires.api.models import ChangedDocument, Me, RemovedDocument
 from rag_territoires.api.uploads import Upload
 from rag_territoires.corpus.corpus import Corpus
 from rag_territoires.corpus.manage import Change, add_files, remove_document
@@ -30,79 +31,14 @@ from rag_territoires.errors import CorpusError
 
 router = APIRouter(prefix="/v1", tags=["manage"], dependencies=V1_GUARDS, responses=V1_ERRORS)
 
-UPLOAD_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {
-                        "file": {
-                            "type": "string",
-                            "format": "binary",
-                            "description": "The map (.opml, .mm, .xmind, .md, or .txt with "
-                            "`outline`), named as it will be in the corpus.",
-                        },
-                        "outline": {
-                            "type": "string",
-                            "format": "binary",
-                            "description": "A text export's outline (X.outline.md for X.txt).",
-                        },
-                        "groups": {
-                            "type": "string",
-                            "description": "Only these groups may read the map, comma-"
-                            "separated (as `add --groups`). Absent: a new map is public, a "
-                            "replaced one keeps its groups.",
-                            "example": "elus,direction",
-                        },
-                    },
-                }
-            }
-        },
-    }
-}
 
 
-class Me(BaseModel):
-    admin: bool = Field(description="The caller may add, replace and remove maps.")
-    groups: list[str] = Field(description="The caller's groups (restricted maps it may read).")
-
-
-class ChangedDocument(BaseModel):
-    document: str = Field(description="The map's file name in the corpus.")
-    id: str
-    title: str
-    format: str
-    nodes: int
-    build: str | None = Field(description="The build that now serves the corpus.")
-
-
-class RemovedDocument(BaseModel):
-    document: str
-    id: str
-    build: str | None
-
-
-CHANGED_EXAMPLE = {
-    "document": "forum-mobilites.opml",
-    "id": "forum-mobilites",
-    "title": "Forum mobilités rurales",
-    "format": "opml",
-    "nodes": 42,
-    "build": "build-20260105T101500-3f2a9c81",
-}
-
-
-def _example(status: int, example: dict) -> dict:
-    return {status: {"content": {"application/json": {"example": example}}}}
 
 
 @router.get(
     "/me",
     summary="Who the caller is to this API: admin or not, its groups",
-    responses=_example(200, {"admin": False, "groups": ["elus"]}),
+    responses=example_response({"admin": False, "groups": ["elus"]}),
 )
 async def me(request: Request) -> Me:
     caller = calling(request)
@@ -126,7 +62,7 @@ def _changed(change: Change, build: str) -> ChangedDocument:
     status_code=201,
     summary="Add a map to the corpus (admins): the same checks as `rag-territoires add`",
     openapi_extra=UPLOAD_BODY,
-    responses={**_example(201, CHANGED_EXAMPLE), **MANAGE_ERRORS},
+    responses={**example_response(CHANGED_EXAMPLE, 201), **MANAGE_ERRORS},
 )
 async def add_document(request: Request, caller: AdminDep) -> ChangedDocument:
     def adding(upload: Upload) -> Make:
@@ -161,7 +97,7 @@ def _replacing(name: str) -> Callable[[Upload], Make]:
     "/documents/{name}",
     summary="Replace a map (admins); its groups are kept unless `groups` is given",
     openapi_extra=UPLOAD_BODY,
-    responses={**_example(200, CHANGED_EXAMPLE), **NOT_FOUND, **MANAGE_ERRORS},
+    responses={**example_response(CHANGED_EXAMPLE), **NOT_FOUND, **MANAGE_ERRORS},
 )
 async def replace_document(name: str, request: Request, caller: AdminDep) -> ChangedDocument:
     asked = Asked(request, caller, "replace", name)
@@ -172,7 +108,7 @@ async def replace_document(name: str, request: Request, caller: AdminDep) -> Cha
     "/documents/{name}",
     summary="Remove a map (admins), by file name or id",
     responses={
-        **_example(200, {k: CHANGED_EXAMPLE[k] for k in ("document", "id", "build")}),
+        **example_response({k: CHANGED_EXAMPLE[k] for k in ("document", "id", "build")}),
         **NOT_FOUND,
         **MANAGE_ERRORS,
     },

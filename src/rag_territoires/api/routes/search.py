@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from rag_territoires.api.deps import V1_GUARDS, SearcherDep, StateDep
 from rag_territoires.api.errors import NOT_FOUND, V1_ERRORS
+from rag_territoires.api.examples import SEARCH_EXAMPLE
 from rag_territoires.api.models import SearchRequest
 from rag_territoires.schema import SearchResult
 
@@ -17,34 +18,13 @@ router = APIRouter(
 )
 LANE_CHARS = 200  # up to this much text (question and history), ~2-6 ms of CPU
 
-EXAMPLE = {
-    "query": "tiers-lieux ?",
-    "abstained": False,
-    "confidence": 0.933,
-    "passages": [
-        {
-            "id": "seminaire-territoires-ruraux-carte-mentale:tiers-lieux-e3e8dd1f",
-            "text": "Tiers-lieux\nVolonté de contribuer à des logiques de développement "
-            "territorial "
-            "et coopération\nCoopérative tiers-lieu(x) (Nvelle Aquitaine)\nBrie'nov living lab\n"
-            "Ubo open factory (nom ?)",
-            "branch": ["Pour s'inspirer", "Tiers-lieux"],
-            "score": 0.582388,
-            "source": {
-                "document": "seminaire-territoires-ruraux-carte-mentale.txt",
-                "line_start": 84,
-                "line_end": 100,
-            },
-        }
-    ],
-}
 
 
 @router.post(
     "/search",
     summary="Find the branches of the notes that answer a question",
     response_model=SearchResult,
-    responses={200: {"content": {"application/json": {"example": EXAMPLE}}}},
+    responses={200: {"content": {"application/json": {"example": SEARCH_EXAMPLE}}}},
 )
 async def search(body: SearchRequest, searcher: SearcherDep, state: StateDep) -> Response:
     # Never on the event loop: searched there, 16 clients' searches ran back to back in

@@ -12,27 +12,22 @@ from importlib import resources
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-from rag_territoires.api.deps import (
-    V1_GUARDS,
-    CorpusDep,
-    SearcherDep,
-    StateDep,
+from rag_territoires.api.auth.caller import (
     bearer_claims,
     bearer_token,
-    caller_groups,
     client_address,
     count_wrong_credential,
 )
+from rag_territoires.api.auth.oidc import OidcError, claimed_groups
+from rag_territoires.api.auth.widget_tokens import TOKEN_VERSION
+from rag_territoires.api.deps import V1_GUARDS, CorpusDep, SearcherDep, StateDep, caller_groups
 from rag_territoires.api.errors import FORBIDDEN_ORIGIN, NOT_FOUND, V1_ERRORS, OriginRefused
-from rag_territoires.api.models import ChatRequest, integer
-from rag_territoires.api.oidc import OidcError, claimed_groups
+from rag_territoires.api.examples import CHAT_EXAMPLE, LINES_EXAMPLE, example_response
+from rag_territoires.api.models import ChatRequest, DocumentLines, TokenRequest, WidgetToken
 from rag_territoires.api.routes import browse, chat
-from rag_territoires.api.widget import TOKEN_VERSION
 
 SCRIPT = "rag-territoires.js"
-MAX_TOKEN_SECONDS = 3600
 
 
 async def widget_origin(request: Request, state: StateDep) -> None:
@@ -112,7 +107,7 @@ async def script() -> Response:
     responses={
         **V1_ERRORS,
         **NOT_FOUND,
-        200: {"content": {"application/json": {"example": chat.EXAMPLE}, "text/event-stream": {}}},
+        200: {"content": {"application/json": {"example": CHAT_EXAMPLE}, "text/event-stream": {}}},
     },
 )
 def widget_chat(body: ChatRequest, searcher: SearcherDep, state: StateDep):
@@ -123,39 +118,15 @@ def widget_chat(body: ChatRequest, searcher: SearcherDep, state: StateDep):
     "/documents/{name}/lines",
     summary="The widget's view of the export (as GET /v1/documents/{name}/lines)",
     dependencies=WidgetGuard,
-    responses={**V1_ERRORS, **NOT_FOUND, **browse._example(browse.LINES_EXAMPLE)},
+    responses={**V1_ERRORS, **NOT_FOUND, **example_response(LINES_EXAMPLE)},
 )
 def widget_lines(
     name: str,
     corpus: CorpusDep,
     start: Annotated[int, Query(ge=1, description="First line, 1-based.")],
     end: Annotated[int, Query(ge=1, description="Last line, inclusive.")],
-) -> browse.DocumentLines:
+) -> DocumentLines:
     return browse.document_lines(name, corpus, start, end)
-
-
-class TokenRequest(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [{"origin": "https://intranet.example", "ttl_seconds": 600}]
-        },
-    )
-    origin: StrictStr = Field(
-        description="The page's origin, one of RAG_TERRITOIRES_WIDGET_ORIGINS."
-    )
-    ttl_seconds: integer(ge=30, le=MAX_TOKEN_SECONDS) = 600  # type: ignore[valid-type]
-    groups: list[StrictStr] = Field(
-        default_factory=list,
-        max_length=100,
-        description="The groups the widget's readers are in, among the caller's own: the "
-        "restricted maps it may read. None: public maps only.",
-    )
-
-
-class WidgetToken(BaseModel):
-    token: str
-    expires_at: int = Field(description="Unix time.")
 
 
 @tokens.post(

@@ -1,6 +1,6 @@
 """The retrieval pipeline assembled from settings: documents → nodes → chunks → index → search.
 
-Constructing a ``Retriever`` is cheap; ``warm_up()`` reads the notes, loads
+Constructing a ``Engine`` is cheap; ``warm_up()`` reads the notes, loads
 the encoders and loads the index (building it when it is missing or stale,
 if allowed). The CLI, the API and the evaluation all go through here.
 """
@@ -22,7 +22,7 @@ from rag_territoires.errors import IndexStateError, RagError
 from rag_territoires.index.generation import settle
 from rag_territoires.index.lock import build_lock
 from rag_territoires.index.manifest import current_build_name
-from rag_territoires.index.memory import SearchIndex
+from rag_territoires.index.search_index import SearchIndex
 from rag_territoires.index.snapshot import ParsedNotes, snapshot_key, stored_corpus
 from rag_territoires.index.spec import IndexSpec
 from rag_territoires.index.store import (
@@ -56,7 +56,7 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-class Retriever:
+class Engine:
     def __init__(
         self,
         settings: Settings | None = None,
@@ -178,14 +178,14 @@ class Retriever:
     @property
     def searcher(self) -> Searcher:
         if self._searcher is None:
-            raise RagError("the retriever is not ready: call warm_up() first")
+            raise RagError("the engine is not ready: call warm_up() first")
         return self._searcher
 
     @property
     def views(self) -> SearchViews:
         """The searchers of callers who may not see some maps (``retrieval/views.py``)."""
         if self._views is None:
-            raise RagError("the retriever is not ready: call warm_up() first")
+            raise RagError("the engine is not ready: call warm_up() first")
         return self._views
 
     def searcher_for(self, hidden: frozenset[str]) -> Searcher | EmptySearcher:

@@ -1,4 +1,4 @@
-"""The SQLite file whose buckets the workers share (``shared_limits.py``): opened, made
+"""The SQLite file whose buckets the workers share (``ratelimit_shared.py``): opened, made
 when missing, made anew when damaged.
 
 Opening and replacing hold an ``flock`` on ``<file>.lock``, so that two workers finding

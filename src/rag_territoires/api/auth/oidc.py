@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import jwt
 
-from rag_territoires.api.jwks import KeyUnavailable, ProviderKeys
+from rag_territoires.api.auth.jwks import KeyUnavailable, ProviderKeys
 from rag_territoires.config import OIDC_ALGORITHMS
 from rag_territoires.errors import RagError
 

@@ -7,7 +7,7 @@ Here the buckets live in one small SQLite file that the workers of one ``serve``
 request, ~0.1 ms. ``CLOCK_MONOTONIC`` is one clock for every process of the machine, so
 the refill arithmetic is the same as in memory (``limits.RateLimiter``).
 
-A damaged or deleted file is made anew (``limits_file.py``). When the file cannot be used
+A damaged or deleted file is made anew (``ratelimit_file.py``). When the file cannot be used
 at all (a full or read-only /dev/shm), each worker counts in its own memory instead, said
 once in the log and shown by ``mode`` (/readyz, /metrics), and tries the file again every
 ``RETRY_SECONDS``: a client may then get N times its limit, never a 500.
@@ -26,8 +26,8 @@ import time
 from contextlib import suppress
 from pathlib import Path
 
-from rag_territoires.api.limits import RateLimiter
-from rag_territoires.api.limits_file import connect, damaged, identity, remove_if_damaged
+from rag_territoires.api.ratelimit import RateLimiter
+from rag_territoires.api.ratelimit_file import connect, damaged, identity, remove_if_damaged
 
 SHARED = "shared"
 FALLBACK = "in_process_fallback"

@@ -9,7 +9,7 @@ import pytest
 from rag_territoires.config import RetrievalConfig
 from rag_territoires.corpus.chunks import Chunk, NodeSpan
 from rag_territoires.evaluation.crossval import keep_unless_beaten
-from rag_territoires.evaluation.metrics import (
+from rag_territoires.evaluation.measures import (
     calibrate_threshold,
     hit_at_chars,
     reciprocal_rank,
