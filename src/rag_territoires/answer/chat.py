@@ -21,11 +21,11 @@ from rag_territoires.answer.grounding import (
     split_claims,
 )
 from rag_territoires.answer.language import question_language
-from rag_territoires.answer.llm import LlmClient, LlmError
+from rag_territoires.answer.llm import LlmAnswer, LlmClient, LlmError
 from rag_territoires.embedding.encoders import Encoder, make_encoder
 from rag_territoires.errors import QueryError
 from rag_territoires.retrieval.search import Searcher
-from rag_territoires.schema import ChatAnswer, Unsupported
+from rag_territoires.schema import ChatAnswer, Citation, Unsupported
 
 GROUNDING_ENCODER = "use"  # the grounding model was fitted on this encoder's similarities
 # Each sentence costs a few encoder passes: a server that sends 256 KB of one-word
@@ -75,21 +75,36 @@ def answer_chat(
     extractive = extractive_answer(question, outcome, searcher.corpus)
     if llm is None or extractive.abstained:
         return extractive
-
-    def fallback(reason: str, unsupported: list[Unsupported] | None = None) -> ChatAnswer:
-        notice = f"Language model not used ({reason}): extractive answer instead."
-        return extractive.model_copy(update={"notice": notice, "unsupported": unsupported or []})
-
     given = every_citation(outcome, searcher.corpus)
     try:
         written = llm.write(outcome.result.query, history, given, question_language(question))
     except LlmError as error:
-        return fallback(str(error))
+        return _instead(extractive, str(error))
+    return _grounded(written, given, extractive, searcher, min_grounded_share)
+
+
+def _instead(
+    extractive: ChatAnswer, reason: str, unsupported: list[Unsupported] | None = None
+) -> ChatAnswer:
+    """The extractive answer, saying why the model's was not used."""
+    notice = f"Language model not used ({reason}): extractive answer instead."
+    return extractive.model_copy(update={"notice": notice, "unsupported": unsupported or []})
+
+
+def _grounded(
+    written: LlmAnswer,
+    given: list[Citation],
+    extractive: ChatAnswer,
+    searcher: Searcher,
+    min_grounded_share: float,
+) -> ChatAnswer:
+    """The model's answer, each sentence checked against the quotes it cites: only the
+    supported ones are shown, and the extractive answer instead when too few hold."""
     quotes = {c.n: (c.quote, " > ".join(c.branch[:-1])) for c in given}
     claims = split_claims(written.text)
     limit = sentences_checked(len(quotes))
     if len(claims) > limit:
-        return fallback(f"its answer has {len(claims)} sentences, more than the "
+        return _instead(extractive, f"its answer has {len(claims)} sentences, more than the "
                         f"{limit} checked")  # fmt: skip
     checker = grounding_checker(searcher)
     verdicts = [checker.check(claim, quotes) for claim in claims]
@@ -100,7 +115,8 @@ def answer_chat(
     ]
     kept = len(verdicts) - len(unsupported)
     if kept == 0 or kept < min_grounded_share * len(verdicts):
-        return fallback(
+        return _instead(
+            extractive,
             f"{len(unsupported)} of its {len(verdicts)} sentences are not supported by the "
             "quotes they cite",
             unsupported,
