@@ -186,7 +186,7 @@ def test_the_live_api_never_answers_500_when_its_shared_file_fails(engine, tmp_p
             assert flag(url) == ("in_process_fallback", "1.0")
     finally:
         stop(process)
-        log = process.stderr.read() if process.stderr else ""
+        log = process.error_output()
     assert mended == [200] * 4 + [429] * 2
     assert fallback == [200] * 4 + [429] * 2  # each worker its own bucket, still a limit
     assert "damaged" in log and "cannot be used" in log and "Traceback" not in log

@@ -337,7 +337,7 @@ def test_malformed_requests_are_answered_not_logged(engine):
                 assert reply(sock).startswith("HTTP/1.1 400")
     finally:
         stop(process)
-    assert "Invalid HTTP" not in process.stderr.read()
+    assert "Invalid HTTP" not in process.error_output()
 
 
 # --- schemathesis over the live schema ---
@@ -389,7 +389,7 @@ def test_schemathesis_finds_nothing_over_the_live_schema(engine, tmp_path):
         assert the_two.returncode == 0, the_two.stdout[-4000:]
     finally:
         stop(process)
-    assert "Traceback" not in process.stderr.read()
+    assert "Traceback" not in process.error_output()
 
 
 def test_a_short_mixed_load_gets_no_errors(engine):
