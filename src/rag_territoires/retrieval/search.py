@@ -136,6 +136,20 @@ class Signals:
     sounds_answerable: float = 0.0
 
 
+@dataclass(frozen=True)
+class FollowUp:
+    """A question read with its conversation (``contextual_query``): that text and its
+    read, how it scores the chunks, and whether the question depends on the conversation
+    (else it is searched and judged as if asked alone)."""
+
+    text: str
+    read: Query
+    signals: Signals
+    fused: np.ndarray
+    depends: bool
+    dependence: np.ndarray  # the dependence model's inputs (empty: no model applies)
+
+
 # Up to this many chunks, every query scores every chunk (exact, and ~4 ms at 1,000
 # chunks); above, each signal proposes its best CANDIDATES chunks and only their union is
 # scored, exactly, so a search costs the same at 10k or 100k chunks (bench --scale
@@ -428,39 +442,37 @@ class Searcher:
             chunks = self._scored_chunks(reads, focus_chunk, limit)
         signals = self.score(read, chunks)
         fused = self.fuse(signals)
-        depends, dependence = None, np.zeros(0)
-        if context_read is not None:
-            context_signals = self.score(context_read, chunks)
-            context_fused = self.fuse(context_signals)
-            dependence = self._dependence(
-                query, history[-1], read, (signals, fused), (context_signals, context_fused)
-            )
-            depends = self._decide(dependence)
-            if not depends:  # it stands alone: searched and judged as if asked alone
-                context_read, focus, focus_chunk = None, None, []
+        follow_up = None
+        if context is not None and context_read is not None:
+            follow_up = self._follow_up(query, history[-1], read, (signals, fused), context,
+                                        context_read, chunks)  # fmt: skip
+            if not follow_up.depends:  # it stands alone: searched and judged as if asked alone
+                focus, focus_chunk = None, []
+        # with its conversation only when the question depends on it
+        joined = follow_up if follow_up is not None and follow_up.depends else None
         features, probability, threshold = np.zeros(0), 1.0, 0.0
         if judge:
             features = self._features(query, signals, fused)
             probability, threshold = self._judge(features, signals, fused)
-        if context_read is not None:
-            fused = fused + self.config.history_weight * context_fused
+        if joined is not None:
+            fused = fused + self.config.history_weight * joined.fused
             # The question read alone or with its conversation: the likelier to be answered.
             if judge:
-                context_features = self._features(context, context_signals, fused)
+                context_features = self._features(joined.text, joined.signals, fused)
                 context_probability, context_threshold = self._judge(
-                    context_features, context_signals, fused
+                    context_features, joined.signals, fused
                 )
                 if context_probability - context_threshold > probability - threshold:
                     features, probability = context_features, context_probability
                     threshold = context_threshold
         if self._asked_fact is not None:  # after the features: it reorders, never judges
             fused = self._asked_fact.apply(query, signals.chunks, fused)
-        if context_read is not None and focus_chunk:  # "et le deuxième ?": it comes first
+        if joined is not None and focus_chunk:  # "et le deuxième ?": it comes first
             fused[np.flatnonzero(signals.chunks == focus_chunk[0])] = fused.max() + 1.0
         order = np.argsort(-fused, kind="stable")
         places = fused[order]  # re-ordered or not, each passage takes its place's score
         if self._rerank is not None and focus is None:  # after the features: never judges
-            texts = [query] if context_read is None else [query, context]
+            texts = [query] if joined is None else [query, joined.text]
             order = self._rerank.reorder(texts, signals.chunks, fused, order)
         keep = max(limit or len(fused), PASSAGES_CHECKED)
         order, places = order[:keep], places[:keep]
@@ -468,8 +480,27 @@ class Searcher:
         # for every question, and a numpy scalar costs ~1 µs each
         every = self.index.chunks
         hits = RankedHits([every[p] for p in signals.chunks[order].tolist()], places.tolist())
-        reads = (read,) if context_read is None else (read, context_read)
+        depends = None if follow_up is None else follow_up.depends
+        dependence = np.zeros(0) if follow_up is None else follow_up.dependence
+        reads = (read,) if joined is None else (read, joined.read)
         return Ranking(hits, features, probability, focus, threshold, depends, dependence, reads)
+
+    def _follow_up(
+        self,
+        query: str,
+        previous: str,
+        read: Query,
+        alone: tuple[Signals, np.ndarray],
+        context: str,
+        context_read: Query,
+        chunks: np.ndarray | None,
+    ) -> FollowUp:
+        """The question read with its conversation, scored over the same chunks, and
+        whether it depends on that conversation (the dependence model, ``followup.py``)."""
+        signals = self.score(context_read, chunks)
+        fused = self.fuse(signals)
+        dependence = self._dependence(query, previous, read, alone, (signals, fused))
+        return FollowUp(context, context_read, signals, fused, self._decide(dependence), dependence)
 
     def _dependence(
         self,
