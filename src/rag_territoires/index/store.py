@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +38,7 @@ from rag_territoires.index.manifest import (
     Bm25Folder,
     ExpansionFile,
     HashedFile,
+    Manifest,
     read_current,
     read_manifest,
     sha256_of,
@@ -232,6 +233,23 @@ def load_index(
     def intact(path: Path, digest: str) -> bool:
         return path.is_file() and (known.get(path) or sha256_of(path)) == digest
 
+    manifest = _checked_manifest(build_dir, spec)
+    owners = _load_units(build_dir, manifest.units, intact, spec.chunks)
+    dense = _load_dense(build_dir, manifest, spec.encoders, intact, len(owners))
+    expansion = _load_expansion(build_dir, manifest.expansion, intact)
+    bm25 = _load_bm25(build_dir, manifest.bm25, intact)
+    e5_units = _load_e5(build_dir, manifest.e5, intact, len(owners)) if e5 else None
+    return SearchIndex(
+        spec.chunks, dense, expansion, bm25=bm25, unit_owner=owners, e5_units=e5_units
+    )
+
+
+IntactCheck = Callable[[Path, str], bool]
+
+
+def _checked_manifest(build_dir: Path, spec: IndexSpec) -> Manifest:
+    """The build's manifest, if it is of this format and built from what ``spec`` says
+    (the notes' chunks, the encoders, the settings): else ``IndexStateError``."""
     try:
         text = (build_dir / "manifest.json").read_text(encoding="utf-8")
         version = json.loads(text).get("format_version")
@@ -242,7 +260,6 @@ def load_index(
     if version != FORMAT_VERSION:
         raise IndexStateError(f"index in {build_dir} has an older format", REBUILD_HINT)
     manifest = read_manifest(build_dir, text)
-    chunks, encoders = spec.chunks, spec.encoders
     for key, value in spec.identity().items():
         if getattr(manifest, key) != value:
             raise IndexStateError(
@@ -250,8 +267,18 @@ def load_index(
                 f"expected {value!r})",
                 REBUILD_HINT,
             )
+    return manifest
+
+
+def _load_dense(
+    build_dir: Path,
+    manifest: Manifest,
+    encoders: Sequence[Encoder],
+    intact: IntactCheck,
+    units: int,
+) -> dict[str, faiss.Index]:
+    """Each encoder's FAISS index of the ``units`` unit vectors, checked whole."""
     dense = {}
-    owners = _load_units(build_dir, manifest.units, intact, chunks)
     for encoder in encoders:
         entry = manifest.dense.get(encoder.name)
         if entry is None:
@@ -264,16 +291,10 @@ def load_index(
         # memory-mapped, not copied: the workers of `serve --workers N` (and every process
         # reading this build) share one copy of the vectors in the page cache
         index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC)
-        if index.ntotal != len(owners) or index.d != entry.dimension:
+        if index.ntotal != units or index.d != entry.dimension:
             raise IndexStateError(f"index file {path} does not match the manifest", REBUILD_HINT)
         dense[encoder.name] = index
-    expansion = _load_expansion(build_dir, manifest.expansion, intact)
-    bm25 = _load_bm25(build_dir, manifest.bm25, intact)
-    e5_units = _load_e5(build_dir, manifest.e5, intact, len(owners)) if e5 else None
-    return SearchIndex(chunks, dense, expansion, bm25=bm25, unit_owner=owners, e5_units=e5_units)
-
-
-IntactCheck = Callable[[Path, str], bool]
+    return dense
 
 
 def _load_bm25(build_dir: Path, entry: Bm25Folder | None, intact: IntactCheck) -> bm25s.BM25 | None:
