@@ -107,18 +107,18 @@ def throughput(base: str, clients: int, requests_per_client: int) -> tuple[float
     return clients * requests_per_client / elapsed, errors
 
 
-def _start_bare(search: bool = False, module: str = "bare_app", env: dict | None = None):
-    """A bare FastAPI route (``bare_app.py``): the stack's own cost, or, with ``search``,
-    the stack and the real search with nothing of the API's own around it. ``module``
-    ``loop_app``: the API with its searches on the event loop. Returns (process, base URL)."""
+def _start_server(module: str, *args: str, env: dict | None = None):
+    """``python -m benchmarks.MODULE PORT ARGS``, once it answers: ``bare_app`` (a bare
+    FastAPI route, the stack's own cost; with ``--search``, the stack and the real search
+    with nothing of the API's own around it) or ``loop_app`` (the API with its searches on
+    the event loop). Returns (process, base URL)."""
     import sys
 
     from rag_territoires.launcher import QuietProcess, free_port, wait_ready
 
     port = free_port()
-    command = [sys.executable, "-m", f"benchmarks.{module}", str(port)]
-    env = {**child_env(), **(env or {})}
-    process = QuietProcess(command + (["--search"] if search else []), env)
+    command = [sys.executable, "-m", f"benchmarks.{module}", str(port), *args]
+    process = QuietProcess(command, {**child_env(), **(env or {})})
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(base + "/readyz", process, 60)
@@ -181,11 +181,11 @@ def run(repeats: int = 300) -> str:
         unlimited = {"RAG_TERRITOIRES_RATE_LIMIT_PER_MINUTE": "0"}
         process, api = spawn_api(unlimited)
         processes.append(process)
-        process, on_loop = _start_bare(module="loop_app", env=unlimited)
+        process, on_loop = _start_server("loop_app", env=unlimited)
         processes.append(process)
-        process, floor = _start_bare()
+        process, floor = _start_server("bare_app")
         processes.append(process)
-        process, bare = _start_bare(search=True)
+        process, bare = _start_server("bare_app", "--search")
         processes.append(process)
         named = (("api", api), ("floor", floor), ("loop", on_loop))
         clients = {name: SearchClient(base) for name, base in named}

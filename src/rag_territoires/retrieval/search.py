@@ -344,7 +344,14 @@ class Searcher:
         scored = np.arange(len(self.index.chunks)) if chunks is None else chunks
         return Signals(scores, query.expansion, scored, query.sounds_answerable)
 
-    def _kept(self, query: Query, chunks: np.ndarray | None, key: tuple, scorer, *args):
+    def _kept(
+        self,
+        query: Query,
+        chunks: np.ndarray | None,
+        key: tuple,
+        scorer: Callable[..., np.ndarray],
+        *args: object,
+    ) -> np.ndarray:
         """``scorer(*args, chunks)``; for every chunk of a kept read, computed once. A
         read is kept only with the index it was read for (``reads``' contract), and the
         arrays are never written to: fusion and the features make new ones."""
