@@ -46,10 +46,16 @@ ADDED = np.array([False, True, False, True, False, True])
 FUSED = np.array([0.90, 0.80, 0.70, 0.60, 0.50, 0.40])
 
 
-def reranker(similarity: list[float], weight: float = 1.0) -> tuple[AddedMapsRerank, FakeQueries]:
+def reranker(
+    similarity: list[float],
+    weight: float = 1.0,
+    gate: float | None = None,
+    added: np.ndarray = ADDED,
+) -> tuple[AddedMapsRerank, FakeQueries]:
     queries = FakeQueries(np.array([1.0, 0.0]))
     index = FakeIndex(similarity)
-    return AddedMapsRerank(index, ADDED, queries, np.zeros(2), weight), queries  # type: ignore[arg-type]
+    moved = AddedMapsRerank(index, added, queries, np.zeros(2), weight, gate)  # type: ignore[arg-type]
+    return moved, queries
 
 
 def test_the_added_maps_passages_move_within_their_places_and_the_seminars_never():
@@ -80,10 +86,44 @@ def test_no_added_passage_scored_means_no_e5_query():
     assert queries.asked == []
 
 
-def calibration(weight: float | None = 0.15, mean: bool = True) -> SimpleNamespace:
+def test_one_added_passage_alone_keeps_its_place_and_computes_no_e5():
+    moved, queries = reranker([0, 0.1, 0, 0.2, 0, 0.9])
+    one = np.array([0, 1, 2])  # the seminar's 0 and 2, the added map's 1
+    assert moved.reorder(["Q"], one, FUSED[one], np.arange(3)).tolist() == [0, 1, 2]
+    assert queries.asked == []
+
+
+def test_the_gate_computes_e5_only_when_the_first_two_added_passages_are_close():
+    added_first = np.array([True, False, True, False, True, False])  # places 0, 2, 4
+    # their fused scores: 0.90 then 0.70, a gap of 0.2
+    clear, clear_queries = reranker([0.1, 0, 0.2, 0, 0.9, 0], gate=0.2, added=added_first)
+    order = clear.reorder(["Q"], np.arange(6), FUSED, np.arange(6))
+    assert order.tolist() == list(range(6)) and clear_queries.asked == []
+    unsure, unsure_queries = reranker([0.1, 0, 0.2, 0, 0.9, 0], gate=0.25, added=added_first)
+    order = unsure.reorder(["Q"], np.arange(6), FUSED, np.arange(6))
+    assert order.tolist() == [4, 1, 2, 3, 0, 5] and unsure_queries.asked == ["Q"]
+
+
+def test_the_gate_computes_no_e5_when_the_first_passage_is_the_seminars():
+    # the added passages at places 1, 3, 5, within 0.2 of each other: close enough, but a
+    # seminar passage comes first
+    gated, queries = reranker([0, 0.1, 0, 0.2, 0, 0.9], gate=1.0)
+    assert gated.reorder(["Q"], np.arange(6), FUSED, np.arange(6)).tolist() == list(range(6))
+    assert queries.asked == []
+    ungated, ungated_queries = reranker([0, 0.1, 0, 0.2, 0, 0.9])  # no gate: e5 always
+    assert ungated.reorder(["Q"], np.arange(6), FUSED, np.arange(6)).tolist() == [
+        0, 5, 2, 3, 4, 1,
+    ]  # fmt: skip
+    assert ungated_queries.asked == ["Q"]
+
+
+def calibration(
+    weight: float | None = 0.15, mean: bool = True, gate: float | None = None
+) -> SimpleNamespace:
     return SimpleNamespace(
         learned_documents=("seminaire",),
         general_e5_weight=weight,
+        general_e5_gate=gate,
         query_means={"e5": np.zeros(2)} if mean else {},
     )
 
@@ -103,6 +143,8 @@ def test_each_fallback_gives_no_reranker_and_says_why_once(caplog, monkeypatch):
     monkeypatch.setattr(rerank, "_warned", set())
     queries = FakeQueries(np.zeros(2))
     assert added_maps_rerank(index(), calibration(), ON, queries) is not None  # type: ignore[arg-type]
+    gated = added_maps_rerank(index(), calibration(gate=0.05), ON, queries)  # type: ignore[arg-type]
+    assert gated is not None and gated.gate == 0.05  # the calibration's gate
     assert added_maps_rerank(index(), calibration(), RetrievalConfig(), queries) is None  # type: ignore[arg-type]
     assert added_maps_rerank(index(), calibration(), ON, None) is None  # type: ignore[arg-type]
     with caplog.at_level(logging.WARNING, logger=rerank.__name__):

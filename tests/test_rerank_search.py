@@ -85,7 +85,8 @@ class FakeE5:
 @pytest.fixture
 def fake_e5(monkeypatch) -> FakeE5:
     """The fake e5 loaded by the engine, and a calibration that chose a weight (heavy,
-    so that it moves passages) and a query mean."""
+    so that it moves passages) and a query mean, and no gate (e5 wherever two added
+    passages can swap: what moves is what is tested here; the gate has its own test)."""
     fake = FakeE5()
     monkeypatch.setattr(
         "rag_territoires.engine.loaded_e5",
@@ -94,6 +95,7 @@ def fake_e5(monkeypatch) -> FakeE5:
     calibration = replace(
         shipped_calibration(),
         general_e5_weight=5.0,
+        general_e5_gate=None,
         query_means={**shipped_calibration().query_means, "e5": bag("question")},
     )
     monkeypatch.setattr("rag_territoires.retrieval.search.shipped_calibration", lambda: calibration)
@@ -135,6 +137,26 @@ def test_the_added_maps_move_the_seminar_never_and_off_is_the_ranking_without_e5
         moved += [i for i, _ in after] != [c.id for c in before.chunks]
     assert moved  # the heavy weight re-orders some question's added passages
     assert fake_e5.queries  # the e5 query was computed when on
+
+
+def test_the_gate_computes_e5_only_when_an_added_passage_leads_closely(tmp_path, fake_e5):
+    engine = built(corpus(tmp_path, ("forum.md", FORUM), ("energie.md", ENERGY)))
+    on = engine.searcher
+    without = Searcher(on.index, on.encoders, replace(on.config, rerank_added_maps=False),
+                       on.corpus)  # fmt: skip
+    added = set(on.calibration.learned_documents)
+    gate = on._rerank.gate = 0.45  # these tiny maps' gaps: 0.4 to 0.6 when an added one leads
+    decided = set()
+    for question in QUESTIONS:
+        before = without.rank(question).hits
+        places = [i for i, c in enumerate(before.chunks) if document_of(c) not in added]
+        close = len(places) > 1 and before.scores[places[0]] - before.scores[places[1]] < gate
+        expected = len(places) > 1 and places[0] == 0 and close
+        asked = len(fake_e5.queries)
+        on.rank(question)
+        assert (len(fake_e5.queries) > asked) == expected, question
+        decided.add(expected)
+    assert decided == {True, False}  # both cases met
 
 
 def test_an_ordinal_follow_ups_focus_stays_first(tmp_path, fake_e5):

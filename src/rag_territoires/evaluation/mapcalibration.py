@@ -86,6 +86,7 @@ def calibrate_maps(
         off_topic=None,
         general_type_boost=None,
         general_e5_weight=None,
+        general_e5_gate=None,
     )
     transfer = Transfer(
         data.corpus, data.questions, config, base, data.maps, follow_as_meant=True
@@ -150,20 +151,29 @@ def calibrate_maps(
     }
     calibration = replace(base, general=general, off_topic=off_topic, record=record)
     if e5:
-        from rag_territoires.evaluation.e5choice import choose_e5_weight
+        from rag_territoires.evaluation.e5choice import choose_e5_gate, choose_e5_weight
 
         calibration, held, means = choose_e5_weight(transfer, calibration)
-        lines.append(
+        calibration, held_gates, by_gate = choose_e5_gate(transfer, calibration)
+        lines += [
             f"e5 re-ranking weight on the added maps: {calibration.general_e5_weight} (mean "
-            f"objective by weight {means}; chosen without each map: {held})"
-        )
+            f"objective by weight {means}; chosen without each map: {held})",
+            f"e5 gate: {calibration.general_e5_gate} (by gate, the mean objective and the "
+            f"share of searches computing e5: {by_gate}; chosen without each map: "
+            f"{held_gates})",
+        ]
         chosen = {
             "chosen": calibration.general_e5_weight,
             "held_out_choice": held,
             "objective": {str(k): v for k, v in means.items()},
         }
-        record = {**record, "maps": {**record["maps"], "general_e5_weight": chosen}}
-        calibration = replace(calibration, record=record)
+        gate = {
+            "chosen": calibration.general_e5_gate,
+            "held_out_choice": held_gates,
+            "by_gate": {str(k): _rounded(v) for k, v in by_gate.items()},
+        }
+        maps = {**record["maps"], "general_e5_weight": chosen, "general_e5_gate": gate}
+        calibration = replace(calibration, record={**record, "maps": maps})
     return calibration, lines
 
 

@@ -115,9 +115,9 @@ class Transfer:
         self.groups = sorted({group_of(q, maps) for q in self.questions})
         self.e5: E5Passages | None = None  # the added maps' re-ranker, when given (e5choice.py)
 
-    def rank(self, calibration: Calibration, questions: Sequence[Question]) -> dict[str, Ranking]:
+    def searcher(self, calibration: Calibration) -> Searcher:
         config = replace(self.config, rerank_added_maps=self.e5 is not None)
-        searcher = Searcher(
+        return Searcher(
             self.index,
             [self.encoder],
             config,
@@ -126,6 +126,9 @@ class Transfer:
             dependence=self.dependence,
             e5=self.e5,
         )
+
+    def rank(self, calibration: Calibration, questions: Sequence[Question]) -> dict[str, Ranking]:
+        searcher = self.searcher(calibration)
         return {q.id: searcher.rank(q.question, q.history) for q in questions}
 
     def _in(self, group: str, inside: bool = True) -> list[Question]:

@@ -71,6 +71,10 @@ class Calibration:
     # re-ordered among their places (retrieval/rerank.py); its query mean is
     # ``query_means["e5"]``. None: no re-ranking.
     general_e5_weight: float | None = None
+    # e5's query vector is computed only when the first two added passages' fused scores
+    # lie closer than this (retrieval/rerank.py): chosen by leaving one map out within a
+    # budget of searches (``evaluation/e5choice.py``). None: always.
+    general_e5_gate: float | None = None
 
     def abstention_for(self, document: str) -> AbstentionModel | None:
         """The abstention model that judges a question whose best passage is in ``document``."""
@@ -136,6 +140,7 @@ class Calibration:
             "general_bm25_weight": self.general_bm25_weight,
             "general_type_boost": self.general_type_boost,
             "general_e5_weight": self.general_e5_weight,
+            "general_e5_gate": self.general_e5_gate,
             "off_topic_gate": self.off_topic.to_dict() if self.off_topic else None,
             "query_means": {
                 name: [round(float(x), 6) for x in mean] for name, mean in self.query_means.items()
@@ -158,6 +163,7 @@ class Calibration:
             general_bm25_weight=data.get("general_bm25_weight"),
             general_type_boost=data.get("general_type_boost"),
             general_e5_weight=data.get("general_e5_weight"),
+            general_e5_gate=data.get("general_e5_gate"),
             off_topic=AbstentionModel.from_dict(gate) if gate else None,
         )
 

@@ -15,6 +15,13 @@ fell 0.940 to 0.71-0.89). The searcher re-orders after the abstention's features
 read, so e5 never decides whether a question is declined, and never when an ordinal
 follow-up ("et le deuxième ?") put its focus first.
 
+e5's query vector is computed only where it may change what a reader sees
+(eval/levers/e5_gate.md): at least two added passages to re-order and, when the
+calibration chose a gate, the first passage of all an added map's and the next added one
+within the gate of it (their fused scores). A first place that stands clear is rarely
+changed by e5, and a question whose first passage is the seminar's is about the seminar;
+the vector costs ~30 ms, and the gate keeps it off about two searches in three.
+
 Nothing is re-ordered, and the ranking is exactly the one without e5, when the setting
 is off, the ``[e5]`` extra is missing (logged once), the build holds no e5 vectors, the
 calibration chose no weight, or no added map's passage is scored: then not even the
@@ -75,13 +82,27 @@ class AddedMapsRerank:
         encoder: E5Passages,
         query_mean: np.ndarray,
         weight: float,
+        gate: float | None = None,
     ) -> None:
-        """``added``: per chunk, whether it is of an added map (the ones that move)."""
+        """``added``: per chunk, whether it is of an added map (the ones that move);
+        ``gate``: see ``unsure`` (None: e5 wherever two added passages can swap)."""
         self.index = index
         self.added = added
         self.encoder = encoder
         self.query_mean = query_mean
         self.weight = weight
+        self.gate = gate
+
+    def unsure(self, ranked: np.ndarray, places: np.ndarray) -> bool:
+        """Whether e5 may change what is shown, given the fused scores in ranked order and
+        the places the added maps' passages hold: two of them at least (one alone keeps
+        its place); when gated, the first place theirs, and the next within the gate."""
+        if len(places) < 2:
+            return False
+        if self.gate is None:
+            return True
+        first, second = ranked[places[:2]]
+        return bool(places[0] == 0 and first - second < self.gate)
 
     def similarity(self, texts: Sequence[str], chunks: np.ndarray) -> np.ndarray:
         """Per scored chunk, the best unit's e5 cosine with each text, summed."""
@@ -98,7 +119,7 @@ class AddedMapsRerank:
         """``order`` (positions in ``chunks`` and ``fused``, best first) with the added
         maps' passages re-ordered among the places they hold."""
         slots = np.flatnonzero(self.added[chunks[order]])
-        if not len(slots):  # no added map's passage: no e5 query at all
+        if not self.unsure(fused[order], slots):  # no e5 query at all
             return order
         e5 = self.similarity(texts, chunks)
         e5 = (e5 - e5.mean()) / (e5.std() + 1e-12)
@@ -128,7 +149,7 @@ def added_maps_rerank(
     if index.e5_units is None:
         warn_once("the index holds no e5 vectors (rebuild it with the setting on)")
         return None
-    return AddedMapsRerank(index, added, encoder, mean, weight)
+    return AddedMapsRerank(index, added, encoder, mean, weight, calibration.general_e5_gate)
 
 
 def added_chunks(chunks: Sequence[Chunk], calibration: Calibration) -> np.ndarray:
