@@ -174,13 +174,23 @@ def test_an_ordinal_follow_ups_focus_stays_first(tmp_path, fake_e5):
     assert result.chunks[0].id == engine.corpus.chunk_of_node(result.focus.child.id).id
 
 
-def test_the_seminar_alone_builds_searches_and_stores_no_e5(tmp_path, fake_e5):
+def test_the_seminar_alone_stores_e5_so_the_first_map_added_encodes_only_itself(tmp_path, fake_e5):
     settings = corpus(tmp_path)
     engine = built(settings)
     engine.search("Comment renforcer la coopération entre acteurs ?")
-    assert fake_e5.encoded == [] and fake_e5.queries == []
+    seminar = {u for c in engine.chunks for u in c.embedding_units(True)}
+    assert sorted(fake_e5.encoded) == sorted(seminar)
+    assert fake_e5.queries == [] and engine.searcher._rerank is None  # nothing to re-order
     manifest = json.loads((current_build(settings) / "manifest.json").read_text())
-    assert "e5" not in manifest and engine.searcher._rerank is None
+    assert manifest["e5"]["file"] == "e5.npy"
+    fake_e5.encoded.clear()
+    (settings.corpus_dir / "forum.md").write_text(FORUM, encoding="utf-8")
+    with_forum = built(settings)
+    forum = {
+        u for c in with_forum.chunks if c.document == "forum.md" for u in c.embedding_units(True)
+    }
+    assert sorted(fake_e5.encoded) == sorted(forum - seminar)
+    assert with_forum.searcher._rerank is not None
 
 
 def test_a_build_stores_e5_vectors_and_adding_a_map_encodes_only_that_map(tmp_path, fake_e5):

@@ -63,8 +63,10 @@ if mode == "add":
     for on in (False, True):
         name = f"add-{on}"
         corpus(name, [])
+        started = time.perf_counter()
         r = Engine(settings(on, name), auto_build=False)
         r.warm_up(rebuild=True)
+        print(f"e5={on} the seminar alone, first build: {time.perf_counter() - started:.1f} s")
         for m in (FIRST, SECOND):
             shutil.copy(m, work / name / "corpus")
             started = time.perf_counter()
