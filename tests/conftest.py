@@ -42,6 +42,10 @@ def isolated_settings(tmp_path_factory: pytest.TempPathFactory):
         patch.setenv("RAG_TERRITOIRES_ENV_FILE", os.devnull)  # for the servers started
         patch.setitem(Settings.model_config, "env_file", None)  # for this process
         patch.setenv("RAG_TERRITOIRES_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+        # e5 off unless a test turns it on: a build with it encodes every text again with
+        # a second model (~11 s for the seminar), and most tests test nothing of e5;
+        # tests/test_rerank*.py, test_e5_encoder.py and the maps report test it on
+        patch.setenv("RAG_TERRITOIRES_RERANK_ADDED_MAPS", "false")
         yield
 
 

