@@ -83,7 +83,11 @@ class Engine:
             if encoders is not None
             else [make_encoder(spec) for spec in self.config.encoders]
         )
-        self.e5: E5Passages | None = None  # the added maps' re-ranker (retrieval/rerank.py)
+        # The added maps' re-ranker (retrieval/rerank.py), when the setting loads it. Every
+        # build then stores e5's vectors, a corpus of the seminar alone's too (it has
+        # nothing to re-order): the first map added encodes only its own texts, the
+        # seminar's being in the vector cache (21 s without this; issue 27's target: 15 s)
+        self.e5: E5Passages | None = None
         self.build: str | None = None  # the build folder loaded
         self._searcher: Searcher | None = None
         self._views: SearchViews | None = None
@@ -123,7 +127,7 @@ class Engine:
             loaded = current_build_name(index_dir)
             try:
                 index = load_index(
-                    index_dir, self._index_spec(), checksums=checksums, e5=self._e5() is not None
+                    index_dir, self._index_spec(), checksums=checksums, e5=self.e5 is not None
                 )
                 self.build = loaded
             except IndexStateError as problem:
@@ -132,7 +136,7 @@ class Engine:
                 log.warning("%s: building it now", problem.reason)
                 # reuse_fresh: a concurrent start may have just built it
                 index = self._build(reuse_fresh=True)
-        self._searcher = Searcher(index, self.encoders, self.config, self.corpus, e5=self._e5())
+        self._searcher = Searcher(index, self.encoders, self.config, self.corpus, e5=self.e5)
         cache_dir = self.settings.index_dir / CACHE_FOLDER
         self._views = SearchViews(self._searcher, self.corpus, cache_dir)
 
@@ -142,13 +146,6 @@ class Engine:
         common_words()  # read once now (~0.1 s), not on the first question naming something
         if self.e5 is None:
             self.e5 = loaded_e5(self.config, shipped_calibration())
-
-    def _e5(self) -> E5Passages | None:
-        """The e5 encoder when the setting loaded it. A corpus of the seminar alone stores
-        e5's vectors too, though it searches as without the setting (nothing to re-order):
-        the first map added then encodes only its own texts, since the seminar's are in
-        the vector cache (adding a map: 21 s without this, issue 27's target is 15 s)."""
-        return self.e5
 
     def _index_spec(self) -> IndexSpec:
         corpus, max_chars = self.corpus, self.config.chunk_max_chars
@@ -170,7 +167,7 @@ class Engine:
                 reuse_fresh=reuse_fresh,
                 notes=ParsedNotes(self.corpus, self._notes_key),
                 before_publish=self.before_publish,
-                e5=self._e5(),
+                e5=self.e5,
             )
             self.build = current_build_name(index_dir)
         return index

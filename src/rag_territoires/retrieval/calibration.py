@@ -71,9 +71,10 @@ class Calibration:
     # re-ordered among their places (retrieval/rerank.py); its query mean is
     # ``query_means["e5"]``. None: no re-ranking.
     general_e5_weight: float | None = None
-    # e5's query vector is computed only when the first two added passages' fused scores
-    # lie closer than this (retrieval/rerank.py): chosen by leaving one map out within a
-    # budget of searches (``evaluation/e5choice.py``). None: always.
+    # e5's query vector is computed only when the first passage of all is an added map's
+    # and the next added one's fused score lies within this of it (retrieval/rerank.py):
+    # chosen by leaving one map out within a budget of searches (``evaluation/e5choice.py``).
+    # None: wherever two added passages can swap.
     general_e5_gate: float | None = None
 
     def abstention_for(self, document: str) -> AbstentionModel | None:
